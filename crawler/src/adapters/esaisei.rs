@@ -1,0 +1,233 @@
+//! `e-saisei`: e-再生医療's public lists of 第二種 / 第三種 provision plans
+//! (`/published_plan/index/2`, `/index/3`): one plan per data row.
+//!
+//! Each row yields one plan subject keyed by its plan code (found only in the download links)
+//! and one facility subject for that row (`facility:e-saisei:<code>`); rows are never merged
+//! here, the resolver clusters the many spellings of one clinic.
+
+use super::util::{self, clean, compact, first_date, split_operator, Facts};
+use crate::adapter::{Adapter, ParseError, Parsed};
+use crate::document::{Body, Document};
+use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
+use regex::Regex;
+use std::sync::LazyLock;
+use url::Url;
+
+pub const NAME: &str = "e-saisei";
+const HOST: &str = "saiseiiryo.mhlw.go.jp";
+
+pub struct ESaisei;
+
+static CODE_IN_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/published_plan/(?:download|detail|preview)/(\d{2}[A-Z]\d{7})(?:/|$)")
+        .expect("static regex")
+});
+static LIST_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/published_plan/index/([123])(?:/|$)").expect("static regex"));
+
+/// Where each field sits in a row; labels win over the positions public scrapers rely on.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    name: usize,
+    prefecture: usize,
+    address: usize,
+    purpose: Option<usize>,
+    title: usize,
+    committee: Option<usize>,
+    status: Option<usize>,
+}
+
+const POSITIONS: Columns = Columns {
+    name: 0,
+    prefecture: 1,
+    address: 2,
+    purpose: None,
+    title: 4,
+    committee: None,
+    status: None,
+};
+
+fn columns_from_header(labels: &[String]) -> Option<Columns> {
+    let mut c = POSITIONS;
+    let mut found = 0;
+    for (i, raw) in labels.iter().enumerate() {
+        let l = compact(raw);
+        if l.contains("委員会") {
+            c.committee = Some(i);
+        } else if l.contains("医療機関") {
+            c.name = i;
+        } else if l.contains("都道府県") {
+            c.prefecture = i;
+        } else if l.contains("所在地") || l.contains("住所") {
+            c.address = i;
+        } else if l.contains("名称") || l.contains("計画名") {
+            c.title = i;
+        } else if l.contains("区分") || l.contains("治療") || l.contains("研究") {
+            c.purpose = Some(i);
+        } else if l.contains("状況") || l.contains("状態") || l.contains("ステータス") {
+            c.status = Some(i);
+        } else {
+            continue;
+        }
+        found += 1;
+    }
+    (found >= 3).then_some(c)
+}
+
+fn cell(cells: &[String], i: usize) -> String {
+    cells.get(i).map(|s| clean(s)).unwrap_or_default()
+}
+
+impl Adapter for ESaisei {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn hosts(&self) -> &'static [&'static str] {
+        &[HOST]
+    }
+
+    fn start_urls(&self) -> Vec<Url> {
+        super::fixed_urls(&[
+            "https://saiseiiryo.mhlw.go.jp/published_plan/index/2",
+            "https://saiseiiryo.mhlw.go.jp/published_plan/index/3",
+        ])
+    }
+
+    fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
+        let Body::Html(html) = &doc.body else {
+            return Err(ParseError::WrongKind("e-saisei lists are HTML".into()));
+        };
+        let base = Url::parse(&doc.meta.url).ok();
+        let rows = util::table_rows(html);
+        // Risk class: the list URL says it; the page heading is the fallback.
+        let class = base
+            .as_ref()
+            .and_then(|u| LIST_URL.captures(u.path()))
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+            .or_else(|| {
+                let t = compact(&util::html_title(html).unwrap_or_default());
+                if t.contains("第一種") {
+                    Some("1".into())
+                } else if t.contains("第二種") {
+                    Some("2".into())
+                } else if t.contains("第三種") {
+                    Some("3".into())
+                } else {
+                    None
+                }
+            });
+        let list_name = match class.as_deref() {
+            Some("1") => "e-再生医療 第一種再生医療等提供計画 公開一覧",
+            Some("2") => "e-再生医療 第二種再生医療等提供計画 公開一覧",
+            Some("3") => "e-再生医療 第三種再生医療等提供計画 公開一覧",
+            _ => "e-再生医療 再生医療等提供計画 公開一覧",
+        };
+
+        let mut cols = POSITIONS;
+        let mut f = Facts::default();
+        let mut plans = 0usize;
+        for row in &rows {
+            if row.header || row.cells.len() < 8 {
+                if let Some(c) = columns_from_header(&row.cells) {
+                    cols = c;
+                }
+                continue;
+            }
+            // The plan key lives only in the links (資料1 → /published_plan/download/{code}/5/0).
+            let hrefs: Vec<&String> = row.links.iter().flatten().collect();
+            let Some(code) = hrefs.iter().find_map(|h| {
+                CODE_IN_LINK
+                    .captures(h)
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
+            }) else {
+                continue;
+            };
+            plans += 1;
+            let plan = SubjectKey::new(K::Plan, NAME, &code);
+            let facility = SubjectKey::new(K::Facility, NAME, &code);
+
+            f.add(&plan, P::PlanNumber, code.as_str(), None);
+            f.add(&plan, P::Title, cell(&row.cells, cols.title), None);
+            if let Some(class) = &class {
+                f.add(&plan, P::RiskClass, class.as_str(), None);
+            }
+            if let Some(i) = cols.purpose {
+                let p = compact(&cell(&row.cells, i));
+                if p.contains("研究") {
+                    f.add(&plan, P::Purpose, "research", None);
+                } else if p.contains("治療") {
+                    f.add(&plan, P::Purpose, "treatment", None);
+                }
+            }
+            if let Some(i) = cols.status {
+                let s = cell(&row.cells, i);
+                let word: String = s
+                    .chars()
+                    .take_while(|c| !matches!(c, '（' | '(' | ' ' | '\u{3000}'))
+                    .collect();
+                f.add(&plan, P::Status, word.as_str(), None);
+                let date = first_date(&s);
+                if word.contains("中止") || word.contains("廃止") {
+                    f.date(&plan, P::DiscontinuedOn, date, None);
+                } else if word.contains("終了") {
+                    f.date(&plan, P::EndedOn, date, None);
+                }
+            }
+            if let Some(i) = cols.committee {
+                let name = cell(&row.cells, i);
+                if !name.is_empty() {
+                    let committee = SubjectKey::new(K::Committee, NAME, &name);
+                    f.add(&committee, P::Name, name.as_str(), None);
+                    f.link(&plan, P::Committee, &committee, None);
+                }
+            }
+            for h in &hrefs {
+                let abs = base.as_ref().and_then(|b| b.join(h).ok());
+                if let Some(u) = abs {
+                    f.add(&plan, P::Attachment, u.as_str(), None);
+                }
+            }
+            f.add(&plan, P::ListedIn, list_name, None);
+            f.link(&plan, P::Provider, &facility, None);
+
+            // The provider as this row spells it: corporation and clinic are often one string.
+            let (operator, name) = split_operator(&cell(&row.cells, cols.name));
+            let name = if name.is_empty() {
+                operator.clone().unwrap_or_default()
+            } else {
+                name
+            };
+            f.add(&facility, P::Name, name.as_str(), None);
+            if let Some(org) = operator.filter(|o| *o != name) {
+                let org_key = SubjectKey::new(K::Organization, NAME, &code);
+                f.add(&org_key, P::Name, org.as_str(), None);
+                f.link(&facility, P::Operator, &org_key, None);
+            }
+            let pref = cell(&row.cells, cols.prefecture);
+            let addr = cell(&row.cells, cols.address);
+            let pref = util::prefecture_of(&pref)
+                .or_else(|| util::prefecture_of(&addr))
+                .map(str::to_string)
+                .unwrap_or(pref);
+            f.add(&facility, P::Prefecture, pref.as_str(), None);
+            if !addr.is_empty() {
+                let full = if util::prefecture_of(&addr).is_some() {
+                    addr
+                } else {
+                    format!("{pref}{addr}")
+                };
+                f.add(&facility, P::Address, full, None);
+            }
+        }
+        if plans == 0 {
+            return Err(ParseError::NoContent("no plan rows with a plan code".into()));
+        }
+        Ok(Parsed {
+            facts: f.into_vec(),
+            links: Vec::new(),
+        })
+    }
+}

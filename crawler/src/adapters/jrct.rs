@@ -1,0 +1,225 @@
+//! `jrct`: jRCT detail pages of regenerative-medicine research plans (`jRCTb…`) and the list
+//! page linking them. Values are bilingual; the Japanese part is kept. The `変更内容` table and
+//! the dates embedded in attachment names are dated change events.
+
+use super::util::{self, clean, compact, split_operator, Facts};
+use crate::adapter::{Adapter, ParseError, Parsed};
+use crate::document::{Body, Document};
+use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
+use url::Url;
+
+pub const NAME: &str = "jrct";
+const HOST: &str = "jrct.niph.go.jp";
+
+pub struct Jrct;
+
+static JRCT_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"jRCT[bs12]?\d{9}").expect("static regex"));
+static COMMITTEE_NO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"N[AB]\d{7}").expect("static regex"));
+static NAME_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"_(\d{8})_").expect("static regex"));
+
+/// The Japanese half of a bilingual value: `渡辺 雅彦 Watanabe Masahiko` → `渡辺 雅彦`,
+/// `第二種再生医療等 / Class II` → `第二種再生医療等`.
+fn ja_part(s: &str) -> String {
+    let s = clean(s);
+    let s = s.split(" / ").next().unwrap_or(&s).to_string();
+    let chars: Vec<char> = s.chars().collect();
+    let is_cjk = |c: &char| !c.is_ascii() && !matches!(c, '\u{ff01}'..='\u{ff5e}');
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic()) {
+            let rest = chars.get(i + 1..).unwrap_or(&[]);
+            if !rest.iter().any(is_cjk) {
+                return chars.get(..i).unwrap_or(&[]).iter().collect();
+            }
+        }
+    }
+    s
+}
+
+/// `大阪府大阪府大阪市…` → `大阪府大阪市…` (jRCT repeats the prefecture).
+fn dedupe_prefecture(addr: &str) -> String {
+    if let Some(p) = util::prefecture_of(addr) {
+        let twice = format!("{p}{p}");
+        if let Some(rest) = addr.strip_prefix(&twice) {
+            return format!("{p}{rest}");
+        }
+    }
+    addr.to_string()
+}
+
+fn ymd8(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+}
+
+impl Adapter for Jrct {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn hosts(&self) -> &'static [&'static str] {
+        &[HOST]
+    }
+
+    fn start_urls(&self) -> Vec<Url> {
+        super::fixed_urls(&["https://jrct.niph.go.jp/list/saisei"])
+    }
+
+    fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
+        let Body::Html(html) = &doc.body else {
+            return Err(ParseError::WrongKind("jRCT pages are HTML".into()));
+        };
+        let all_links = util::html_links(html, &doc.meta.url, &[HOST]);
+        let links: Vec<Url> = all_links
+            .iter()
+            .filter(|u| u.path().starts_with("/latest-detail/") && JRCT_ID.is_match(u.path()))
+            .filter(|u| u.as_str() != doc.meta.url)
+            .cloned()
+            .collect();
+        let rows = util::table_rows(html);
+        // label → value of the first th/td table
+        let pairs: Vec<(String, String)> = rows
+            .iter()
+            .filter(|r| r.header && r.cells.len() == 2)
+            .filter_map(|r| Some((compact(r.cells.first()?), r.cells.get(1)?.clone())))
+            .collect();
+        let value = |keys: &[&str]| -> Option<String> {
+            pairs
+                .iter()
+                .find(|(l, _)| keys.iter().any(|k| l.contains(k)))
+                .map(|(_, v)| ja_part(v))
+                .filter(|v| !v.is_empty())
+        };
+        let id = value(&["実施計画番号", "ResearchID"])
+            .and_then(|v| JRCT_ID.find(&v).map(|m| m.as_str().to_string()))
+            .or_else(|| JRCT_ID.find(&doc.meta.url).map(|m| m.as_str().to_string()));
+        let Some(id) = id.filter(|_| !pairs.is_empty()) else {
+            if links.is_empty() {
+                return Err(ParseError::NoContent("neither a plan nor a list of plans".into()));
+            }
+            return Ok(Parsed {
+                facts: Vec::new(),
+                links,
+            });
+        };
+
+        let mut f = Facts::default();
+        let last = value(&["最終公表日"]).and_then(|v| util::first_date(&v));
+        let plan = SubjectKey::new(K::Plan, NAME, &id);
+        f.add(&plan, P::PlanNumber, id.as_str(), None);
+        f.add(&plan, P::Purpose, "research", None);
+        if let Some(t) = value(&["研究名称", "ScientificTitle"]) {
+            f.add(&plan, P::Title, t, last);
+        }
+        if let Some(kind) = value(&["研究の種別", "Typeofstudy"]) {
+            let k = compact(&kind);
+            let class = if k.contains("第一種") {
+                "1"
+            } else if k.contains("第二種") {
+                "2"
+            } else if k.contains("第三種") {
+                "3"
+            } else {
+                ""
+            };
+            f.add(&plan, P::RiskClass, class, last);
+        }
+        f.date(&plan, P::SubmittedOn, value(&["初回公表日"]).and_then(|v| util::first_date(&v)), None);
+        f.date(&plan, P::ChangedOn, last, last);
+        if let Some(s) = value(&["進捗状況", "Recruitmentstatus"]) {
+            f.add(&plan, P::Status, s, last);
+        }
+        let committee_no = value(&["認定番号", "Committeenumber"])
+            .and_then(|v| COMMITTEE_NO.find(&compact(&v)).map(|m| m.as_str().to_string()));
+        let committee_name = value(&["認定委員会の名称", "Nameofcommittee"]);
+        if committee_no.is_some() || committee_name.is_some() {
+            let local = committee_no.clone().or(committee_name.clone()).unwrap_or_default();
+            let c = SubjectKey::new(K::Committee, NAME, &local);
+            f.add(&c, P::Name, committee_name.unwrap_or_default(), last);
+            f.add(&c, P::CommitteeNumber, committee_no.unwrap_or_default(), None);
+            f.link(&plan, P::Committee, &c, last);
+        }
+        if let Some(inst) = value(&["所属機関", "Affiliation"]) {
+            let facility = SubjectKey::new(K::Facility, NAME, &id);
+            let (op, name) = split_operator(&inst);
+            let name = if name.is_empty() { inst.clone() } else { name };
+            f.add(&facility, P::Name, name, last);
+            if let Some(op) = op {
+                let org = SubjectKey::new(K::Organization, NAME, &id);
+                f.add(&org, P::Name, op, last);
+                f.link(&facility, P::Operator, &org, last);
+            }
+            if let Some(addr) = value(&["所在地", "Address"]) {
+                let addr = dedupe_prefecture(&addr);
+                if let Some(p) = util::prefecture_of(&addr) {
+                    f.add(&facility, P::Prefecture, p, last);
+                }
+                f.add(&facility, P::Address, addr, last);
+            }
+            f.link(&plan, P::Provider, &facility, last);
+        }
+
+        // 変更内容: 変更日 | 変更項目 | 変更前 | 変更後
+        let mut in_changes = false;
+        for r in &rows {
+            if r.header {
+                let joined = compact(&r.cells.concat());
+                in_changes = joined.contains("変更前") && joined.contains("変更後");
+                continue;
+            }
+            if !in_changes || r.cells.len() < 4 {
+                continue;
+            }
+            let cell = |i: usize| r.cells.get(i).map(|s| clean(s)).unwrap_or_default();
+            let Some(date) = util::first_date(&cell(0)) else { continue };
+            f.add(
+                &plan,
+                P::Change,
+                format!("{}: {} → {}", cell(1), cell(2), cell(3)),
+                Some(date),
+            );
+            f.date(&plan, P::ChangedOn, Some(date), Some(date));
+        }
+        // Attachments whose names embed a date (委員会意見書_20220916_jRCTb….pdf).
+        let base = Url::parse(&doc.meta.url).ok();
+        if let (Ok(a), Some(base)) = (scraper::Selector::parse("a[href]"), base) {
+            let page = scraper::Html::parse_document(html);
+            for el in page.select(&a) {
+                let text = clean(&el.text().collect::<String>());
+                let Some(date) = NAME_DATE
+                    .captures(&text)
+                    .and_then(|c| c.get(1))
+                    .and_then(|m| ymd8(m.as_str()))
+                else {
+                    continue;
+                };
+                let Some(url) = el.value().attr("href").and_then(|h| base.join(h).ok()) else {
+                    continue;
+                };
+                f.add(&plan, P::Attachment, url.as_str(), Some(date));
+            }
+        }
+        Ok(Parsed {
+            facts: f.into_vec(),
+            links,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilingual_values() {
+        assert_eq!(ja_part("渡辺 雅彦 Watanabe Masahiko"), "渡辺 雅彦");
+        assert_eq!(ja_part("第二種再生医療等 / Class II"), "第二種再生医療等");
+        assert_eq!(ja_part("大阪府大阪市北区梅田2-5-8 Umeda 2-5-8, Kita-ku"), "大阪府大阪市北区梅田2-5-8");
+        assert_eq!(ja_part("多血小板血漿 PRP を用いた治療"), "多血小板血漿 PRP を用いた治療");
+        assert_eq!(dedupe_prefecture("神奈川県神奈川県伊勢原市"), "神奈川県伊勢原市");
+    }
+}

@@ -1,0 +1,53 @@
+//! The source adapters, one module per public source (see /work/shared/sources.md), and the
+//! helpers they share. Adding a source = adding a module and a line in [`all`].
+
+pub mod esaisei;
+pub mod houjin;
+pub mod jrct;
+pub mod kouseikyoku;
+pub mod mhlw_press;
+pub mod util;
+
+use crate::adapter::Adapter;
+
+/// Every adapter, in the order a full crawl runs them (lists before the documents they name).
+pub fn all() -> Vec<Box<dyn Adapter>> {
+    vec![
+        Box::new(esaisei::ESaisei),
+        Box::new(mhlw_press::MhlwPress),
+        Box::new(kouseikyoku::Kouseikyoku),
+        Box::new(houjin::HoujinBangou),
+        Box::new(jrct::Jrct),
+    ]
+}
+
+/// The adapter called `name` on the command line (`e-saisei`, `mhlw-press`, `kouseikyoku`,
+/// `houjin-bangou`, `jrct`).
+pub fn by_name(name: &str) -> Option<Box<dyn Adapter>> {
+    all().into_iter().find(|a| a.name() == name)
+}
+
+/// Parse a fixed, known-good URL (start URLs are constants).
+fn fixed_urls(urls: &[&str]) -> Vec<url::Url> {
+    urls.iter().filter_map(|u| url::Url::parse(u).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_interface() {
+        let names: Vec<&str> = all().iter().map(|a| a.name()).collect();
+        assert_eq!(names, ["e-saisei", "mhlw-press", "kouseikyoku", "houjin-bangou", "jrct"]);
+        for n in names {
+            let a = by_name(n).expect("adapter by name");
+            assert!(!a.start_urls().is_empty(), "{n} has start urls");
+            for u in a.start_urls() {
+                assert_eq!(u.scheme(), "https");
+                assert!(a.hosts().contains(&u.host_str().unwrap_or("")), "{n}: {u}");
+            }
+        }
+        assert!(by_name("nope").is_none());
+    }
+}

@@ -1,0 +1,825 @@
+//! Parsing helpers shared by the source adapters: whitespace cleaning, NFKC keys, 和暦 dates,
+//! legal articles, HTML to lines and tables, link discovery, operator/facility splitting.
+//!
+//! Everything here is total: malformed input yields `None` or an empty result, never a panic.
+
+use crate::provenance::{Fact, Property, SubjectKey};
+use chrono::NaiveDate;
+use regex::Regex;
+use std::collections::HashSet;
+use scraper::{ElementRef, Html, Node, Selector};
+use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+use url::Url;
+
+/// Collapse runs of ASCII/control whitespace (CR LF inside cells, tabs, newlines) into one
+/// space and trim. Full-width spaces are part of the spelling and are kept (only trimmed at the
+/// ends), so names stay exactly as the source wrote them.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_ascii_whitespace() || c.is_control() || c == '\u{a0}' {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out.trim_matches(|c: char| c == '\u{3000}' || c == ' ').to_string()
+}
+
+/// NFKC, every kind of whitespace collapsed to one ASCII space, trimmed. For matching, not display.
+pub fn nfkc(s: &str) -> String {
+    let n: String = s.nfkc().collect();
+    n.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// NFKC with all whitespace removed: the form labels and numbers are compared in
+/// (`所 在 地` = `所在地`, `令和6年 10 月 24 日` = `令和6年10月24日`).
+pub fn compact(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn kanji_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn is_kanji_numeral(c: char) -> bool {
+    kanji_digit(c).is_some() || matches!(c, '十' | '百' | '千')
+}
+
+/// Value of a kanji numeral run (`二十二` = 22, `百五` = 105, `二〇二五` = 2025).
+fn kanji_number(run: &str) -> Option<u32> {
+    let has_unit = run.chars().any(|c| matches!(c, '十' | '百' | '千'));
+    if !has_unit {
+        // Positional form (二〇二五).
+        let mut v: u32 = 0;
+        for c in run.chars() {
+            v = v.checked_mul(10)?.checked_add(kanji_digit(c)?)?;
+        }
+        return Some(v);
+    }
+    let mut total = 0u32;
+    let mut current: Option<u32> = None;
+    for c in run.chars() {
+        if let Some(d) = kanji_digit(c) {
+            current = Some(d);
+        } else {
+            let unit = match c {
+                '十' => 10,
+                '百' => 100,
+                '千' => 1000,
+                _ => return None,
+            };
+            total = total.checked_add(current.unwrap_or(1).checked_mul(unit)?)?;
+            current = None;
+        }
+    }
+    total.checked_add(current.unwrap_or(0))
+}
+
+/// Replace kanji numeral runs by ASCII digits. Only applied to date and article contexts:
+/// names (`一郎`, `一番町`) must never go through it.
+pub fn kanji_to_digits(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if !run.is_empty() {
+            match kanji_number(run) {
+                Some(v) => out.push_str(&v.to_string()),
+                None => out.push_str(run),
+            }
+            run.clear();
+        }
+    };
+    for c in s.chars() {
+        if is_kanji_numeral(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// (name, first day of the era, year offset so that western = offset + era year)
+const ERAS: &[(&str, (i32, u32, u32), i32)] = &[
+    ("明治", (1868, 10, 23), 1867),
+    ("大正", (1912, 7, 30), 1911),
+    ("昭和", (1926, 12, 25), 1925),
+    ("平成", (1989, 1, 8), 1988),
+    ("令和", (2019, 5, 1), 2018),
+];
+
+fn era_date(era: &str, year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    let idx = ERAS.iter().position(|(n, _, _)| *n == era)?;
+    let (_, (sy, sm, sd), offset) = ERAS.get(idx)?;
+    let date = NaiveDate::from_ymd_opt(offset + year, month, day)?;
+    let start = NaiveDate::from_ymd_opt(*sy, *sm, *sd)?;
+    if date < start {
+        return None;
+    }
+    // A date on or after the next era's first day does not exist in this era (平成31年5月1日).
+    if let Some((_, (ny, nm, nd), _)) = ERAS.get(idx + 1) {
+        if date >= NaiveDate::from_ymd_opt(*ny, *nm, *nd)? {
+            return None;
+        }
+    }
+    Some(date)
+}
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<era>明治|大正|昭和|平成|令和)(?P<ey>元|\d{1,2})年(?P<em>\d{1,2})月(?P<ed>\d{1,2})日",
+        r"|(?P<ab>[MTSHRmtshr])\.?(?P<ay>\d{1,2})\.(?P<am>\d{1,2})\.(?P<ad>\d{1,2})",
+        r"|(?P<wy>(?:19|20)\d{2})年(?P<wm>\d{1,2})月(?P<wd>\d{1,2})日",
+        r"|(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})",
+    ))
+    .expect("static regex")
+});
+
+fn num<T: std::str::FromStr>(m: Option<regex::Match<'_>>) -> Option<T> {
+    m.and_then(|m| m.as_str().parse().ok())
+}
+
+fn date_from_caps(c: &regex::Captures<'_>) -> Option<NaiveDate> {
+    if let Some(era) = c.name("era") {
+        let year = match c.name("ey").map(|m| m.as_str()) {
+            Some("元") => 1,
+            other => other?.parse().ok()?,
+        };
+        return era_date(era.as_str(), year, num(c.name("em"))?, num(c.name("ed"))?);
+    }
+    if let Some(ab) = c.name("ab") {
+        let era = match ab.as_str().to_ascii_uppercase().as_str() {
+            "M" => "明治",
+            "T" => "大正",
+            "S" => "昭和",
+            "H" => "平成",
+            _ => "令和",
+        };
+        return era_date(era, num(c.name("ay"))?, num(c.name("am"))?, num(c.name("ad"))?);
+    }
+    if c.name("wy").is_some() {
+        return NaiveDate::from_ymd_opt(num(c.name("wy"))?, num(c.name("wm"))?, num(c.name("wd"))?);
+    }
+    NaiveDate::from_ymd_opt(num(c.name("iy"))?, num(c.name("im"))?, num(c.name("id"))?)
+}
+
+/// Every valid date in `s`, in order: 和暦 (`令和7年3月5日`, `令和元年`, `令和6年 10 月 24 日`,
+/// kanji numerals), `R7.3.5`, `2025年3月5日`, `2025-03-05`, `2017/11/15`, full-width digits.
+pub fn find_dates(s: &str) -> Vec<NaiveDate> {
+    let text = kanji_to_digits(&compact(s));
+    DATE_RE
+        .captures_iter(&text)
+        .filter_map(|c| date_from_caps(&c))
+        .collect()
+}
+
+/// The first valid date in `s`.
+pub fn first_date(s: &str) -> Option<NaiveDate> {
+    find_dates(s).into_iter().next()
+}
+
+static ARTICLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<pre>法律|規則|法|則)?第(?P<a>\d+)条(?:の(?P<b>\d+))?(?:第(?P<p>\d+)項)?(?:第(?P<n>\d+)号)?")
+        .expect("static regex")
+});
+
+/// One article reference found in text, with its byte span in the compacted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleHit {
+    /// Normalised form: `法第22条`, `法第48条第2項`, `法第4条第3項第2号`, `則第107条`.
+    pub article: String,
+    /// What follows the reference in the compacted text (up to 40 chars), to tell the basis of
+    /// an order (`に基づき`) from an inspection (`に基づく立入検査`) or a violation (`違反`).
+    pub after: String,
+}
+
+/// Articles cited in `s`. A bare `第48条第2項` following `法第23条第1項及び` counts as the Act's;
+/// `則…`/`規則…` stay the Ordinance's. Statute numbers (`法律第85号`) are not articles.
+pub fn find_articles(s: &str) -> Vec<ArticleHit> {
+    let text = kanji_to_digits(&compact(s));
+    let mut out = Vec::new();
+    for c in ARTICLE_RE.captures_iter(&text) {
+        let Some(whole) = c.get(0) else { continue };
+        let prefix = match c.name("pre").map(|m| m.as_str()) {
+            Some("則") | Some("規則") => "則",
+            _ => "法",
+        };
+        let mut article = format!("{prefix}第{}条", c.name("a").map_or("", |m| m.as_str()));
+        if let Some(b) = c.name("b") {
+            article.push('の');
+            article.push_str(b.as_str());
+        }
+        if let Some(p) = c.name("p") {
+            article.push_str(&format!("第{}項", p.as_str()));
+        }
+        if let Some(n) = c.name("n") {
+            article.push_str(&format!("第{}号", n.as_str()));
+        }
+        let after: String = text
+            .get(whole.end()..)
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        out.push(ArticleHit { article, after });
+    }
+    out
+}
+
+/// Whether a 13-digit 法人番号 passes its check digit.
+pub fn valid_corporate_number(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 13 || s.chars().count() != 13 {
+        return false;
+    }
+    let (Some(check), Some(base)) = (digits.first(), digits.get(1..)) else {
+        return false;
+    };
+    let sum: u32 = base
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { *d } else { d * 2 })
+        .sum();
+    9 - sum % 9 == *check
+}
+
+pub const PREFECTURES: [&str; 47] = [
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+];
+
+/// The prefecture an address starts with, if any.
+pub fn prefecture_of(addr: &str) -> Option<&'static str> {
+    let a = addr.trim_start_matches([' ', '\u{3000}']);
+    PREFECTURES.iter().copied().find(|p| a.starts_with(p))
+}
+
+/// Corporate forms a facility string may start with, as written (both widths of brackets).
+const CORP_PREFIXES: &[&str] = &[
+    "医療法人社団", "医療法人財団", "社会医療法人財団", "社会医療法人社団", "社会医療法人", "医療法人",
+    "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定医療法人", "株式会社",
+    "有限会社", "合同会社", "学校法人", "社会福祉法人", "(医)", "（医）", "(医社)", "（医社）",
+    "(株)", "（株）", "㈱", "(一社)", "（一社）",
+];
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}'
+}
+
+/// Split "医療法人社団X会 Yクリニック" into (operator, facility) as written. The joint may be a
+/// space, a full-width space, a line break (already cleaned to a space) or nothing; without a
+/// separator a 医療法人 name ends at its first `会`. Returns `(None, s)` when no operator is
+/// recognisable, and `(Some(org), "")` when the string names only a corporation.
+pub fn split_operator(s: &str) -> (Option<String>, String) {
+    let s = clean(s);
+    let Some(prefix) = CORP_PREFIXES.iter().find(|p| s.starts_with(**p)) else {
+        return (None, s);
+    };
+    let chars: Vec<char> = s.chars().collect();
+    let plen = prefix.chars().count();
+    // Body of the corporation's name: skip spaces after the form, then up to the next space.
+    let mut i = plen;
+    while chars.get(i).copied().is_some_and(is_space) {
+        i += 1;
+    }
+    let body_start = i;
+    while chars.get(i).is_some_and(|c| !is_space(*c)) {
+        i += 1;
+    }
+    let body: String = chars.get(body_start..i).unwrap_or(&[]).iter().collect();
+    let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
+    let rest = rest.trim_matches(is_space).to_string();
+    if !rest.is_empty() {
+        let org: String = chars.get(..i).unwrap_or(&[]).iter().collect();
+        return (Some(org), rest);
+    }
+    // No separator: a medical corporation's name ends with 会 (蒼天会銀座… → 蒼天会 | 銀座…).
+    if prefix.contains('医') || prefix.contains("社団") || prefix.contains("財団") {
+        if let Some(pos) = body.chars().position(|c| c == '会') {
+            let org_body: String = body.chars().take(pos + 1).collect();
+            let fac: String = body.chars().skip(pos + 1).collect();
+            if !fac.is_empty() {
+                let head: String = chars.get(..body_start).unwrap_or(&[]).iter().collect();
+                return (Some(format!("{head}{org_body}")), fac);
+            }
+        }
+    }
+    if body.is_empty() {
+        return (None, s);
+    }
+    (Some(s), String::new())
+}
+
+/// Whether a name denotes a cell culture processing facility rather than a clinic.
+pub fn looks_like_cpc(name: &str) -> bool {
+    let n = nfkc(name);
+    ["細胞加工", "細胞培養", "加工施設", "培養センター", "培養室", "加工室", "CPC", "ラボ"]
+        .iter()
+        .any(|k| n.contains(k))
+}
+
+// ------------------------------------------------------------------------------------ HTML
+
+const BLOCKS: &[&str] = &[
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol", "dl",
+    "dt", "dd", "section", "article", "header", "footer", "main", "nav", "blockquote", "pre", "hr",
+    "title", "td", "th",
+];
+
+fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+    match node.value() {
+        Node::Text(t) => {
+            // Source line breaks inside a paragraph are layout, not structure.
+            for c in t.chars() {
+                out.push(if c == '\n' || c == '\r' { ' ' } else { c });
+            }
+        }
+        Node::Element(e) => {
+            let name = e.name();
+            if matches!(name, "script" | "style" | "noscript" | "head") {
+                return;
+            }
+            let block = BLOCKS.contains(&name);
+            if block {
+                out.push('\n');
+            }
+            for child in node.children() {
+                walk(child, out);
+            }
+            if block {
+                out.push('\n');
+            }
+        }
+        _ => {
+            for child in node.children() {
+                walk(child, out);
+            }
+        }
+    }
+}
+
+/// The visible text of an HTML page as lines: one per block element (and per `<br>`), each
+/// cleaned of control whitespace; empty lines dropped. `<td>`s are lines of their own.
+pub fn html_lines(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let mut text = String::new();
+    walk(doc.tree.root(), &mut text);
+    text_lines(&text)
+}
+
+/// Lines of a plain text (PDF-extracted) body, cleaned, empty lines dropped.
+pub fn text_lines(text: &str) -> Vec<String> {
+    text.lines().map(clean).filter(|l| !l.is_empty()).collect()
+}
+
+/// `<title>` of an HTML page, cleaned.
+pub fn html_title(html: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse("title").ok()?;
+    let t = clean(&doc.select(&sel).next()?.text().collect::<String>());
+    (!t.is_empty()).then_some(t)
+}
+
+/// Raw text of an element, with `<br>` turned into a line break and nothing else touched, so
+/// that a caller sees CR LF and full-width spaces exactly as served.
+pub fn raw_text(el: ElementRef<'_>) -> String {
+    fn go(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+        match node.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if e.name() == "br" => out.push('\n'),
+            _ => {
+                for c in node.children() {
+                    go(c, out);
+                }
+            }
+        }
+    }
+    let mut s = String::new();
+    go(*el, &mut s);
+    s
+}
+
+/// One table row: cells' raw text and the hrefs found in each cell.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub header: bool,
+    pub links: Vec<Vec<String>>,
+}
+
+/// Every `<tr>` of every table in document order.
+pub fn table_rows(html: &str) -> Vec<Row> {
+    let doc = Html::parse_document(html);
+    let (Ok(tr), Ok(cell), Ok(a)) = (
+        Selector::parse("tr"),
+        Selector::parse("td, th"),
+        Selector::parse("a[href]"),
+    ) else {
+        return Vec::new();
+    };
+    doc.select(&tr)
+        .map(|row| {
+            let mut r = Row::default();
+            for c in row.select(&cell) {
+                r.header |= c.value().name() == "th";
+                r.cells.push(raw_text(c));
+                r.links.push(
+                    c.select(&a)
+                        .filter_map(|l| l.value().attr("href").map(str::to_string))
+                        .collect(),
+                );
+            }
+            r
+        })
+        .collect()
+}
+
+/// Links of an HTML page, resolved against the document's real URL, restricted to `hosts`,
+/// without fragments, deduplicated in document order.
+pub fn html_links(html: &str, base: &str, hosts: &[&str]) -> Vec<Url> {
+    let Ok(base) = Url::parse(base) else {
+        return Vec::new();
+    };
+    let doc = Html::parse_document(html);
+    let Ok(a) = Selector::parse("a[href]") else {
+        return Vec::new();
+    };
+    let mut out: Vec<Url> = Vec::new();
+    for el in doc.select(&a) {
+        let Some(href) = el.value().attr("href") else { continue };
+        let Ok(mut url) = base.join(href.trim()) else { continue };
+        url.set_fragment(None);
+        let allowed = matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some_and(|h| hosts.contains(&h));
+        if allowed && !out.contains(&url) {
+            out.push(url);
+        }
+    }
+    out
+}
+
+/// The last path segment of a URL without its extension (`newpage_61234`, `0000158832`).
+pub fn url_stem(url: &str) -> Option<String> {
+    let u = Url::parse(url).ok()?;
+    let seg = u.path_segments()?.rfind(|s| !s.is_empty())?;
+    let stem = seg.split('.').next().unwrap_or(seg);
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
+/// Text inside the first bracket pair opened by `open` at char index `from` or later, tolerant
+/// of nesting; returns (content, index after the closing bracket). An unmatched opening bracket
+/// runs to the end of the text (the current template has stray `「`).
+pub fn bracketed(chars: &[char], from: usize, open: char, close: char) -> Option<(String, usize)> {
+    let start = (from..chars.len()).find(|i| chars.get(*i) == Some(&open))?;
+    let mut depth = 0usize;
+    let mut content = String::new();
+    for (i, c) in chars.iter().enumerate().skip(start) {
+        if *c == open {
+            depth += 1;
+            if depth == 1 {
+                continue;
+            }
+        } else if *c == close {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                return Some((content, i + 1));
+            }
+        }
+        content.push(*c);
+    }
+    Some((content, chars.len()))
+}
+
+/// A facility name that may carry its new name: `旧名（現　新名）` or `旧名(現 新名)`.
+/// Returns (current name, former name).
+pub fn split_renamed(name: &str) -> (String, Option<String>) {
+    let chars: Vec<char> = name.chars().collect();
+    let open = chars.iter().position(|c| *c == '（' || *c == '(');
+    if let Some(open) = open {
+        let after: String = chars.iter().skip(open + 1).collect();
+        let after_trim = after.trim_start_matches(is_space);
+        if let Some(rest) = after_trim.strip_prefix('現') {
+            let new: String = rest
+                .chars()
+                .take_while(|c| *c != '）' && *c != ')')
+                .collect();
+            let new = clean(new.trim_matches(is_space));
+            let old: String = chars.iter().take(open).collect();
+            let old = clean(old.trim_matches(is_space));
+            if !new.is_empty() && !old.is_empty() {
+                return (new, Some(old));
+            }
+        }
+    }
+    (clean(name), None)
+}
+
+/// Collects facts for one document, dropping empty values and exact duplicates (a registry
+/// file repeats a corporate number on every history row).
+#[derive(Debug, Default)]
+pub struct Facts {
+    facts: Vec<Fact>,
+    seen: HashSet<Fact>,
+}
+
+impl Facts {
+    pub fn add(
+        &mut self,
+        subject: &SubjectKey,
+        property: Property,
+        value: impl Into<String>,
+        on: Option<NaiveDate>,
+    ) {
+        let value: String = value.into();
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        let fact = Fact::new(subject, property, value).on(on);
+        if self.seen.insert(fact.clone()) {
+            self.facts.push(fact);
+        }
+    }
+
+    /// A reference fact (`Operator`, `Target` …) to another subject.
+    pub fn link(
+        &mut self,
+        subject: &SubjectKey,
+        property: Property,
+        to: &SubjectKey,
+        on: Option<NaiveDate>,
+    ) {
+        self.add(subject, property, to.as_str(), on);
+    }
+
+    pub fn date(&mut self, subject: &SubjectKey, property: Property, d: Option<NaiveDate>, on: Option<NaiveDate>) {
+        if let Some(d) = d {
+            self.add(subject, property, d.format("%Y-%m-%d").to_string(), on);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Fact> {
+        self.facts
+    }
+}
+
+static PLAN_NO_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{2}[A-G]\d{7}").expect("static regex"));
+static FACILITY_NO_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"F[A-C]\d{7}").expect("static regex"));
+
+/// First e-再生医療 plan number (`02C2406012`) in `s` (any width).
+pub fn plan_number(s: &str) -> Option<String> {
+    let c = compact(s).to_ascii_uppercase();
+    PLAN_NO_RE.find(&c).map(|m| m.as_str().to_string())
+}
+
+/// First CPC 施設番号 (`FC3150021`) in `s` (any width).
+pub fn facility_number(s: &str) -> Option<String> {
+    let c = compact(s).to_ascii_uppercase();
+    FACILITY_NO_RE.find(&c).map(|m| m.as_str().to_string())
+}
+
+/// Kind of action named by a title or lead.
+pub fn action_type(title: &str) -> crate::provenance::ActionType {
+    use crate::provenance::ActionType as A;
+    let t = compact(title);
+    if t.contains("解除") {
+        A::Lifting
+    } else if t.contains("出荷停止") && t.contains("要請") {
+        A::ShippingHaltRequest
+    } else if t.contains("緊急命令") {
+        A::EmergencyOrder
+    } else if t.contains("改善命令") {
+        A::ImprovementOrder
+    } else if t.contains("取消") || t.contains("取り消") {
+        A::LicenceRevocation
+    } else if t.contains("停止命令") || t.contains("禁止") {
+        A::SuspensionOrder
+    } else if t.contains("立入検査") {
+        A::Inspection
+    } else {
+        A::Other
+    }
+}
+
+/// Articles an order rests on, from its lead: the first sentence that issues it (本日…命じ /
+/// 行いました / 取り消し), skipping articles that only authorised an inspection
+/// (`法第24条第2項に基づく立入検査`) or are cited as violated.
+pub fn basis_articles(lead: &str) -> Vec<String> {
+    let sentences = lead_sentences(lead);
+    let issuing = |s: &&String| {
+        let c = compact(s);
+        c.contains("命じ") || c.contains("行いました") || c.contains("取り消") || c.contains("要請し")
+    };
+    let sentence = sentences
+        .iter()
+        .find(issuing)
+        .or_else(|| sentences.iter().find(|s| s.contains("本日")))
+        .cloned()
+        .unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for hit in find_articles(&sentence) {
+        let basis_at = ["に基づ", "の規定に", "により"]
+            .iter()
+            .filter_map(|k| hit.after.find(k).map(|i| (i, k.len())))
+            .min();
+        let what: String = match basis_at {
+            Some((i, len)) => hit.after.get(i + len..).unwrap_or("").chars().take(12).collect(),
+            None => String::new(),
+        };
+        if hit.after.starts_with("違反") || what.contains("立入検査") || what.contains("報告") {
+            continue;
+        }
+        if !out.contains(&hit.article) {
+            out.push(hit.article);
+        }
+    }
+    out
+}
+
+/// Sentences of a lead paragraph. The statute's parenthesis
+/// `（平成25年法律第85号。以下「法」という。）` is not a sentence end.
+pub fn lead_sentences(lead: &str) -> Vec<String> {
+    let joined = lead
+        .replace("。以下", "、以下")
+        .replace("という。）", "という）")
+        .replace("という。)", "という)");
+    joined
+        .split('。')
+        .map(str::to_string)
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+/// Strip a list marker (`・`, `1 `, `１　`, `(1)`, `①`) from an item line; `None` when the
+/// line does not start with one (a continuation of the previous item).
+pub fn strip_item_marker(line: &str) -> Option<String> {
+    let t = line.trim_start_matches(is_space);
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if matches!(first, '・' | '･' | '○' | '●' | '◯' | '-' | '－') || ('①'..='⑳').contains(&first) {
+        return Some(clean(chars.as_str().trim_start_matches(is_space)));
+    }
+    // (1) / （１）
+    let n = nfkc(t);
+    if let Some(rest) = n.strip_prefix('(') {
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() && rest.chars().nth(digits.chars().count()) == Some(')') {
+            let skip = 1 + digits.chars().count() + 1;
+            let orig: String = t.chars().skip(skip).collect();
+            return Some(clean(orig.trim_start_matches(is_space)));
+        }
+    }
+    // "1 " / "１　" / "1." — a number followed by a separator, not a date or an amount.
+    let digits = t.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    if digits > 0 && digits <= 2 {
+        let next = t.chars().nth(digits);
+        if matches!(next, Some(' ') | Some('\u{3000}') | Some('.') | Some('．') | Some('、')) {
+            let orig: String = t.chars().skip(digits + 1).collect();
+            return Some(clean(orig.trim_start_matches(is_space)));
+        }
+    }
+    None
+}
+
+/// Group lines into items: a marked line starts an item, unmarked lines continue it. Lines
+/// before the first marker become items of their own (sections written without markers).
+pub fn items(lines: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for l in lines {
+        match strip_item_marker(l) {
+            Some(item) => {
+                out.push(item);
+                open = true;
+            }
+            None if open => {
+                if let Some(last) = out.last_mut() {
+                    last.push_str(&clean(l));
+                }
+            }
+            None => out.push(clean(l)),
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        assert_eq!(first_date("令和7年3月5日"), Some(d(2025, 3, 5)));
+        assert_eq!(first_date("令和6年 10 月 24 日"), Some(d(2024, 10, 24)));
+        assert_eq!(first_date("令和元年5月1日"), Some(d(2019, 5, 1)));
+        assert_eq!(first_date("平成２９年６月２７日"), Some(d(2017, 6, 27)));
+        assert_eq!(first_date("令和七年十二月三日"), Some(d(2025, 12, 3)));
+        assert_eq!(first_date("R7.12.26"), Some(d(2025, 12, 26)));
+        assert_eq!(first_date("H28.9.1"), Some(d(2016, 9, 1)));
+        assert_eq!(first_date("2017/11/15"), Some(d(2017, 11, 15)));
+        assert_eq!(first_date("2025年3月5日"), Some(d(2025, 3, 5)));
+        assert_eq!(first_date("平成31年5月1日"), None);
+        assert_eq!(first_date("令和7年2月30日"), None);
+        assert_eq!(first_date("no date"), None);
+    }
+
+    #[test]
+    fn articles_normalised() {
+        let a: Vec<String> = find_articles("法第 22 条及び法第 47 条に基づき")
+            .into_iter()
+            .map(|h| h.article)
+            .collect();
+        assert_eq!(a, ["法第22条", "法第47条"]);
+        let a: Vec<String> = find_articles("（平成２５年法律第８５号。以下「法」という。）第２３条第１項及び第４８条第２項")
+            .into_iter()
+            .map(|h| h.article)
+            .collect();
+        assert_eq!(a, ["法第23条第1項", "法第48条第2項"]);
+        let a = find_articles("法第四条第三項第二号違反");
+        assert_eq!(a[0].article, "法第4条第3項第2号");
+        assert!(a[0].after.starts_with("違反"));
+        assert_eq!(find_articles("則第107条")[0].article, "則第107条");
+    }
+
+    #[test]
+    fn operator_split() {
+        assert_eq!(
+            split_operator("医療法人社団蒼天会\r\n銀座アオバ再生クリニック"),
+            (Some("医療法人社団蒼天会".into()), "銀座アオバ再生クリニック".into())
+        );
+        assert_eq!(
+            split_operator("医療法人 玄海会 博多リジェネクリニック"),
+            (Some("医療法人 玄海会".into()), "博多リジェネクリニック".into())
+        );
+        assert_eq!(
+            split_operator("医療法人社団蒼天会銀座アオバ再生クリニック"),
+            (Some("医療法人社団蒼天会".into()), "銀座アオバ再生クリニック".into())
+        );
+        assert_eq!(split_operator("銀座ルミナスクリニック"), (None, "銀座ルミナスクリニック".into()));
+        assert_eq!(split_operator("株式会社ミナトバイオ"), (Some("株式会社ミナトバイオ".into()), String::new()));
+    }
+
+    #[test]
+    fn corporate_numbers() {
+        assert!(valid_corporate_number("7000012050002"));
+        assert!(!valid_corporate_number("7000012050003"));
+        assert!(!valid_corporate_number("700001205000"));
+        assert!(!valid_corporate_number("７000012050002"));
+    }
+
+    #[test]
+    fn renamed_and_brackets() {
+        assert_eq!(
+            split_renamed("銀座アオバ再生クリニック（現　銀座ミライ整形クリニック）"),
+            ("銀座ミライ整形クリニック".into(), Some("銀座アオバ再生クリニック".into()))
+        );
+        assert_eq!(split_renamed("Aクリニック（東京都）"), ("Aクリニック（東京都）".into(), None));
+        let chars: Vec<char> = "・「未完の計画名（計画番号：1）".chars().collect();
+        let (inner, end) = bracketed(&chars, 0, '「', '」').unwrap();
+        assert_eq!(inner, "未完の計画名（計画番号：1）");
+        assert_eq!(end, chars.len());
+        assert_eq!(kanji_to_digits("第二十二条"), "第22条");
+    }
+
+    #[test]
+    fn clean_keeps_spelling() {
+        assert_eq!(clean(" 医療法人社団蒼天会\r\n銀座　クリニック\t"), "医療法人社団蒼天会 銀座　クリニック");
+    }
+}

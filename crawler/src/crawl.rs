@@ -1,0 +1,538 @@
+//! The crawl driver: breadth-first over each adapter's documents, one fetch per URL per crawl.
+//!
+//! The driver never stops on one bad document: a fetch error, an adapter error or a sink error
+//! is recorded and counted, and the crawl goes on. Only a crawl without server or network
+//! failures (and whose start documents were read) is reported complete, because only a complete
+//! crawl may let the sink mark unseen documents as removed.
+
+use crate::adapter::{Adapter, ParseError, Parsed};
+use crate::decode::decode;
+use crate::document::{Body, Document};
+use crate::fetch::{FetchConfig, FetchOutcome, Fetcher};
+use crate::provenance::DocumentMeta;
+use crate::sink::{ParseOutcome, Sink, Validators};
+use chrono::Utc;
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::io::IsTerminal;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+use url::Url;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrawlOptions {
+    /// Requests per second per host.
+    pub rate_per_sec: f64,
+    pub max_retries: u32,
+    pub retry_base_delay: Duration,
+    pub timeout: Duration,
+    /// Largest body accepted, in bytes.
+    pub size_cap: u64,
+    /// Stop each source after this many documents (the crawl is then incomplete).
+    pub max_documents: Option<usize>,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for CrawlOptions {
+    fn default() -> Self {
+        let f = FetchConfig::default();
+        Self {
+            rate_per_sec: f.rate_per_sec,
+            max_retries: f.max_retries,
+            retry_base_delay: f.retry_base_delay,
+            timeout: f.timeout,
+            size_cap: f.size_cap,
+            max_documents: None,
+            progress: false,
+        }
+    }
+}
+
+impl CrawlOptions {
+    /// The fetcher settings these options stand for (the rest keep their defaults).
+    pub fn fetch_config(&self) -> FetchConfig {
+        FetchConfig {
+            rate_per_sec: self.rate_per_sec,
+            max_retries: self.max_retries,
+            retry_base_delay: self.retry_base_delay,
+            timeout: self.timeout,
+            size_cap: self.size_cap,
+            ..FetchConfig::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceReport {
+    pub source: String,
+    /// Documents received with a body (2xx).
+    pub fetched: usize,
+    /// 304 answers to a conditional GET.
+    pub unchanged: usize,
+    /// Fetched documents the sink stored as a new snapshot.
+    pub new_snapshots: usize,
+    pub failed: usize,
+    pub gone: usize,
+    pub parse_errors: usize,
+    pub facts: usize,
+    /// Calls to the sink that failed (the crawl went on).
+    pub sink_errors: usize,
+    pub complete: bool,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrawlReport {
+    pub per_source: Vec<SourceReport>,
+}
+
+impl CrawlReport {
+    pub fn source(&self, name: &str) -> Option<&SourceReport> {
+        self.per_source.iter().find(|r| r.source == name)
+    }
+}
+
+impl fmt::Display for SourceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} fetched ({} new), {} unchanged, {} gone, {} failed, {} parse errors, {} facts",
+            self.source,
+            self.fetched,
+            self.new_snapshots,
+            self.unchanged,
+            self.gone,
+            self.failed,
+            self.parse_errors,
+            self.facts
+        )?;
+        if self.sink_errors > 0 {
+            write!(f, ", {} sink errors", self.sink_errors)?;
+        }
+        write!(
+            f,
+            " in {:.1}s{}",
+            self.elapsed.as_secs_f64(),
+            if self.complete { "" } else { " (incomplete)" }
+        )
+    }
+}
+
+impl fmt::Display for CrawlReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.per_source.is_empty() {
+            return writeln!(f, "no sources crawled");
+        }
+        for r in &self.per_source {
+            writeln!(f, "{r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Crawl every adapter in turn. robots.txt is read afresh once per host for this crawl.
+pub async fn crawl(
+    adapters: &[&dyn Adapter],
+    fetcher: &Fetcher,
+    sink: &mut dyn Sink,
+    opts: &CrawlOptions,
+) -> CrawlReport {
+    fetcher.begin_crawl();
+    let mut report = CrawlReport::default();
+    for adapter in adapters {
+        let r = crawl_source(*adapter, fetcher, sink, opts).await;
+        tracing::info!(report = %r, "source crawled");
+        report.per_source.push(r);
+    }
+    report
+}
+
+/// The URL as crawled: fragments name parts of one document.
+fn normalize(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    u
+}
+
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool, source: &str) -> Self {
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(0);
+            if let Ok(style) =
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_prefix(source.to_string());
+            bar
+        });
+        Self { bar }
+    }
+
+    fn step(&self, done: usize, queued: usize, url: &Url) {
+        if let Some(bar) = &self.bar {
+            bar.set_length((done + queued) as u64);
+            bar.set_position(done as u64);
+            bar.set_message(url.to_string());
+        }
+    }
+
+    /// One line per document when there is no bar.
+    fn document(&self, source: &str, url: &Url, status: &str, facts: usize) {
+        if self.bar.is_none() {
+            tracing::info!(source, url = %url, status, facts, "document");
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+struct SourceCrawl<'a> {
+    adapter: &'a dyn Adapter,
+    hosts: HashSet<String>,
+    queue: VecDeque<(Url, bool)>,
+    queued: HashSet<String>,
+    seen: Vec<String>,
+    seen_set: HashSet<String>,
+    report: SourceReport,
+}
+
+impl SourceCrawl<'_> {
+    fn enqueue(&mut self, url: &Url, is_start: bool) {
+        let url = normalize(url);
+        if !matches!(url.scheme(), "http" | "https") {
+            return;
+        }
+        let host_ok = url
+            .host_str()
+            .is_some_and(|h| self.hosts.contains(&h.to_ascii_lowercase()));
+        if !host_ok {
+            // Links never send the crawler to a host the adapter did not declare.
+            tracing::debug!(source = self.adapter.name(), url = %url, "link to unlisted host skipped");
+            return;
+        }
+        if self.queued.insert(url.as_str().to_string()) {
+            self.queue.push_back((url, is_start));
+        }
+    }
+
+    fn mark_seen(&mut self, url: &str) {
+        if self.seen_set.insert(url.to_string()) {
+            self.seen.push(url.to_string());
+        }
+    }
+
+    fn follow(&mut self, parsed: &Parsed) {
+        for link in &parsed.links {
+            self.enqueue(link, false);
+        }
+    }
+
+    fn sink_error(&mut self, what: &str, url: &Url, e: &crate::sink::SinkError) {
+        self.report.sink_errors += 1;
+        tracing::error!(source = self.adapter.name(), url = %url, error = %e, "sink {what} failed");
+    }
+}
+
+/// Run an adapter's parser; a panic on hostile input becomes a parse error.
+fn parse_safely(adapter: &dyn Adapter, doc: &Document) -> ParseOutcome {
+    catch_unwind(AssertUnwindSafe(|| adapter.parse(doc))).unwrap_or_else(|_| {
+        Err(ParseError::Malformed(format!(
+            "adapter {} panicked on this document",
+            adapter.name()
+        )))
+    })
+}
+
+async fn crawl_source(
+    adapter: &dyn Adapter,
+    fetcher: &Fetcher,
+    sink: &mut dyn Sink,
+    opts: &CrawlOptions,
+) -> SourceReport {
+    let name = adapter.name();
+    let started_at = Utc::now();
+    let t0 = Instant::now();
+    let mut c = SourceCrawl {
+        adapter,
+        hosts: adapter
+            .hosts()
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect(),
+        queue: VecDeque::new(),
+        queued: HashSet::new(),
+        seen: Vec::new(),
+        seen_set: HashSet::new(),
+        report: SourceReport {
+            source: name.to_string(),
+            ..SourceReport::default()
+        },
+    };
+    let mut complete = true;
+    let starts = adapter.start_urls();
+    if starts.is_empty() {
+        tracing::warn!(source = name, "adapter has no start URLs");
+    }
+    for url in &starts {
+        let before = c.queue.len();
+        c.enqueue(url, true);
+        if c.queue.len() == before && !c.queued.contains(normalize(url).as_str()) {
+            tracing::error!(source = name, url = %url, "start URL is not on the adapter's hosts");
+            complete = false;
+        }
+    }
+    let progress = Progress::new(opts.progress, name);
+    let mut processed = 0usize;
+
+    while let Some((url, is_start)) = c.queue.pop_front() {
+        if opts.max_documents.is_some_and(|max| processed >= max) {
+            tracing::warn!(
+                source = name,
+                left = c.queue.len() + 1,
+                "document limit reached"
+            );
+            complete = false;
+            break;
+        }
+        processed += 1;
+        progress.step(processed, c.queue.len(), &url);
+        let validators = match sink.validators(name, url.as_str()) {
+            Ok(v) => v,
+            Err(e) => {
+                c.sink_error("validators", &url, &e);
+                None
+            }
+        };
+        let now = Utc::now();
+        match fetcher.fetch(name, &url, validators.as_ref()).await {
+            Ok(FetchOutcome::Fetched { mut meta, raw }) => {
+                c.mark_seen(url.as_str());
+                if meta.url != url.as_str() {
+                    // Redirected: the document lives under its final URL; fetched once only.
+                    if c.seen_set.contains(&meta.url) {
+                        progress.document(name, &url, "duplicate", 0);
+                        continue;
+                    }
+                    c.queued.insert(meta.url.clone());
+                    let final_url = meta.url.clone();
+                    c.mark_seen(&final_url);
+                }
+                let body = decode(&mut meta, &raw);
+                let doc = Document { meta, body };
+                let outcome = parse_safely(adapter, &doc);
+                c.report.fetched += 1;
+                let facts = match &outcome {
+                    Ok(parsed) => {
+                        c.follow(parsed);
+                        parsed.facts.len()
+                    }
+                    Err(e) => {
+                        c.report.parse_errors += 1;
+                        tracing::warn!(source = name, url = %doc.meta.url, error = %e, "parse error");
+                        0
+                    }
+                };
+                c.report.facts += facts;
+                match sink.document(&doc.meta, &raw, &outcome) {
+                    Ok(true) => c.report.new_snapshots += 1,
+                    Ok(false) => {}
+                    Err(e) => c.sink_error("document", &url, &e),
+                }
+                progress.document(name, &url, &doc.meta.http_status.to_string(), facts);
+            }
+            Ok(FetchOutcome::NotModified) => {
+                c.mark_seen(url.as_str());
+                c.report.unchanged += 1;
+                if let Err(e) = sink.unchanged(name, url.as_str(), now) {
+                    c.sink_error("unchanged", &url, &e);
+                }
+                relearn_links(&mut c, sink, &url, validators.unwrap_or_default());
+                progress.document(name, &url, "304", 0);
+            }
+            Ok(FetchOutcome::Gone(status)) => {
+                c.report.gone += 1;
+                if is_start {
+                    complete = false;
+                }
+                if let Err(e) = sink.gone(name, url.as_str(), now) {
+                    c.sink_error("gone", &url, &e);
+                }
+                progress.document(name, &url, &status.to_string(), 0);
+            }
+            Err(err) => {
+                // Kept among the seen URLs: a failed fetch is no evidence of removal.
+                c.mark_seen(url.as_str());
+                c.report.failed += 1;
+                if is_start || err.is_server_or_network() {
+                    complete = false;
+                }
+                tracing::warn!(source = name, url = %url, error = %err, "fetch failed");
+                if let Err(e) = sink.failed(name, url.as_str(), &err.to_string(), now) {
+                    c.sink_error("failed", &url, &e);
+                }
+                progress.document(name, &url, "failed", 0);
+            }
+        }
+    }
+    progress.finish();
+    c.report.complete = complete;
+    c.report.elapsed = t0.elapsed();
+    if let Err(e) = sink.crawl_finished(name, started_at, &c.seen, complete) {
+        c.report.sink_errors += 1;
+        tracing::error!(source = name, error = %e, "sink crawl_finished failed");
+    }
+    c.report
+}
+
+/// After a 304, re-read the archived snapshot only to learn its links (no facts re-emitted).
+fn relearn_links(c: &mut SourceCrawl<'_>, sink: &mut dyn Sink, url: &Url, v: Validators) {
+    let name = c.adapter.name();
+    let raw = match sink.archived(name, url.as_str()) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => {
+            tracing::debug!(source = name, url = %url, "no archived snapshot; links not followed");
+            return;
+        }
+        Err(e) => {
+            c.sink_error("archived", url, &e);
+            return;
+        }
+    };
+    let mut meta = DocumentMeta {
+        source: name.to_string(),
+        url: url.to_string(),
+        fetched_at: Utc::now(),
+        http_status: 304,
+        content_type: None,
+        etag: v.etag,
+        last_modified: v.last_modified,
+        sha256: hex::encode(Sha256::digest(&raw)),
+        size: raw.len() as u64,
+        encoding: None,
+    };
+    let body = decode(&mut meta, &raw);
+    match parse_safely(c.adapter, &Document { meta, body }) {
+        Ok(parsed) => c.follow(&parsed),
+        Err(e) => {
+            tracing::debug!(source = name, url = %url, error = %e, "archived snapshot unreadable")
+        }
+    }
+}
+
+/// Describe and decode a file a user hands in (`mieru ingest`): the URL is `file:///<name>`,
+/// the content type is guessed from the extension.
+pub fn read_file(
+    adapter: &dyn Adapter,
+    path_name: &str,
+    bytes: impl AsRef<[u8]>,
+) -> (DocumentMeta, Body) {
+    let bytes = bytes.as_ref();
+    let name = path_name
+        .rsplit(['/', '\\'])
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or("document");
+    let url = Url::parse("file:///")
+        .ok()
+        .and_then(|mut u| {
+            u.path_segments_mut().ok()?.clear().push(name);
+            Some(u.to_string())
+        })
+        .unwrap_or_else(|| format!("file:///{name}"));
+    let mut meta = DocumentMeta {
+        source: adapter.name().to_string(),
+        url,
+        fetched_at: Utc::now(),
+        http_status: 200,
+        content_type: mime_guess::from_path(name)
+            .first()
+            .map(|m| m.essence_str().to_string()),
+        etag: None,
+        last_modified: None,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        size: bytes.len() as u64,
+        encoding: None,
+    };
+    let body = decode(&mut meta, bytes);
+    (meta, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nop;
+    impl Adapter for Nop {
+        fn name(&self) -> &'static str {
+            "nop"
+        }
+        fn hosts(&self) -> &'static [&'static str] {
+            &["www.example.jp"]
+        }
+        fn start_urls(&self) -> Vec<Url> {
+            Vec::new()
+        }
+        fn parse(&self, _doc: &Document) -> Result<Parsed, ParseError> {
+            panic!("hostile input")
+        }
+    }
+
+    #[test]
+    fn read_file_describes_the_file() {
+        let (meta, body) = read_file(&Nop, "/tmp/in/命令書 2026.csv", b"a,b\n1,2\n".to_vec());
+        assert_eq!(meta.url, "file:///%E5%91%BD%E4%BB%A4%E6%9B%B8%202026.csv");
+        assert_eq!(meta.source, "nop");
+        assert_eq!(meta.http_status, 200);
+        assert_eq!(meta.content_type.as_deref(), Some("text/csv"));
+        assert_eq!(meta.size, 8);
+        assert_eq!(meta.sha256.len(), 64);
+        assert_eq!(meta.encoding.as_deref(), Some("UTF-8"));
+        assert_eq!(
+            body,
+            Body::Csv(vec![
+                vec!["a".into(), "b".into()],
+                vec!["1".into(), "2".into()]
+            ])
+        );
+        let (meta, _) = read_file(&Nop, "C:\\docs\\order.pdf", b"".as_slice());
+        assert_eq!(meta.url, "file:///order.pdf");
+    }
+
+    #[test]
+    fn adapter_panic_becomes_parse_error() {
+        let (meta, body) = read_file(&Nop, "x.txt", b"hi".as_slice());
+        let out = parse_safely(&Nop, &Document { meta, body });
+        assert!(matches!(out, Err(ParseError::Malformed(_))));
+    }
+
+    #[test]
+    fn report_display() {
+        let r = CrawlReport {
+            per_source: vec![SourceReport {
+                source: "mhlw-press".into(),
+                fetched: 3,
+                new_snapshots: 2,
+                facts: 40,
+                complete: false,
+                elapsed: Duration::from_millis(1500),
+                ..SourceReport::default()
+            }],
+        };
+        assert_eq!(
+            r.to_string(),
+            "mhlw-press: 3 fetched (2 new), 0 unchanged, 0 gone, 0 failed, 0 parse errors, 40 facts in 1.5s (incomplete)\n"
+        );
+    }
+}

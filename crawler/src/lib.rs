@@ -1,0 +1,12 @@
+//! mieru's crawler: fetches public sources politely, decodes documents and turns each into
+//! facts with provenance through one adapter per source. It knows nothing of storage.
+
+pub mod adapter;
+pub mod document;
+pub mod provenance;
+pub mod sink;
+pub mod crawl;
+pub mod decode;
+pub mod fetch;
+pub mod mirror;
+pub mod adapters;

@@ -1,0 +1,413 @@
+//! The fetcher on its own: allowlist, robots.txt, rate limits, redirects, streaming caps and
+//! connection faults that wiremock cannot produce (a raw TCP server stands in for those).
+
+use mieru_crawler::fetch::{FetchConfig, FetchError, FetchOutcome, Fetcher};
+use mieru_crawler::mirror::MirrorMap;
+use mieru_crawler::sink::Validators;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use url::Url;
+use wiremock::matchers::{header, header_regex, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const HOST: &str = "www.kakuu-kyoku.test";
+
+fn config() -> FetchConfig {
+    FetchConfig {
+        rate_per_sec: 1000.0,
+        retry_base_delay: Duration::from_millis(10),
+        timeout: Duration::from_secs(5),
+        size_cap: 1024 * 1024,
+        ..FetchConfig::default()
+    }
+}
+
+fn real(p: &str) -> Url {
+    Url::parse(&format!("https://{HOST}{p}")).unwrap()
+}
+
+fn fetcher_for(base: &str, cfg: FetchConfig) -> Fetcher {
+    let mirrors = MirrorMap::parse(&[format!("{HOST}={base}")]).unwrap();
+    Fetcher::new(cfg, [HOST], mirrors).unwrap()
+}
+
+#[tokio::test]
+async fn fetched_meta_uses_the_real_url_and_sends_the_user_agent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/r/doc.html"))
+        .and(header_regex(
+            "user-agent",
+            r"^mieru/\d+\.\d+\.\d+ \(\+https://",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("<p>架空</p>", "text/html; charset=utf-8")
+                .insert_header("etag", "\"abc\"")
+                .insert_header("last-modified", "Tue, 24 Nov 2026 01:00:00 GMT"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&format!("{}/r", server.uri()), config());
+    let out = f
+        .fetch("fixture", &real("/doc.html#frag"), None)
+        .await
+        .unwrap();
+    let FetchOutcome::Fetched { meta, raw } = out else {
+        panic!("expected a body, got {out:?}");
+    };
+    assert_eq!(raw, "<p>架空</p>".as_bytes());
+    assert_eq!(meta.url, real("/doc.html").to_string());
+    assert_eq!(meta.source, "fixture");
+    assert_eq!(meta.http_status, 200);
+    assert_eq!(meta.etag.as_deref(), Some("\"abc\""));
+    assert_eq!(
+        meta.last_modified.as_deref(),
+        Some("Tue, 24 Nov 2026 01:00:00 GMT")
+    );
+    assert_eq!(meta.size, raw.len() as u64);
+    assert_eq!(meta.sha256.len(), 64);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn conditional_get_sends_both_validators() {
+    let server = MockServer::start().await;
+    Mock::given(path("/x.html"))
+        .and(header("if-none-match", "\"v7\""))
+        .and(header("if-modified-since", "Mon, 23 Nov 2026 00:00:00 GMT"))
+        .respond_with(ResponseTemplate::new(304))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    let v = Validators {
+        etag: Some("\"v7\"".into()),
+        last_modified: Some("Mon, 23 Nov 2026 00:00:00 GMT".into()),
+        sha256: None,
+    };
+    assert_eq!(
+        f.fetch("s", &real("/x.html"), Some(&v)).await,
+        Ok(FetchOutcome::NotModified)
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn unlisted_host_is_refused_before_any_request() {
+    let outside = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&outside)
+        .await;
+    // The outside host has a mirror, but is not on the allowlist.
+    let mirrors = MirrorMap::parse(&[format!("www.soto.test={}", outside.uri())]).unwrap();
+    let f = Fetcher::new(config(), [HOST], mirrors).unwrap();
+    let url = Url::parse("https://www.soto.test/a.html").unwrap();
+    assert_eq!(
+        f.fetch("s", &url, None).await,
+        Err(FetchError::HostNotAllowed("www.soto.test".into()))
+    );
+    outside.verify().await;
+}
+
+#[tokio::test]
+async fn redirect_to_unlisted_host_is_refused() {
+    let server = MockServer::start().await;
+    let outside = MockServer::start().await;
+    Mock::given(path("/go"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", format!("{}/x", outside.uri())),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&outside)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    let err = f.fetch("s", &real("/go"), None).await.unwrap_err();
+    assert_eq!(err, FetchError::HostNotAllowed("127.0.0.1".into()));
+    outside.verify().await;
+}
+
+#[tokio::test]
+async fn redirect_chains_are_bounded() {
+    let server = MockServer::start().await;
+    for i in 0..8 {
+        Mock::given(path(format!("/hop{i}")))
+            .respond_with(
+                ResponseTemplate::new(307).insert_header("location", format!("/hop{}", i + 1)),
+            )
+            .mount(&server)
+            .await;
+    }
+    let f = fetcher_for(&server.uri(), config());
+    assert_eq!(
+        f.fetch("s", &real("/hop0"), None).await,
+        Err(FetchError::TooManyRedirects(5))
+    );
+    let short = f.fetch("s", &real("/hop4"), None).await;
+    // hop4 → … → hop8: four redirects, then hop8 is unmounted (404).
+    assert_eq!(short, Ok(FetchOutcome::Gone(404)));
+}
+
+#[tokio::test]
+async fn rate_limit_and_crawl_delay_space_requests() {
+    let server = MockServer::start().await;
+    Mock::given(path("/robots.txt"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string("User-agent: mieru\nCrawl-delay: 0.2\n"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/p"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    let t0 = Instant::now();
+    for _ in 0..3 {
+        assert!(matches!(
+            f.fetch("s", &real("/p"), None).await,
+            Ok(FetchOutcome::Fetched { .. })
+        ));
+    }
+    // robots.txt, then three documents 0.2 s apart.
+    assert!(
+        t0.elapsed() >= Duration::from_millis(390),
+        "{:?}",
+        t0.elapsed()
+    );
+    server.verify().await;
+
+    // Without a crawl delay the configured rate applies: 10/s → 3 requests ≥ 0.2 s apart total.
+    let server = MockServer::start().await;
+    Mock::given(path("/q"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    let f = fetcher_for(
+        &server.uri(),
+        FetchConfig {
+            rate_per_sec: 10.0,
+            ..config()
+        },
+    );
+    let t0 = Instant::now();
+    for _ in 0..3 {
+        f.fetch("s", &real("/q"), None).await.unwrap();
+    }
+    assert!(
+        t0.elapsed() >= Duration::from_millis(290),
+        "{:?}",
+        t0.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn unreachable_robots_blocks_the_host_and_is_read_once_per_crawl() {
+    let server = MockServer::start().await;
+    Mock::given(path("/robots.txt"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(2 * 4) // two crawls, one attempt plus three retries each
+        .mount(&server)
+        .await;
+    Mock::given(path("/a"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    for _ in 0..2 {
+        f.begin_crawl();
+        for _ in 0..2 {
+            let e = f.fetch("s", &real("/a"), None).await.unwrap_err();
+            assert!(matches!(e, FetchError::RobotsUnavailable { .. }), "{e}");
+            assert!(e.is_server_or_network());
+        }
+    }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn long_retry_after_gives_up_instead_of_stalling() {
+    let server = MockServer::start().await;
+    Mock::given(path("/later"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    assert_eq!(
+        f.fetch("s", &real("/later"), None).await,
+        Err(FetchError::Http(429))
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/forbidden"))
+        .respond_with(ResponseTemplate::new(403))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/removed"))
+        .respond_with(ResponseTemplate::new(410))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    assert_eq!(
+        f.fetch("s", &real("/forbidden"), None).await,
+        Err(FetchError::Http(403))
+    );
+    assert_eq!(
+        f.fetch("s", &real("/removed"), None).await,
+        Ok(FetchOutcome::Gone(410))
+    );
+    server.verify().await;
+}
+
+/// A one-route HTTP/1.1 server over raw TCP, for faults a well-behaved server won't make.
+/// `/robots.txt` answers 404; anything else gets `respond`. Returns the base URL.
+async fn raw_server<F, Fut>(respond: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let respond = Arc::new(respond);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let respond = respond.clone();
+            tokio::spawn(async move {
+                let mut req = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => req.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if req.starts_with(b"GET /robots.txt ") {
+                    let _ = sock
+                        .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .await;
+                    return;
+                }
+                respond(sock).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn body_shorter_than_content_length_is_truncated() {
+    let hits = Arc::new(AtomicU64::new(0));
+    let h = hits.clone();
+    let base = raw_server(move |mut sock| {
+        h.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<p>only this")
+                .await;
+            let _ = sock.shutdown().await;
+        }
+    })
+    .await;
+    let f = fetcher_for(
+        &base,
+        FetchConfig {
+            max_retries: 1,
+            ..config()
+        },
+    );
+    let err = f.fetch("s", &real("/cut"), None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FetchError::Truncated {
+                expected: Some(5000),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "truncation is retried once");
+}
+
+#[tokio::test]
+async fn endless_chunked_body_is_cut_at_the_cap_while_streaming() {
+    // No Content-Length: only streaming can notice the size. The server would send 50 MB.
+    let sent = Arc::new(AtomicU64::new(0));
+    let s = sent.clone();
+    let base = raw_server(move |mut sock| {
+        let s = s.clone();
+        async move {
+            if sock
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let chunk = vec![b'a'; 64 * 1024];
+            let head = format!("{:x}\r\n", chunk.len());
+            for _ in 0..800 {
+                let ok = sock.write_all(head.as_bytes()).await.is_ok()
+                    && sock.write_all(&chunk).await.is_ok()
+                    && sock.write_all(b"\r\n").await.is_ok();
+                if !ok {
+                    return;
+                }
+                s.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+            }
+            let _ = sock.write_all(b"0\r\n\r\n").await;
+        }
+    })
+    .await;
+    let f = fetcher_for(&base, config());
+    let err = f.fetch("s", &real("/big.csv"), None).await.unwrap_err();
+    assert_eq!(
+        err,
+        FetchError::TooLarge {
+            limit: 1024 * 1024,
+            declared: None
+        }
+    );
+    // The connection was dropped: the server could not push anywhere near 50 MB.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let pushed = sent.load(Ordering::SeqCst);
+    assert!(pushed < 20 * 1024 * 1024, "server pushed {pushed} bytes");
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_network_error_after_retries() {
+    // Bind then drop a listener to get a port nobody listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let f = fetcher_for(&format!("http://127.0.0.1:{port}"), config());
+    let err = f.fetch("s", &real("/x"), None).await.unwrap_err();
+    // robots.txt is fetched first and is unreachable too: the host is off limits.
+    assert!(err.is_server_or_network(), "{err:?}");
+}

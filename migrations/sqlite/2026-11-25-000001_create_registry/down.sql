@@ -1,0 +1,15 @@
+DROP TABLE data_versions;
+DROP TABLE locks;
+DROP TABLE crawl_runs;
+DROP TABLE entity_views;
+DROP TABLE plans;
+DROP TABLE actions;
+DROP TABLE events;
+DROP TABLE judgements;
+DROP TABLE links;
+DROP TABLE id_counters;
+DROP TABLE entity_members;
+DROP TABLE entities;
+DROP TABLE facts;
+DROP TABLE snapshots;
+DROP TABLE documents;

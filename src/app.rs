@@ -1,0 +1,143 @@
+//! The application's operations, shared by the CLI and the tests: open a data directory,
+//! crawl, ingest a file, resolve, index, serve. Each step is the real pipeline stage.
+
+use crate::archive::{Archive, ArchiveError};
+use crate::ingest::{IngestStats, StoreSink};
+use crate::registry::DbRegistry;
+use crate::resolve::ResolveReport;
+use crate::search::{SearchError, SearchIndex};
+use crate::store::{self, crawl_state, DbPool, StoreError};
+use mieru_crawler::adapter::Adapter;
+use mieru_crawler::crawl::{CrawlOptions, CrawlReport};
+use mieru_crawler::fetch::Fetcher;
+use mieru_crawler::mirror::MirrorMap;
+use mieru_crawler::sink::Sink;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error("search index: {0}")]
+    Search(#[from] SearchError),
+    #[error("unknown source {0:?}; known sources: mhlw-press, kouseikyoku, e-saisei, jrct, houjin-bangou")]
+    UnknownSource(String),
+    #[error("crawler setup: {0}")]
+    Crawler(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A data directory: `mieru.db` (unless a database URL is given), `archive/`, `index/`.
+pub struct Mieru {
+    pub data_dir: PathBuf,
+    pub pool: DbPool,
+    pub archive: Archive,
+}
+
+impl Mieru {
+    pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Self, AppError> {
+        std::fs::create_dir_all(data_dir)?;
+        let url = match database_url {
+            Some(u) => u.to_owned(),
+            None => data_dir.join("mieru.db").to_string_lossy().into_owned(),
+        };
+        let pool = store::connect(&url, 8)?;
+        let archive = Archive::open(data_dir.join("archive"))?;
+        Ok(Self {
+            data_dir: data_dir.to_owned(),
+            pool,
+            archive,
+        })
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
+    pub fn open_index(&self) -> Result<SearchIndex, AppError> {
+        Ok(SearchIndex::open_or_create(&self.index_dir())?)
+    }
+
+    pub fn adapters(names: &[String]) -> Result<Vec<Box<dyn Adapter>>, AppError> {
+        if names.is_empty() {
+            return Ok(mieru_crawler::adapters::all());
+        }
+        names
+            .iter()
+            .map(|n| mieru_crawler::adapters::by_name(n).ok_or_else(|| AppError::UnknownSource(n.clone())))
+            .collect()
+    }
+
+    /// Crawls the given sources (all when empty) under the database crawler lock.
+    pub async fn crawl(
+        &self,
+        sources: &[String],
+        mirrors: &[String],
+        options: &CrawlOptions,
+    ) -> Result<(CrawlReport, IngestStats), AppError> {
+        let adapters = Self::adapters(sources)?;
+        let refs: Vec<&dyn Adapter> = adapters.iter().map(|a| a.as_ref()).collect();
+        let mirror_map = MirrorMap::parse(mirrors).map_err(|e| AppError::Crawler(e.to_string()))?;
+        let fetcher = Fetcher::for_adapters(options.fetch_config(), &refs, mirror_map)
+            .map_err(|e| AppError::Crawler(e.to_string()))?;
+        let holder = format!("pid {} on {}", std::process::id(), hostname());
+        {
+            let mut conn = self.pool.get().map_err(StoreError::from)?;
+            // A lock not refreshed for 10 minutes belongs to a crawler that died.
+            crawl_state::acquire_lock(&mut conn, crawl_state::CRAWLER_LOCK, &holder, store::now(), chrono::Duration::minutes(10))?;
+        }
+        let mut sink = StoreSink::new(self.pool.clone(), self.archive.clone());
+        let started = chrono::Utc::now();
+        for a in &refs {
+            sink.crawl_started(a.name(), started).map_err(|e| AppError::Crawler(e.to_string()))?;
+        }
+        let report = mieru_crawler::crawl::crawl(&refs, &fetcher, &mut sink as &mut dyn Sink, options).await;
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        crawl_state::release_lock(&mut conn, crawl_state::CRAWLER_LOCK, &holder)?;
+        Ok((report, sink.stats))
+    }
+
+    /// Ingests files a user has, with the named source's parser.
+    pub fn ingest_files(&self, source: &str, files: &[PathBuf]) -> Result<IngestStats, AppError> {
+        let adapter = mieru_crawler::adapters::by_name(source).ok_or_else(|| AppError::UnknownSource(source.to_owned()))?;
+        let mut sink = StoreSink::new(self.pool.clone(), self.archive.clone());
+        for path in files {
+            let bytes = std::fs::read(path)?;
+            let (meta, body) = mieru_crawler::crawl::read_file(adapter.as_ref(), &path.to_string_lossy(), &bytes);
+            let doc = mieru_crawler::document::Document { meta: meta.clone(), body };
+            let outcome = adapter.parse(&doc);
+            sink.document(&doc.meta, &bytes, &outcome)
+                .map_err(|e| AppError::Crawler(e.to_string()))?;
+        }
+        Ok(sink.stats)
+    }
+
+    /// Resolves entities and projects the read models; then brings the index in step.
+    pub fn resolve_and_index(&self, index: &SearchIndex) -> Result<ResolveReport, AppError> {
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        let (report, projected) = crate::resolve::run(&mut conn)?;
+        index.rebuild(projected.search_docs)?;
+        Ok(report)
+    }
+
+    /// Rebuilds the index from the stored read models.
+    pub fn rebuild_index(&self, index: &SearchIndex) -> Result<u64, AppError> {
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        let docs = crate::project::search_docs_from_store(&mut conn)?;
+        Ok(index.rebuild(docs)?)
+    }
+
+    pub fn registry(&self, index: Arc<SearchIndex>) -> DbRegistry {
+        DbRegistry::new(self.pool.clone(), self.archive.clone(), index)
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".into())
+}

@@ -1,0 +1,144 @@
+//! Values over time (names, addresses, managers) from the facts that state them.
+
+use crate::resolve::facts::FactSet;
+use crate::store::models::FactRow;
+use chrono::NaiveDate;
+use mieru_web::model::DatedValue;
+use std::collections::BTreeMap;
+
+/// One value's evidence, grouped under a comparison key so spelling variants of one name
+/// (full/half width, spaces) count as one value.
+struct Group<'a> {
+    /// Spellings seen, with how often: the most frequent is shown.
+    spellings: BTreeMap<String, usize>,
+    /// Facts stating it as current.
+    current: Vec<&'a FactRow>,
+    /// Facts stating it as a former value (its `until` is their date).
+    former: Vec<&'a FactRow>,
+    /// Explicit dates the value took effect (registry change dates).
+    effective: Vec<NaiveDate>,
+}
+
+/// Builds the timeline of a property from `current` facts (e.g. `Name`) and `former` facts
+/// (e.g. `FormerName`), oldest first. `key` folds spelling variants together.
+pub fn timeline<'a>(
+    set: &FactSet,
+    current: impl IntoIterator<Item = &'a FactRow>,
+    former: impl IntoIterator<Item = &'a FactRow>,
+    effective_dates: &BTreeMap<String, NaiveDate>,
+    key: impl Fn(&str) -> String,
+) -> Vec<DatedValue> {
+    let mut groups: BTreeMap<String, Group<'a>> = BTreeMap::new();
+    let mut add = |f: &'a FactRow, is_former: bool| {
+        let k = key(&f.value);
+        if k.is_empty() {
+            return;
+        }
+        let g = groups.entry(k).or_insert_with(|| Group {
+            spellings: BTreeMap::new(),
+            current: Vec::new(),
+            former: Vec::new(),
+            effective: Vec::new(),
+        });
+        *g.spellings
+            .entry(mieru_text::normalize::display_clean(&f.value))
+            .or_default() += 1;
+        if is_former {
+            g.former.push(f);
+        } else {
+            g.current.push(f);
+        }
+    };
+    for f in current {
+        add(f, false);
+    }
+    for f in former {
+        add(f, true);
+    }
+    for (k, g) in groups.iter_mut() {
+        if let Some(d) = effective_dates.get(k) {
+            g.effective.push(*d);
+        }
+    }
+
+    struct Row {
+        value: String,
+        since: Option<NaiveDate>,
+        stated_since: Option<NaiveDate>,
+        sort: NaiveDate,
+        latest: NaiveDate,
+        first_seen: chrono::NaiveDateTime,
+        last_seen: chrono::NaiveDateTime,
+        live: bool,
+        former_by: Option<NaiveDate>,
+        sources: Vec<mieru_web::model::SourceRef>,
+    }
+    let mut rows: Vec<Row> = groups
+        .into_values()
+        .filter_map(|g| {
+            let all: Vec<&FactRow> = g.current.iter().chain(g.former.iter()).copied().collect();
+            let value = g
+                .spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())?;
+            let stated: Vec<NaiveDate> = g.current.iter().map(|f| FactSet::date_of(f)).collect();
+            let earliest_stated = stated.iter().min().copied();
+            let since = g.effective.iter().min().copied();
+            // A former value was current before the document that calls it former.
+            let former_by = g.former.iter().map(|f| FactSet::date_of(f)).min();
+            let sort = since
+                .or(earliest_stated)
+                .or(former_by.map(|d| d - chrono::Duration::days(1)))?;
+            let latest = stated.iter().max().copied().or(former_by).unwrap_or(sort);
+            Some(Row {
+                value,
+                since,
+                stated_since: since.or(earliest_stated),
+                sort,
+                latest,
+                first_seen: all.iter().map(|f| f.first_seen).min()?,
+                last_seen: all.iter().map(|f| f.last_seen).max()?,
+                live: g.current.iter().any(|f| f.retracted_at.is_none()),
+                former_by,
+                sources: set.source_refs(all.iter().copied()),
+            })
+        })
+        .collect();
+    // Former values come before the values that replaced them.
+    rows.sort_by(|a, b| {
+        let a_key = a.former_by.map(|d| d.min(a.sort)).unwrap_or(a.sort);
+        let b_key = b.former_by.map(|d| d.min(b.sort)).unwrap_or(b.sort);
+        a_key.cmp(&b_key).then(a.latest.cmp(&b.latest)).then(a.value.cmp(&b.value))
+    });
+    // A value explicitly called former is never current, even if an old list still states it.
+    let current_idx = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.former_by.is_none() || r.since.is_some_and(|s| r.former_by.is_some_and(|f| s > f)))
+        .max_by(|(_, a), (_, b)| {
+            (a.since.unwrap_or(a.sort), a.live, a.latest).cmp(&(b.since.unwrap_or(b.sort), b.live, b.latest))
+        })
+        .map(|(i, _)| i);
+    let mut out: Vec<DatedValue> = Vec::with_capacity(rows.len());
+    let n = rows.len();
+    for i in 0..n {
+        let Some(r) = rows.get(i) else { continue };
+        let next_since = rows.get(i + 1).map(|n| n.since.unwrap_or(n.sort));
+        let until = if Some(i) == current_idx {
+            None
+        } else {
+            r.former_by.or(next_since)
+        };
+        out.push(DatedValue {
+            value: r.value.clone(),
+            since: r.stated_since,
+            until,
+            first_seen: r.first_seen.and_utc(),
+            last_seen: r.last_seen.and_utc(),
+            current: Some(i) == current_idx,
+            sources: r.sources.clone(),
+        });
+    }
+    out
+}

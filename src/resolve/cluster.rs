@@ -1,0 +1,399 @@
+//! Clustering subject keys into entities.
+//!
+//! Order of evidence, strongest first: human judgements; identifiers (法人番号, 施設番号);
+//! a release's explicit rename (`旧名（現　新名）`); name + street address; name + city when
+//! only one candidate exists; same full address + same operator. Candidates are only compared
+//! inside blocks (same name key, same address, same identifier), never all pairs. Score-only
+//! or ambiguous matches never merge: they become "possible" links with their evidence.
+
+use super::features::Features;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One reason for a link or a merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    pub kind: String,
+    pub detail: String,
+    /// Subject keys whose facts support it (their sources are cited).
+    pub subjects: Vec<String>,
+}
+
+/// A decided merge of two subjects into one entity.
+#[derive(Debug, Clone)]
+pub struct Merge {
+    pub a: usize,
+    pub b: usize,
+    pub confidence: f64,
+    pub origin: &'static str,
+    pub evidence: EvidenceItem,
+}
+
+/// A relation between two clusters that is not identity.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub from: usize,
+    pub to: usize,
+    /// `successor`, `possible_successor`, `possible_same`.
+    pub kind: &'static str,
+    pub confidence: f64,
+    pub origin: &'static str,
+    pub evidence: Vec<EvidenceItem>,
+}
+
+/// A human decision about two subject keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub left: String,
+    pub right: String,
+    /// `same`, `different`, `successor` (right succeeded left), `predecessor`, `not_successor`.
+    pub verdict: String,
+    pub reason: String,
+}
+
+pub struct UnionFind {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+    /// Per root: subjects this cluster must never join (human "different").
+    forbidden: HashMap<usize, Vec<usize>>,
+}
+
+impl UnionFind {
+    pub fn new(n: usize) -> Self {
+        Self {
+            parent: (0..n).collect(),
+            size: vec![1; n],
+            forbidden: HashMap::new(),
+        }
+    }
+
+    pub fn find(&mut self, mut x: usize) -> usize {
+        let mut root = x;
+        while let Some(&p) = self.parent.get(root) {
+            if p == root {
+                break;
+            }
+            root = p;
+        }
+        while let Some(&p) = self.parent.get(x) {
+            if p == root {
+                break;
+            }
+            if let Some(slot) = self.parent.get_mut(x) {
+                *slot = root;
+            }
+            x = p;
+        }
+        root
+    }
+
+    pub fn forbid(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        self.forbidden.entry(ra).or_default().push(b);
+        self.forbidden.entry(rb).or_default().push(a);
+    }
+
+    fn allowed(&mut self, ra: usize, rb: usize) -> bool {
+        let list = self.forbidden.get(&ra).cloned().unwrap_or_default();
+        !list.into_iter().any(|s| self.find(s) == rb)
+    }
+
+    /// Joins the clusters of `a` and `b` unless a human said they differ. Returns whether it
+    /// joined them (false when already joined or forbidden).
+    pub fn union(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb || !self.allowed(ra, rb) || !self.allowed(rb, ra) {
+            return false;
+        }
+        let (big, small) = if self.size.get(ra) >= self.size.get(rb) {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        if let Some(p) = self.parent.get_mut(small) {
+            *p = big;
+        }
+        let small_size = self.size.get(small).copied().unwrap_or(0);
+        if let Some(s) = self.size.get_mut(big) {
+            *s += small_size;
+        }
+        if let Some(moved) = self.forbidden.remove(&small) {
+            self.forbidden.entry(big).or_default().extend(moved);
+        }
+        true
+    }
+}
+
+/// Largest block compared pairwise; bigger blocks (a district word shared by hundreds of
+/// clinics) give no usable evidence and would make cost quadratic.
+const MAX_BLOCK: usize = 64;
+
+fn blocks<'a, F>(features: &'a [Features], key: F) -> BTreeMap<String, Vec<usize>>
+where
+    F: Fn(&'a Features) -> Box<dyn Iterator<Item = String> + 'a>,
+{
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in features.iter().enumerate() {
+        for k in key(f) {
+            map.entry(k).or_default().push(i);
+        }
+    }
+    map
+}
+
+fn same_kind(a: &Features, b: &Features) -> bool {
+    a.kind == b.kind
+}
+
+fn shared<'a>(a: &'a BTreeSet<String>, b: &'a BTreeSet<String>) -> Option<&'a String> {
+    a.intersection(b).next()
+}
+
+/// Whether two subjects could be one place: no conflicting prefecture.
+fn compatible_place(a: &Features, b: &Features) -> bool {
+    a.prefectures.is_empty() || b.prefectures.is_empty() || shared(&a.prefectures, &b.prefectures).is_some()
+}
+
+/// Decides merges among subjects of facilities, CPCs and organizations.
+pub struct Clusterer<'a> {
+    pub features: &'a [Features],
+    index: HashMap<&'a str, usize>,
+    pub uf: UnionFind,
+    pub merges: Vec<Merge>,
+}
+
+impl<'a> Clusterer<'a> {
+    pub fn new(features: &'a [Features]) -> Self {
+        let index = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.subject.as_str(), i))
+            .collect();
+        Self {
+            features,
+            index,
+            uf: UnionFind::new(features.len()),
+            merges: Vec::new(),
+        }
+    }
+
+    pub fn index_of(&self, subject: &str) -> Option<usize> {
+        self.index.get(subject).copied()
+    }
+
+    fn merge(&mut self, a: usize, b: usize, confidence: f64, origin: &'static str, evidence: EvidenceItem) {
+        if self.uf.union(a, b) {
+            self.merges.push(Merge {
+                a,
+                b,
+                confidence,
+                origin,
+                evidence,
+            });
+        }
+    }
+
+    fn subjects(&self, a: usize, b: usize) -> Vec<String> {
+        [a, b]
+            .iter()
+            .filter_map(|i| self.features.get(*i).map(|f| f.subject.clone()))
+            .collect()
+    }
+
+    pub fn apply_judgements(&mut self, judgements: &[Judgement]) {
+        for j in judgements {
+            let (Some(a), Some(b)) = (self.index_of(&j.left), self.index_of(&j.right)) else {
+                continue;
+            };
+            if j.verdict == "different" {
+                self.uf.forbid(a, b);
+            }
+        }
+        for j in judgements.iter().filter(|j| j.verdict == "same") {
+            let (Some(a), Some(b)) = (self.index_of(&j.left), self.index_of(&j.right)) else {
+                continue;
+            };
+            let evidence = EvidenceItem {
+                kind: "judgement".into(),
+                detail: j.reason.clone(),
+                subjects: self.subjects(a, b),
+            };
+            self.merge(a, b, 1.0, "human", evidence);
+        }
+    }
+
+    /// Identifiers that denote one legal person or one licensed facility.
+    pub fn merge_by_identifiers(&mut self) {
+        let features = self.features;
+        let by_corp = blocks(features, |f| Box::new(f.corporate_numbers.iter().cloned()));
+        let by_fno = blocks(features, |f| Box::new(f.facility_numbers.iter().cloned()));
+        for (kind, map) in [("corporate_number", by_corp), ("facility_number", by_fno)] {
+            for (value, members) in map {
+                let Some((&first, rest)) = members.split_first() else {
+                    continue;
+                };
+                for &other in rest {
+                    if !same_kind(&features[first], &features[other]) {
+                        continue;
+                    }
+                    let evidence = EvidenceItem {
+                        kind: kind.into(),
+                        detail: value.clone(),
+                        subjects: self.subjects(first, other),
+                    };
+                    self.merge(first, other, 1.0, "rule", evidence);
+                }
+            }
+        }
+    }
+
+    /// Names + places. Organizations: same name key and form in a compatible prefecture, or
+    /// an unnumbered mention matching exactly one numbered organization's name history.
+    /// Facilities and CPCs: same name key at the same street address; or in the same city
+    /// when exactly one candidate cluster there bears that name.
+    pub fn merge_by_names(&mut self) {
+        let features = self.features;
+        let by_name = blocks(features, |f| Box::new(f.name_keys.iter().cloned()));
+        for (name, members) in &by_name {
+            if members.len() < 2 || members.len() > MAX_BLOCK {
+                continue;
+            }
+            for (i, &a) in members.iter().enumerate() {
+                for &b in members.iter().skip(i + 1) {
+                    let (fa, fb) = (&features[a], &features[b]);
+                    if !same_kind(fa, fb) || !compatible_place(fa, fb) {
+                        continue;
+                    }
+                    // Two registry numbers that differ are two legal persons / facilities.
+                    let numbered_apart = (!fa.corporate_numbers.is_empty()
+                        && !fb.corporate_numbers.is_empty()
+                        && shared(&fa.corporate_numbers, &fb.corporate_numbers).is_none())
+                        || (!fa.facility_numbers.is_empty()
+                            && !fb.facility_numbers.is_empty()
+                            && shared(&fa.facility_numbers, &fb.facility_numbers).is_none());
+                    if numbered_apart {
+                        continue;
+                    }
+                    if let Some(block) = shared(&fa.blocks, &fb.blocks) {
+                        let evidence = EvidenceItem {
+                            kind: "name_and_address".into(),
+                            detail: format!("{name} @ {block}"),
+                            subjects: self.subjects(a, b),
+                        };
+                        self.merge(a, b, 0.95, "rule", evidence);
+                    }
+                }
+            }
+        }
+        // Second pass: mentions with a city (or only a prefecture, for organizations) but no
+        // street address join the single cluster bearing that name there.
+        for (name, members) in &by_name {
+            if members.len() < 2 || members.len() > MAX_BLOCK {
+                continue;
+            }
+            for &a in members {
+                let fa = &features[a];
+                if !fa.blocks.is_empty() && fa.kind != Some(mieru_crawler::provenance::SubjectKind::Organization) {
+                    continue;
+                }
+                let mut candidates: BTreeSet<usize> = BTreeSet::new();
+                for &b in members {
+                    if a == b {
+                        continue;
+                    }
+                    let fb = &features[b];
+                    if !same_kind(fa, fb) {
+                        continue;
+                    }
+                    let place_ok = match fa.kind {
+                        Some(mieru_crawler::provenance::SubjectKind::Organization) => {
+                            compatible_place(fa, fb)
+                        }
+                        _ => shared(&fa.cities, &fb.cities).is_some(),
+                    };
+                    if place_ok {
+                        let root = self.uf.find(b);
+                        candidates.insert(root);
+                    }
+                }
+                let root_a = self.uf.find(a);
+                candidates.remove(&root_a);
+                if candidates.len() == 1 {
+                    if let Some(&root) = candidates.iter().next() {
+                        let evidence = EvidenceItem {
+                            kind: "name_and_place".into(),
+                            detail: format!(
+                                "{name} in {}",
+                                fa.cities
+                                    .iter()
+                                    .next()
+                                    .or(fa.prefectures.iter().next())
+                                    .map(String::as_str)
+                                    .unwrap_or("the only candidate")
+                            ),
+                            subjects: self.subjects(a, root),
+                        };
+                        self.merge(a, root, 0.85, "rule", evidence);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Same full address (building and floor included) and the same operator: the facility
+    /// was renamed where it stands.
+    pub fn merge_renamed_in_place(&mut self, operator_root: &dyn Fn(&str) -> Option<String>) {
+        let features = self.features;
+        let by_addr = blocks(features, |f| Box::new(f.full_addresses.iter().cloned()));
+        for (addr, members) in by_addr {
+            if members.len() < 2 || members.len() > MAX_BLOCK {
+                continue;
+            }
+            for (i, &a) in members.iter().enumerate() {
+                for &b in members.iter().skip(i + 1) {
+                    let (fa, fb) = (&features[a], &features[b]);
+                    if !same_kind(fa, fb) || fa.kind == Some(mieru_crawler::provenance::SubjectKind::Organization) {
+                        continue;
+                    }
+                    let ops_a: BTreeSet<String> = fa.operators.iter().filter_map(|o| operator_root(o)).collect();
+                    let ops_b: BTreeSet<String> = fb.operators.iter().filter_map(|o| operator_root(o)).collect();
+                    if let Some(op) = shared(&ops_a, &ops_b) {
+                        let evidence = EvidenceItem {
+                            kind: "address_and_operator".into(),
+                            detail: format!("{addr}; operator {op}"),
+                            subjects: self.subjects(a, b),
+                        };
+                        self.merge(a, b, 0.9, "rule", evidence);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Current clusters as lists of subject indices, each sorted, in order of first member.
+    pub fn clusters(&mut self) -> Vec<Vec<usize>> {
+        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..self.features.len() {
+            let r = self.uf.find(i);
+            by_root.entry(r).or_default().push(i);
+        }
+        let mut clusters: Vec<Vec<usize>> = by_root.into_values().collect();
+        clusters.sort_by_key(|c| c.first().copied().unwrap_or(usize::MAX));
+        clusters
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn union_find_respects_forbidden_pairs() {
+        let mut uf = UnionFind::new(4);
+        uf.forbid(0, 3);
+        assert!(uf.union(0, 1));
+        assert!(uf.union(2, 3));
+        assert!(!uf.union(1, 2), "0 and 3 were judged different");
+        assert_ne!(uf.find(0), uf.find(3));
+    }
+}

@@ -1,0 +1,210 @@
+//! Resolution output: entities with stable IDs, their member subject keys, links with
+//! evidence, and the human judgements that override every rule.
+
+use super::models::*;
+use super::schema::{entities, entity_members, id_counters, judgements, links};
+use super::{DbConnection, StoreError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// An owned link, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRecord {
+    pub from_id: String,
+    pub to_id: String,
+    pub kind: String,
+    pub confidence: f64,
+    pub origin: String,
+    /// JSON array of evidence items.
+    pub evidence: String,
+}
+
+pub fn members(conn: &mut DbConnection) -> Result<HashMap<String, String>, StoreError> {
+    let rows: Vec<(String, String)> = entity_members::table
+        .select((entity_members::subject, entity_members::entity_id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+pub fn all(conn: &mut DbConnection) -> Result<Vec<EntityRow>, StoreError> {
+    Ok(entities::table
+        .order(entities::id.asc())
+        .select(EntityRow::as_select())
+        .load(conn)?)
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<EntityRow>, StoreError> {
+    Ok(entities::table
+        .find(id)
+        .select(EntityRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn count_by_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreError> {
+    Ok(entities::table
+        .filter(entities::kind.eq(kind))
+        .filter(entities::merged_into.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Reserves `n` consecutive numbers of the `prefix` counter; returns the first.
+pub fn reserve_ids(conn: &mut DbConnection, prefix: &str, n: i64) -> Result<i64, StoreError> {
+    conn.transaction(|conn| {
+        let current: Option<i64> = id_counters::table
+            .find(prefix)
+            .select(id_counters::next_value)
+            .first(conn)
+            .optional()?;
+        let first = current.unwrap_or(1);
+        if current.is_some() {
+            diesel::update(id_counters::table.find(prefix))
+                .set(id_counters::next_value.eq(first + n))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(id_counters::table)
+                .values((
+                    id_counters::prefix.eq(prefix),
+                    id_counters::next_value.eq(first + n),
+                ))
+                .execute(conn)?;
+        }
+        Ok(first)
+    })
+}
+
+/// Replaces the resolution (entities upserted, members and rule/score links replaced) in one
+/// transaction. Entities are never deleted: an ID once published stays, as itself or as a
+/// redirect (`merged_into`).
+pub fn store_resolution(
+    conn: &mut DbConnection,
+    entity_rows: &[EntityRow],
+    member_rows: &[MemberRow],
+    link_rows: &[LinkRecord],
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    conn.transaction(|conn| {
+        let existing: HashMap<String, EntityRow> = all(conn)?
+            .into_iter()
+            .map(|e| (e.id.clone(), e))
+            .collect();
+        for row in entity_rows {
+            match existing.get(&row.id) {
+                Some(old) => {
+                    if old.name != row.name
+                        || old.prefecture != row.prefecture
+                        || old.status != row.status
+                        || old.merged_into != row.merged_into
+                        || old.kind != row.kind
+                    {
+                        diesel::update(entities::table.find(&row.id))
+                            .set((
+                                entities::kind.eq(&row.kind),
+                                entities::name.eq(&row.name),
+                                entities::prefecture.eq(&row.prefecture),
+                                entities::status.eq(&row.status),
+                                entities::merged_into.eq(&row.merged_into),
+                                entities::updated_at.eq(now),
+                            ))
+                            .execute(conn)?;
+                    }
+                }
+                None => {
+                    diesel::insert_into(entities::table)
+                        .values(row)
+                        .execute(conn)?;
+                }
+            }
+        }
+        diesel::delete(entity_members::table).execute(conn)?;
+        for row in member_rows {
+            diesel::insert_into(entity_members::table).values(row).execute(conn)?;
+        }
+        diesel::delete(links::table.filter(links::origin.ne("human"))).execute(conn)?;
+        for link in link_rows {
+            diesel::insert_into(links::table)
+                .values(NewLink {
+                    from_id: &link.from_id,
+                    to_id: &link.to_id,
+                    kind: &link.kind,
+                    confidence: link.confidence,
+                    origin: &link.origin,
+                    evidence: &link.evidence,
+                    created_at: now,
+                })
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn links_of(conn: &mut DbConnection, id: &str) -> Result<Vec<LinkRow>, StoreError> {
+    Ok(links::table
+        .filter(links::from_id.eq(id).or(links::to_id.eq(id)))
+        .order(links::id.asc())
+        .select(LinkRow::as_select())
+        .load(conn)?)
+}
+
+pub fn all_links(conn: &mut DbConnection) -> Result<Vec<LinkRow>, StoreError> {
+    Ok(links::table
+        .order(links::id.asc())
+        .select(LinkRow::as_select())
+        .load(conn)?)
+}
+
+/// Records (or replaces) a human judgement on a pair of subject keys, stored in a canonical
+/// order so (a, b) and (b, a) are one judgement.
+pub fn record_judgement(
+    conn: &mut DbConnection,
+    a: &str,
+    b: &str,
+    verdict: &str,
+    author: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let (left, right, verdict) = canonical_pair(a, b, verdict);
+    conn.transaction(|conn| {
+        diesel::delete(
+            judgements::table
+                .filter(judgements::left_subject.eq(left))
+                .filter(judgements::right_subject.eq(right)),
+        )
+        .execute(conn)?;
+        diesel::insert_into(judgements::table)
+            .values(NewJudgement {
+                left_subject: left,
+                right_subject: right,
+                verdict: &verdict,
+                author,
+                reason,
+                created_at: now,
+            })
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Orders a pair; a directed verdict (`successor`: b succeeded a) is flipped to match.
+fn canonical_pair<'a>(a: &'a str, b: &'a str, verdict: &str) -> (&'a str, &'a str, String) {
+    if a <= b {
+        (a, b, verdict.to_owned())
+    } else {
+        let flipped = match verdict {
+            "successor" => "predecessor",
+            "predecessor" => "successor",
+            other => other,
+        };
+        (b, a, flipped.to_owned())
+    }
+}
+
+pub fn judgements(conn: &mut DbConnection) -> Result<Vec<JudgementRow>, StoreError> {
+    Ok(judgements::table
+        .order(judgements::id.asc())
+        .select(JudgementRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,134 @@
+//! Facts with first/last seen: the only input of resolution. A fact is identified by the
+//! document that states it and its (subject, property, value); re-stating it updates its
+//! `last_seen`, not stating it any more retracts it (kept as history, never deleted).
+
+use super::models::*;
+use super::schema::facts;
+use super::{DbConnection, StoreError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use mieru_crawler::provenance::Fact;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+
+/// The identity of a fact within its document.
+pub fn fact_key(source: &str, url: &str, fact: &Fact) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        source,
+        url,
+        fact.subject.as_str(),
+        fact.property.as_str(),
+        fact.value.as_str(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Makes the stored facts of `doc` equal to `stated`: new ones inserted, known ones seen
+/// again, missing ones retracted. Returns (added, retracted).
+pub(super) fn restate(
+    conn: &mut DbConnection,
+    doc: &DocumentRow,
+    sha256: &str,
+    stated: &[Fact],
+    at: NaiveDateTime,
+) -> Result<(usize, usize), StoreError> {
+    let existing: Vec<(i64, String, Option<NaiveDateTime>, Option<chrono::NaiveDate>)> =
+        facts::table
+            .filter(facts::document_id.eq(doc.id))
+            .select((
+                facts::id,
+                facts::fact_key,
+                facts::retracted_at,
+                facts::observed_on,
+            ))
+            .load(conn)?;
+    let existing: HashMap<String, (i64, Option<NaiveDateTime>, Option<chrono::NaiveDate>)> =
+        existing
+            .into_iter()
+            .map(|(id, key, retracted, observed)| (key, (id, retracted, observed)))
+            .collect();
+
+    let mut stated_keys = HashSet::with_capacity(stated.len());
+    let mut seen_again = Vec::new();
+    let mut added = 0;
+    for fact in stated {
+        let key = fact_key(&doc.source, &doc.url, fact);
+        if !stated_keys.insert(key.clone()) {
+            continue; // the same statement twice in one document counts once
+        }
+        match existing.get(&key) {
+            Some((id, retracted, observed)) => {
+                if retracted.is_some() || *observed != fact.observed_on {
+                    diesel::update(facts::table.find(*id))
+                        .set((
+                            facts::retracted_at.eq(None::<NaiveDateTime>),
+                            facts::last_changed.eq(at),
+                            facts::observed_on.eq(fact.observed_on),
+                        ))
+                        .execute(conn)?;
+                }
+                seen_again.push(*id);
+            }
+            None => {
+                let kind = fact.subject.kind().map(|k| k.as_str()).unwrap_or("unknown");
+                diesel::insert_into(facts::table)
+                    .values(NewFact {
+                        fact_key: &key,
+                        document_id: doc.id,
+                        subject: fact.subject.as_str(),
+                        subject_kind: kind,
+                        property: fact.property.as_str(),
+                        value: &fact.value,
+                        observed_on: fact.observed_on,
+                        first_seen: at,
+                        last_seen: at,
+                        last_changed: at,
+                        first_sha256: sha256,
+                        last_sha256: sha256,
+                    })
+                    .execute(conn)?;
+                added += 1;
+            }
+        }
+    }
+    for chunk in seen_again.chunks(500) {
+        diesel::update(facts::table.filter(facts::id.eq_any(chunk)))
+            .set((facts::last_seen.eq(at), facts::last_sha256.eq(sha256)))
+            .execute(conn)?;
+    }
+    let to_retract: Vec<i64> = existing
+        .iter()
+        .filter(|(key, (_, retracted, _))| retracted.is_none() && !stated_keys.contains(*key))
+        .map(|(_, (id, _, _))| *id)
+        .collect();
+    for chunk in to_retract.chunks(500) {
+        diesel::update(facts::table.filter(facts::id.eq_any(chunk)))
+            .set((facts::retracted_at.eq(at), facts::last_changed.eq(at)))
+            .execute(conn)?;
+    }
+    Ok((added, to_retract.len()))
+}
+
+/// Every fact ever stated, retracted ones included (they are history), in id order.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<FactRow>, StoreError> {
+    Ok(facts::table
+        .order(facts::id.asc())
+        .select(FactRow::as_select())
+        .load(conn)?)
+}
+
+pub fn of_document(conn: &mut DbConnection, document_id: i64) -> Result<Vec<FactRow>, StoreError> {
+    Ok(facts::table
+        .filter(facts::document_id.eq(document_id))
+        .order(facts::id.asc())
+        .select(FactRow::as_select())
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(facts::table.count().get_result(conn)?)
+}

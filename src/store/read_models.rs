@@ -1,0 +1,164 @@
+//! Read models: tables shaped for the pages and the API, projected from facts and links.
+//! A projection replaces them in one transaction, so readers see the old or the new state.
+
+use super::models::*;
+use super::schema::{actions, data_versions, entity_views, events, plans};
+use super::{DbConnection, StoreError};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+pub struct Projection {
+    pub views: Vec<EntityViewRow>,
+    pub actions: Vec<ActionRow>,
+    pub plans: Vec<PlanRow>,
+    pub events: Vec<NewEvent>,
+}
+
+pub fn replace_all(
+    conn: &mut DbConnection,
+    projection: &Projection,
+    version_note: &str,
+    fact_count: i64,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    conn.transaction(|conn| {
+        diesel::delete(entity_views::table).execute(conn)?;
+        diesel::delete(actions::table).execute(conn)?;
+        diesel::delete(plans::table).execute(conn)?;
+        diesel::delete(events::table).execute(conn)?;
+        for row in &projection.views {
+            diesel::insert_into(entity_views::table).values(row).execute(conn)?;
+        }
+        for row in &projection.actions {
+            diesel::insert_into(actions::table).values(row).execute(conn)?;
+        }
+        for row in &projection.plans {
+            diesel::insert_into(plans::table).values(row).execute(conn)?;
+        }
+        for row in &projection.events {
+            diesel::insert_into(events::table).values(row).execute(conn)?;
+        }
+        let entities = i32::try_from(projection.views.len()).unwrap_or(i32::MAX);
+        diesel::insert_into(data_versions::table)
+            .values((
+                data_versions::created_at.eq(now),
+                data_versions::facts.eq(i32::try_from(fact_count).unwrap_or(i32::MAX)),
+                data_versions::entities.eq(entities),
+                data_versions::note.eq(version_note),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn entity_view(conn: &mut DbConnection, id: &str) -> Result<Option<EntityViewRow>, StoreError> {
+    Ok(entity_views::table
+        .find(id)
+        .select(EntityViewRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn all_views(conn: &mut DbConnection) -> Result<Vec<EntityViewRow>, StoreError> {
+    Ok(entity_views::table
+        .order(entity_views::entity_id.asc())
+        .select(EntityViewRow::as_select())
+        .load(conn)?)
+}
+
+pub fn action(conn: &mut DbConnection, id: &str) -> Result<Option<ActionRow>, StoreError> {
+    Ok(actions::table
+        .find(id)
+        .select(ActionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn all_actions(conn: &mut DbConnection) -> Result<Vec<ActionRow>, StoreError> {
+    Ok(actions::table
+        .order((actions::issued_on.desc(), actions::id.desc()))
+        .select(ActionRow::as_select())
+        .load(conn)?)
+}
+
+/// Filters for a page of actions, newest first; the cursor is the last row's (date, id).
+#[derive(Debug, Default, Clone)]
+pub struct ActionQuery {
+    pub action_type: Option<String>,
+    pub authority: Option<String>,
+    pub prefecture: Option<String>,
+    pub article_like: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub after: Option<(NaiveDate, String)>,
+    pub limit: i64,
+}
+
+pub fn actions_page(conn: &mut DbConnection, q: &ActionQuery) -> Result<Vec<ActionRow>, StoreError> {
+    let mut query = actions::table.select(ActionRow::as_select()).into_boxed();
+    if let Some(t) = &q.action_type {
+        query = query.filter(actions::action_type.eq(t.clone()));
+    }
+    if let Some(a) = &q.authority {
+        query = query.filter(actions::authority.eq(a.clone()));
+    }
+    if let Some(p) = &q.prefecture {
+        query = query.filter(actions::prefecture.eq(p.clone()));
+    }
+    if let Some(a) = &q.article_like {
+        query = query.filter(actions::articles.like(format!("%\"{}\"%", a.replace(['%', '_'], ""))));
+    }
+    if let Some(from) = q.from {
+        query = query.filter(actions::issued_on.ge(from));
+    }
+    if let Some(to) = q.to {
+        query = query.filter(actions::issued_on.le(to));
+    }
+    if let Some((date, id)) = &q.after {
+        query = query.filter(
+            actions::issued_on
+                .lt(*date)
+                .or(actions::issued_on.eq(*date).and(actions::id.lt(id.clone()))),
+        );
+    }
+    Ok(query
+        .filter(actions::issued_on.is_not_null())
+        .order((actions::issued_on.desc(), actions::id.desc()))
+        .limit(q.limit)
+        .load(conn)?)
+}
+
+pub fn plan(conn: &mut DbConnection, number: &str) -> Result<Option<PlanRow>, StoreError> {
+    Ok(plans::table
+        .find(number)
+        .select(PlanRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn all_plans(conn: &mut DbConnection) -> Result<Vec<PlanRow>, StoreError> {
+    Ok(plans::table
+        .order(plans::plan_number.asc())
+        .select(PlanRow::as_select())
+        .load(conn)?)
+}
+
+pub fn events_of(conn: &mut DbConnection, entity_id: &str) -> Result<Vec<EventRow>, StoreError> {
+    Ok(events::table
+        .filter(events::entity_id.eq(entity_id))
+        .order(events::position.asc())
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+pub fn event_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(events::table.count().get_result(conn)?)
+}
+
+pub fn latest_version(conn: &mut DbConnection) -> Result<Option<(i64, NaiveDateTime)>, StoreError> {
+    Ok(data_versions::table
+        .order(data_versions::id.desc())
+        .select((data_versions::id, data_versions::created_at))
+        .first(conn)
+        .optional()?)
+}

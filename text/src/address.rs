@@ -1,0 +1,527 @@
+//! Japanese addresses: prefectures, the comparison key, and a best-effort parse into
+//! prefecture / city / town / block number / building.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::normalize::{display_clean, fold, is_dash_like};
+use crate::numerals::kanji_numbers_before;
+
+/// The 47 prefectures in JIS X 0401 order (index + 1 = prefecture code).
+pub const PREFECTURES: [&str; 47] = [
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+];
+
+/// Designated cities (政令指定都市): their wards belong to the city part, and the city
+/// alone tells the prefecture when an address omits it.
+const DESIGNATED_CITIES: &[(&str, usize)] = &[
+    ("札幌市", 0),
+    ("仙台市", 3),
+    ("さいたま市", 10),
+    ("千葉市", 11),
+    ("横浜市", 13),
+    ("川崎市", 13),
+    ("相模原市", 13),
+    ("新潟市", 14),
+    ("静岡市", 21),
+    ("浜松市", 21),
+    ("名古屋市", 22),
+    ("京都市", 25),
+    ("大阪市", 26),
+    ("堺市", 26),
+    ("神戸市", 27),
+    ("岡山市", 32),
+    ("広島市", 33),
+    ("北九州市", 39),
+    ("福岡市", 39),
+    ("熊本市", 42),
+];
+
+/// The short form of a prefecture (東京, 神奈川); 北海道 has none.
+fn short_name(full: &str) -> Option<&str> {
+    if full == "北海道" {
+        return None;
+    }
+    full.strip_suffix(['都', '府', '県'])
+}
+
+/// JIS prefecture code (1 = 北海道 … 47 = 沖縄県) of a prefecture name, with or
+/// without its 都/府/県, in either width.
+pub fn prefecture_code(p: &str) -> Option<u8> {
+    let p = display_clean(p);
+    PREFECTURES
+        .iter()
+        .position(|full| *full == p || short_name(full) == Some(p.as_str()))
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+fn starts_with_chars(chars: &[char], pat: &str) -> bool {
+    let n = pat.chars().count();
+    chars.len() >= n && chars.iter().zip(pat.chars()).all(|(a, b)| *a == b)
+}
+
+/// A prefecture at the start of `chars`: (index in PREFECTURES, chars to drop). A
+/// short form followed by 市 or 郡 names the prefecture's own city or county
+/// (京都市, 岩手郡): the prefecture is inferred and nothing is dropped. A short form
+/// followed by 区/町/村 is a place elsewhere (大阪市福島区) and not a prefecture.
+fn leading_prefecture(chars: &[char]) -> Option<(usize, usize)> {
+    for (i, full) in PREFECTURES.iter().enumerate() {
+        if starts_with_chars(chars, full) {
+            return Some((i, full.chars().count()));
+        }
+    }
+    for (i, full) in PREFECTURES.iter().enumerate() {
+        let Some(short) = short_name(full) else { continue };
+        if !starts_with_chars(chars, short) {
+            continue;
+        }
+        let n = short.chars().count();
+        match chars.get(n) {
+            Some('市' | '郡') => return Some((i, 0)),
+            Some('区' | '町' | '村') => continue,
+            _ => return Some((i, n)),
+        }
+    }
+    for (city, i) in DESIGNATED_CITIES {
+        if starts_with_chars(chars, city) {
+            return Some((*i, 0));
+        }
+    }
+    None
+}
+
+/// Skips a leading postal code ("〒100-0013", "100-0013 ") and whitespace.
+fn skip_postal_code(chars: &[char]) -> usize {
+    let mut i = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let marked = chars.get(i) == Some(&'〒');
+    if marked {
+        i += 1;
+        i += chars.iter().skip(i).take_while(|c| c.is_whitespace()).count();
+    }
+    let digits = |from: usize| chars.iter().skip(from).take_while(|c| c.is_ascii_digit()).count();
+    let d1 = digits(i);
+    let is_code = if d1 == 3 && chars.get(i + 3).is_some_and(|c| is_dash_like(*c)) {
+        digits(i + 4) == 4
+    } else {
+        d1 == 7 && marked
+    };
+    if is_code {
+        i += if d1 == 3 { 8 } else { 7 };
+    } else if !marked {
+        return chars.iter().take_while(|c| c.is_whitespace()).count();
+    }
+    i + chars.iter().skip(i).take_while(|c| c.is_whitespace()).count()
+}
+
+/// Finds the prefecture at the start of an address: full names, short names (東京 →
+/// 東京都; 京都市… → 京都府), or a designated city (横浜市… → 神奈川県). A leading postal
+/// code is skipped and a repeated prefecture ("神奈川県神奈川県伊勢原市") dropped. Returns
+/// the prefecture and the rest of the address (NFKC, whitespace cleaned).
+pub fn split_prefecture(addr: &str) -> (Option<&'static str>, String) {
+    let chars: Vec<char> = addr.nfkc().collect();
+    let mut i = skip_postal_code(&chars);
+    let Some((found, used)) = chars.get(i..).and_then(leading_prefecture) else {
+        let rest: String = chars.iter().skip(i).collect();
+        return (None, display_clean(&rest));
+    };
+    i += used;
+    // Repeats of the same prefecture (sources concatenate a prefecture column with an
+    // address that already starts with it).
+    loop {
+        i += chars.iter().skip(i).take_while(|c| c.is_whitespace()).count();
+        match chars.get(i..).and_then(leading_prefecture) {
+            Some((again, n)) if again == found && n > 0 => i += n,
+            _ => break,
+        }
+    }
+    let rest: String = chars.iter().skip(i).collect();
+    (PREFECTURES.get(found).copied(), display_clean(&rest))
+}
+
+/// An address split into its parts (best effort).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AddressParts {
+    pub prefecture: Option<&'static str>,
+    /// City, ward or county + town: 中央区, 横浜市中区, 伊勢原市, 中頭郡北谷町.
+    pub city: Option<String>,
+    /// What lies between the city and the block number: the town and 丁目 name
+    /// (銀座, 西新宿, 北1条西); everything after the city when no block number is found.
+    pub rest: String,
+    /// The block number as digits joined by "-": 3丁目12番5号 → "3-12-5".
+    pub block: Option<String>,
+    /// Building, floor and room after the block number (再生ビル4階, 301).
+    pub building: Option<String>,
+}
+
+const CITY_EXCEPTIONS: &[&str] = &["四日市市", "廿日市市", "野々市市"];
+
+/// Length in chars of the city part at the start of `chars`, if any.
+fn city_len(chars: &[char], has_prefecture: bool) -> Option<usize> {
+    for city in CITY_EXCEPTIONS {
+        if starts_with_chars(chars, city) {
+            return Some(city.chars().count());
+        }
+    }
+    let stop = chars
+        .iter()
+        .position(|c| c.is_ascii_digit() || c.is_whitespace())
+        .unwrap_or(chars.len())
+        .min(12);
+    let find_after = |from: usize, targets: &[char], within: usize| -> Option<usize> {
+        (from + 1..(from + 1 + within).min(stop))
+            .find(|&k| chars.get(k).is_some_and(|c| targets.contains(c)))
+    };
+    // 余市郡余市町: the county's own name holds 市.
+    let first_marker = if starts_with_chars(chars, "余市郡") {
+        Some(2)
+    } else {
+        (1..stop).find(|&k| matches!(chars.get(k), Some('市' | '区' | '郡')))
+    };
+    match first_marker.map(|k| (k, chars.get(k).copied())) {
+        Some((k, Some('市'))) => {
+            let city: String = chars.iter().take(k + 1).collect();
+            if DESIGNATED_CITIES.iter().any(|(c, _)| *c == city) {
+                if let Some(w) = find_after(k, &['区'], 5).filter(|&w| w > k + 1) {
+                    return Some(w + 1);
+                }
+            }
+            Some(k + 1)
+        }
+        Some((k, Some('区'))) => Some(k + 1),
+        Some((k, Some('郡'))) => {
+            // 小郡市, 大和郡山市: 郡 inside a city name.
+            if let Some(m) = find_after(k, &['市'], 2) {
+                return Some(m + 1);
+            }
+            find_after(k + 1, &['町', '村'], 6).map(|t| t + 1).or(Some(k + 1))
+        }
+        _ if has_prefecture => (1..stop)
+            .find(|&k| matches!(chars.get(k), Some('町' | '村')))
+            .map(|k| k + 1),
+        _ => None,
+    }
+}
+
+/// What follows a number inside a block: the unit or separator, its length in chars,
+/// and whether it closes the block (号).
+enum Follower {
+    /// 丁目, 番地, 番, a dash or の before another number.
+    Continue(usize),
+    /// 号: the last number of the block.
+    Last(usize),
+    /// End of text, whitespace or anything else: the block ends here.
+    End,
+}
+
+fn follower(chars: &[char], j: usize) -> Follower {
+    let at = |s: &str| chars.get(j..).is_some_and(|rest| starts_with_chars(rest, s));
+    let digit_at = |k: usize| chars.get(k).is_some_and(|c| c.is_ascii_digit());
+    if at("丁目") {
+        return Follower::Continue(2);
+    }
+    if at("番地の") && digit_at(j + 3) {
+        return Follower::Continue(3);
+    }
+    if at("番地") {
+        return Follower::Continue(2);
+    }
+    if at("番の") && digit_at(j + 2) {
+        return Follower::Continue(2);
+    }
+    if at("番") && !at("番町") {
+        return Follower::Continue(1);
+    }
+    if at("号") && !at("号室") && !at("号館") && !at("号棟") && !at("号線") {
+        return Follower::Last(1);
+    }
+    let is_link = chars
+        .get(j)
+        .is_some_and(|c| is_dash_like(*c) || *c == 'の');
+    if is_link && digit_at(j + 1) {
+        return Follower::Continue(1);
+    }
+    Follower::End
+}
+
+/// A block number found in `chars`: (start, end, numbers).
+fn find_block(chars: &[char]) -> Option<(usize, usize, Vec<u64>)> {
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number = chars.get(i).is_some_and(|c| c.is_ascii_digit())
+            && !(i > 0 && chars.get(i - 1).is_some_and(|c| c.is_ascii_digit()));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let Some((n1, len)) = crate::numerals::scan_number(chars, i) else {
+            // A run too long to be a block number: skip it whole.
+            i += chars.iter().skip(i).take_while(|c| c.is_ascii_digit()).count();
+            continue;
+        };
+        let j = i + len;
+        let plausible_start = match follower(chars, j) {
+            Follower::Continue(_) | Follower::Last(_) => true,
+            Follower::End => chars.get(j).is_none_or(|c| c.is_whitespace()),
+        };
+        if !plausible_start {
+            i = j;
+            continue;
+        }
+        let mut nums = vec![n1];
+        let mut end = j;
+        let mut pos = j;
+        loop {
+            match follower(chars, pos) {
+                Follower::Last(n) => {
+                    end = pos + n;
+                    break;
+                }
+                Follower::End => break,
+                Follower::Continue(n) => {
+                    end = pos + n;
+                    if nums.len() == 3 {
+                        // Keep a trailing unit (番地, 番) inside the block but leave a
+                        // dash + room number to the building part.
+                        if chars.get(pos).is_some_and(|c| is_dash_like(*c) || *c == 'の') {
+                            end = pos;
+                        }
+                        break;
+                    }
+                    let mut k = pos + n;
+                    k += chars.iter().skip(k).take_while(|c| c.is_whitespace()).count();
+                    match crate::numerals::scan_number(chars, k) {
+                        Some((v, l)) if chars.get(k).is_some_and(|c| c.is_ascii_digit()) => {
+                            nums.push(v);
+                            pos = k + l;
+                            end = pos;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        return Some((i, end, nums));
+    }
+    None
+}
+
+fn trim_block_separators(s: &str) -> String {
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || is_dash_like(c) || matches!(c, ',' | '、' | '・' | '/')
+    })
+    .to_string()
+}
+
+/// Splits an address into prefecture, city, town, block number and building. Kanji
+/// numerals before 丁目/番地/番/号 become digits (三丁目 → 3) but stay in town names
+/// (三番町).
+pub fn parse_address(s: &str) -> AddressParts {
+    let (prefecture, rest) = split_prefecture(s);
+    let rest = kanji_numbers_before(&rest, &["丁目", "番地", "番", "号"], &["番町", "号室", "号館"]);
+    let chars: Vec<char> = rest.chars().collect();
+    let city_end = city_len(&chars, prefecture.is_some()).unwrap_or(0);
+    let city: String = chars.iter().take(city_end).collect();
+    let after: Vec<char> = chars.iter().skip(city_end).copied().collect();
+    let city = Some(display_clean(&city)).filter(|c| !c.is_empty());
+    let Some((start, end, nums)) = find_block(&after) else {
+        return AddressParts {
+            prefecture,
+            city,
+            rest: display_clean(&after.iter().collect::<String>()),
+            block: None,
+            building: None,
+        };
+    };
+    let town: String = after.iter().take(start).collect();
+    let building: String = after.iter().skip(end).collect();
+    let building = trim_block_separators(&display_clean(&building));
+    let block = nums
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join("-");
+    AddressParts {
+        prefecture,
+        city,
+        rest: trim_block_separators(&display_clean(&town)),
+        block: Some(block),
+        building: Some(building).filter(|b| !b.is_empty()),
+    }
+}
+
+/// The comparison key of an address: folded prefecture + city + town (大字 dropped) +
+/// block number as "3-12-5"; the building part is left out. 3丁目12番5号, 3-12-5,
+/// ３－１２－５, 3丁目12-5 and 三丁目十二番五号 give the same key.
+pub fn address_key(addr: &str) -> String {
+    let parts = parse_address(addr);
+    let mut key = String::new();
+    if let Some(p) = parts.prefecture {
+        key.push_str(&fold(p));
+    }
+    if let Some(c) = &parts.city {
+        key.push_str(&fold(c));
+    }
+    key.push_str(&fold(&parts.rest.replace("大字", "")));
+    if let Some(b) = &parts.block {
+        key.push_str(b);
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::random_strings;
+
+    #[test]
+    fn prefecture_codes() {
+        assert_eq!(PREFECTURES.len(), 47);
+        assert_eq!(prefecture_code("北海道"), Some(1));
+        assert_eq!(prefecture_code("東京都"), Some(13));
+        assert_eq!(prefecture_code("東京"), Some(13));
+        assert_eq!(prefecture_code("神奈川県"), Some(14));
+        assert_eq!(prefecture_code("京都府"), Some(26));
+        assert_eq!(prefecture_code("京都"), Some(26));
+        assert_eq!(prefecture_code(" 沖縄県 "), Some(47));
+        assert_eq!(prefecture_code("北海"), None);
+        assert_eq!(prefecture_code("東京都中央区"), None);
+        assert_eq!(prefecture_code(""), None);
+        for (i, p) in PREFECTURES.iter().enumerate() {
+            assert_eq!(prefecture_code(p), u8::try_from(i + 1).ok());
+        }
+    }
+
+    #[test]
+    fn split_prefecture_table() {
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            ("東京都中央区銀座1-2-3", Some("東京都"), "中央区銀座1-2-3"),
+            ("東京中央区銀座1-2-3", Some("東京都"), "中央区銀座1-2-3"),
+            ("京都府京都市中京区", Some("京都府"), "京都市中京区"),
+            ("京都市中京区烏丸通", Some("京都府"), "京都市中京区烏丸通"),
+            ("大阪市北区梅田", Some("大阪府"), "大阪市北区梅田"),
+            ("横浜市中区山下町", Some("神奈川県"), "横浜市中区山下町"),
+            ("神奈川県神奈川県伊勢原市下糟屋", Some("神奈川県"), "伊勢原市下糟屋"),
+            ("神奈川県 神奈川県伊勢原市", Some("神奈川県"), "伊勢原市"),
+            ("〒100-0013 東京都千代田区霞が関", Some("東京都"), "千代田区霞が関"),
+            ("〒１００－００１３　東京都千代田区", Some("東京都"), "千代田区"),
+            ("北海道札幌市中央区北1条西2丁目", Some("北海道"), "札幌市中央区北1条西2丁目"),
+            ("福島区海老江", None, "福島区海老江"),
+            ("千葉市中央区", Some("千葉県"), "千葉市中央区"),
+            ("岩手郡雫石町", Some("岩手県"), "岩手郡雫石町"),
+            ("中央区銀座", None, "中央区銀座"),
+            ("", None, ""),
+            ("東京都", Some("東京都"), ""),
+            ("  大阪府　大阪市", Some("大阪府"), "大阪市"),
+        ];
+        for (input, pref, rest) in cases {
+            assert_eq!(
+                split_prefecture(input),
+                (*pref, rest.to_string()),
+                "split_prefecture({input:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn parse_address_table() {
+        let p = parse_address("東京都中央区銀座三丁目12番5号 再生ビル4階");
+        assert_eq!(p.prefecture, Some("東京都"));
+        assert_eq!(p.city.as_deref(), Some("中央区"));
+        assert_eq!(p.rest, "銀座");
+        assert_eq!(p.block.as_deref(), Some("3-12-5"));
+        assert_eq!(p.building.as_deref(), Some("再生ビル4階"));
+
+        let p = parse_address("神奈川県横浜市中区山下町1-2-3 4F");
+        assert_eq!(p.city.as_deref(), Some("横浜市中区"));
+        assert_eq!(p.rest, "山下町");
+        assert_eq!(p.block.as_deref(), Some("1-2-3"));
+        assert_eq!(p.building.as_deref(), Some("4F"));
+
+        let p = parse_address("北海道札幌市中央区北1条西2丁目3-4");
+        assert_eq!(p.city.as_deref(), Some("札幌市中央区"));
+        assert_eq!(p.rest, "北1条西");
+        assert_eq!(p.block.as_deref(), Some("2-3-4"));
+
+        let p = parse_address("東京都千代田区三番町5番地");
+        assert_eq!(p.rest, "三番町");
+        assert_eq!(p.block.as_deref(), Some("5"));
+
+        let p = parse_address("沖縄県中頭郡北谷町美浜12番地の3");
+        assert_eq!(p.city.as_deref(), Some("中頭郡北谷町"));
+        assert_eq!(p.rest, "美浜");
+        assert_eq!(p.block.as_deref(), Some("12-3"));
+
+        let p = parse_address("三重県四日市市諏訪町1-5");
+        assert_eq!(p.city.as_deref(), Some("四日市市"));
+        assert_eq!(p.block.as_deref(), Some("1-5"));
+
+        let p = parse_address("千葉県市川市八幡2-3-4-501");
+        assert_eq!(p.city.as_deref(), Some("市川市"));
+        assert_eq!(p.block.as_deref(), Some("2-3-4"));
+        assert_eq!(p.building.as_deref(), Some("501"));
+
+        let p = parse_address("奈良県大和郡山市北郡山町10");
+        assert_eq!(p.city.as_deref(), Some("大和郡山市"));
+        assert_eq!(p.block.as_deref(), Some("10"));
+
+        let p = parse_address("東京都港区南青山");
+        assert_eq!(p.city.as_deref(), Some("港区"));
+        assert_eq!(p.rest, "南青山");
+        assert_eq!(p.block, None);
+        assert_eq!(p.building, None);
+
+        let p = parse_address("東京都渋谷区神宮前1丁目 丸ビル 3F");
+        assert_eq!(p.block.as_deref(), Some("1"));
+        assert_eq!(p.building.as_deref(), Some("丸ビル 3F"));
+
+        let p = parse_address("");
+        assert_eq!(p, AddressParts::default());
+    }
+
+    #[test]
+    fn address_key_equates_block_spellings() {
+        let same = [
+            "東京都中央区銀座3丁目12番5号",
+            "東京都中央区銀座3-12-5",
+            "東京都中央区銀座３－１２－５",
+            "東京都中央区銀座3丁目12-5",
+            "東京都中央区銀座三丁目十二番五号",
+            "東京都中央区銀座3丁目12番地5",
+            "東京都中央区銀座3−12−5",
+            "東京都中央区銀座3ー12ー5",
+            "東京中央区銀座3-12-5 再生ビル2F",
+            "東京都 中央区 銀座 3-12-5",
+            "〒104-0061 東京都中央区銀座3丁目12番5号 再生ビル 5階",
+        ];
+        let want = address_key(same[0]);
+        assert_eq!(want, "東京都中央区銀座3-12-5");
+        for s in same {
+            assert_eq!(address_key(s), want, "{s:?}");
+        }
+        assert_ne!(address_key("東京都中央区銀座3-12-6"), want);
+        assert_ne!(address_key("大阪府大阪市中央区銀座3-12-5"), want);
+        assert_eq!(
+            address_key("神奈川県神奈川県伊勢原市下糟屋143"),
+            address_key("神奈川県伊勢原市下糟屋143")
+        );
+        assert_eq!(address_key("霞ヶ関1-2"), address_key("霞が関一丁目2番"));
+        assert_eq!(address_key(""), "");
+    }
+
+    #[test]
+    fn never_panics() {
+        let long = "東京都中央区銀座3-12-5".repeat(500);
+        let _ = parse_address(&long);
+        let digits = "1-".repeat(5000);
+        let _ = address_key(&digits);
+        for s in random_strings(0xADD, 3000, 24) {
+            let _ = parse_address(&s);
+            let _ = address_key(&s);
+            let _ = split_prefecture(&s);
+        }
+    }
+}

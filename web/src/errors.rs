@@ -1,0 +1,129 @@
+//! The one error type of the JSON API and the extractor error handlers that make malformed
+//! input answer with the same `{"error":{"code","message"}}` envelope.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::input::InputError;
+use crate::registry::RegistryError;
+
+/// The body of every API error.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `query_too_long`, `not_found`, `unavailable`.
+    pub code: String,
+    /// English explanation for humans.
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The registry rejected the request (e.g. a stale cursor).
+    #[error("{0}")]
+    Rejected(String),
+    /// Storage failed; the detail is logged, never shown.
+    #[error("the registry is temporarily unavailable")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> Self {
+        match e {
+            RegistryError::BadRequest(m) => ApiError::Rejected(m),
+            RegistryError::Unavailable(m) => ApiError::Unavailable(m),
+        }
+    }
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Input(e) => e.code,
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Rejected(_) => "bad_request",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Input(_) | ApiError::Rejected(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Unavailable(detail) => tracing::warn!(%detail, "registry unavailable"),
+            ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            _ => {}
+        }
+        let mut res = HttpResponse::build(self.status_code())
+            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+            .insert_header(crate::api::respond::cors())
+            .content_type("application/json")
+            .body(crate::api::respond::to_safe_json(&self.body()));
+        if matches!(self, ApiError::Unavailable(_)) {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        res
+    }
+}
+
+fn extractor_error(code: &'static str, detail: String) -> actix_web::Error {
+    ApiError::Input(InputError::new(code, detail)).into()
+}
+
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(64 * 1024)
+        .error_handler(|e, _| extractor_error("invalid_json", format!("invalid JSON body: {e}")))
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|e, _| extractor_error("invalid_parameter", format!("invalid query string: {e}")))
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|e, _| extractor_error("invalid_path", format!("invalid path: {e}")))
+}
+
+/// Unknown URLs: the JSON envelope under `/api/`, an HTML page elsewhere.
+pub async fn fallback(req: HttpRequest) -> HttpResponse {
+    if req.path() == "/api" || req.path().starts_with("/api/") {
+        ApiError::NotFound("resource").error_response()
+    } else {
+        crate::pages::not_found(&req)
+    }
+}

@@ -1,0 +1,141 @@
+//! mieru's public web site (HTML, Japanese first) and its JSON API under `/api/v1`.
+//!
+//! The crate reads only through the [`registry::Registry`] trait, so it knows nothing of the
+//! database or the search index. Use [`configure`] inside an `App` (with [`app_data`]) or
+//! [`serve`] to run a complete server.
+
+pub mod api;
+pub mod assets;
+pub mod era;
+pub mod errors;
+pub mod feed;
+pub mod headers;
+pub mod i18n;
+pub mod input;
+pub mod model;
+pub mod pages;
+pub mod registry;
+pub mod urls;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Service;
+use actix_web::middleware::Compress;
+use actix_web::{web, App, HttpServer};
+
+use crate::registry::{Registry, RegistryError};
+
+/// Site-wide settings shown in pages and used to build absolute URLs (feed, Open Graph).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteConfig {
+    /// Public origin without a trailing slash, e.g. `https://mieru.example.jp`.
+    pub base_url: String,
+    /// Shown in the footer and `/about`: which data build is served (e.g. `2026-11-25`).
+    pub data_version: String,
+    /// Where users report an error (an address or URL); shown on `/about`.
+    pub contact: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        Self {
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            data_version: "dev".to_owned(),
+            contact: "https://github.com/mieru-registry/mieru/issues".to_owned(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// `base_url` with any trailing slash removed, so joins never produce `//`.
+    pub fn origin(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+/// Everything handlers share.
+pub struct AppState {
+    pub registry: Arc<dyn Registry>,
+    pub site: SiteConfig,
+}
+
+pub fn app_data(state: AppState) -> web::Data<AppState> {
+    web::Data::new(state)
+}
+
+impl AppState {
+    /// Runs one blocking registry call on the thread pool; a panicked or cancelled call is
+    /// reported as the registry being unavailable.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, RegistryError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Registry) -> Result<T, RegistryError> + Send + 'static,
+    {
+        let registry = Arc::clone(&self.registry);
+        match web::block(move || f(registry.as_ref())).await {
+            Ok(result) => result,
+            Err(e) => Err(RegistryError::Unavailable(format!("blocking call failed: {e}"))),
+        }
+    }
+}
+
+/// Registers every route (API, feed, health, pages, static files), the extractor error
+/// handlers and the security headers. The caller provides `AppState` via [`app_data`].
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(errors::json_config())
+        .app_data(errors::query_config())
+        .app_data(errors::path_config());
+    // One catch-all scope so that security headers also cover 404s and static files.
+    cfg.service(
+        web::scope("")
+            .wrap(headers::security_headers())
+            .configure(api::configure)
+            .route("/healthz", web::get().to(api::health::health))
+            .route("/feed.atom", web::get().to(feed::feed))
+            .configure(assets::configure)
+            .configure(pages::configure)
+            .default_service(web::to(errors::fallback)),
+    );
+}
+
+/// Runs the whole site on `addr` until SIGINT/SIGTERM, then drains in-flight requests.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let data = app_data(state);
+    // Registry calls are blocking and run on actix's blocking pool, so a couple of async
+    // workers per core are plenty.
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 16);
+    tracing::info!(%addr, workers, "starting web server");
+    HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(Compress::default())
+            .wrap_fn(|req, srv| {
+                let started = Instant::now();
+                let method = req.method().clone();
+                let path = req.path().to_owned();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await;
+                    let elapsed_ms = started.elapsed().as_millis();
+                    match &res {
+                        Ok(r) => tracing::info!(
+                            %method, %path, status = r.status().as_u16(), elapsed_ms, "request"
+                        ),
+                        Err(e) => tracing::warn!(%method, %path, error = %e, elapsed_ms, "request failed"),
+                    }
+                    res
+                }
+            })
+            .configure(configure)
+    })
+    .workers(workers)
+    .shutdown_timeout(Duration::from_secs(15).as_secs())
+    .bind(addr)?
+    .run()
+    .await
+}

@@ -1,0 +1,285 @@
+//! The public data contract: what the JSON API returns and what the HTML pages render.
+//!
+//! Kept apart from storage models on purpose (the root package maps its rows into these), so
+//! that a schema change never silently changes the API. Every entity carries its sources.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// One archived source document a value comes from: enough to cite it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SourceRef {
+    /// Adapter name (`mhlw-press`, `kouseikyoku`, `e-saisei`, `jrct`, `houjin-bangou`).
+    pub source: String,
+    /// The public URL the document was fetched from.
+    pub url: String,
+    /// SHA-256 of the archived bytes; `/api/v1/documents/{sha256}` serves them.
+    pub sha256: String,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// A value over time, with where it was stated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DatedValue {
+    pub value: String,
+    /// When the value took effect, if a source says (e.g. a registry change date).
+    pub since: Option<NaiveDate>,
+    /// When it stopped being current, if known (the next value's `since`, a closure).
+    pub until: Option<NaiveDate>,
+    /// First and last time a crawl saw a source state it.
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// Whether the value is the current one.
+    pub current: bool,
+    pub sources: Vec<SourceRef>,
+}
+
+/// A short reference to another entity, for lists and links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EntityRef {
+    /// mieru ID (`F…` facility or CPC, `O…` organization, `A…` action, or a plan number).
+    pub id: String,
+    /// `facility`, `cpc`, `organization`, `action`, `plan`, `person`, `committee`.
+    pub entity: String,
+    pub name: String,
+    /// Role of the entity in the context it appears in (`operator`, `target`, `manager` …).
+    pub role: Option<String>,
+}
+
+/// One dated line of a history (沿革).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Event {
+    pub date: Option<NaiveDate>,
+    /// `renamed`, `relocated`, `operator_renamed`, `manager_changed`, `plan_submitted`,
+    /// `plan_changed`, `plan_discontinued`, `plan_ended`, `action_issued`, `action_lifted`,
+    /// `closure_filed`, `licensed`, `delisted`, `first_listed`, `merged`, `correction`.
+    pub kind: String,
+    /// Sentence in Japanese.
+    pub summary_ja: String,
+    /// Sentence in English.
+    pub summary_en: String,
+    /// The entity the event is about when it is not the page's own (e.g. the operator).
+    pub subject: Option<EntityRef>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// Why two records are believed to be the same (or related).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Evidence {
+    /// `corporate_number`, `facility_number`, `plan_number`, `name`, `address`, `phone`,
+    /// `manager`, `registry_rename`, `registry_successor`, `release_rename`, `judgement` …
+    pub kind: String,
+    /// Human-readable detail (the matched values).
+    pub detail: String,
+    pub sources: Vec<SourceRef>,
+}
+
+/// A link between this entity and another, with its grounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Link {
+    pub other: EntityRef,
+    /// `same`, `renamed`, `successor`, `predecessor`, `possible_successor`,
+    /// `possible_predecessor`, `possible_same`.
+    pub kind: String,
+    /// 0.0–1.0.
+    pub confidence: f64,
+    /// `rule`, `score` or `human`.
+    pub origin: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActionSummary {
+    pub id: String,
+    /// See the API docs: `emergency_order`, `improvement_order`, `suspension_order`,
+    /// `licence_revocation`, `inspection`, `shipping_halt_request`, `lifting`, `other`.
+    pub action_type: String,
+    pub issued_on: Option<NaiveDate>,
+    pub authority: Option<String>,
+    pub articles: Vec<String>,
+    pub headline: Option<String>,
+    pub targets: Vec<EntityRef>,
+    /// `in_force`, `lifted`, `superseded`, `unknown`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActionDetail {
+    #[serde(flatten)]
+    pub summary: ActionSummary,
+    pub findings: Vec<String>,
+    pub measures: Vec<String>,
+    pub plans: Vec<EntityRef>,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanSummary {
+    pub number: String,
+    pub title: Option<String>,
+    /// `1`, `2`, `3`.
+    pub risk_class: Option<String>,
+    /// `treatment` or `research`.
+    pub purpose: Option<String>,
+    pub status: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanDetail {
+    #[serde(flatten)]
+    pub summary: PlanSummary,
+    pub provider: Option<EntityRef>,
+    pub committee: Option<EntityRef>,
+    pub cpcs: Vec<EntityRef>,
+    pub actions: Vec<ActionSummary>,
+    pub events: Vec<Event>,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FacilityDetail {
+    pub id: String,
+    /// `facility` (a provider clinic or hospital) or `cpc` (cell culture processing facility).
+    pub kind: String,
+    /// Current name.
+    pub name: String,
+    pub names: Vec<DatedValue>,
+    pub addresses: Vec<DatedValue>,
+    pub prefecture: Option<String>,
+    /// 施設番号 of a CPC.
+    pub facility_numbers: Vec<String>,
+    /// `open`, `closed`, `delisted`, `unknown`.
+    pub status: String,
+    pub operators: Vec<EntityRef>,
+    pub managers: Vec<DatedValue>,
+    pub plans: Vec<PlanSummary>,
+    pub actions: Vec<ActionSummary>,
+    /// The whole timeline, oldest first.
+    pub events: Vec<Event>,
+    pub links: Vec<Link>,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrganizationDetail {
+    pub id: String,
+    pub corporate_number: Option<String>,
+    pub name: String,
+    pub names: Vec<DatedValue>,
+    pub addresses: Vec<DatedValue>,
+    pub status: String,
+    pub facilities: Vec<EntityRef>,
+    pub actions: Vec<ActionSummary>,
+    pub events: Vec<Event>,
+    pub links: Vec<Link>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// The answer for an ID: the entity, or where a merged ID now lives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup<T> {
+    Found(T),
+    /// The ID was merged into another; answer with a redirect to it.
+    MovedTo(String),
+    NotFound,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    pub q: String,
+    pub prefecture: Option<String>,
+    /// `facility`, `cpc`, `organization`, `action`, `plan`.
+    pub kind: Option<String>,
+    pub action_type: Option<String>,
+    pub year: Option<i32>,
+    /// 0-based offset into the ranked hits.
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SearchHit {
+    pub id: String,
+    /// `facility`, `cpc`, `organization`, `action`, `plan`.
+    pub entity: String,
+    pub name: String,
+    pub former_names: Vec<String>,
+    pub prefecture: Option<String>,
+    pub address: Option<String>,
+    pub action_count: u32,
+    /// Why it matched, e.g. `former name`, `plan number`.
+    pub matched: Option<String>,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Facets {
+    pub prefecture: Vec<FacetCount>,
+    pub kind: Vec<FacetCount>,
+    pub action_type: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+}
+
+/// Filters for the list of actions; `cursor` is opaque to clients.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionFilter {
+    pub action_type: Option<String>,
+    pub authority: Option<String>,
+    pub article: Option<String>,
+    pub prefecture: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Metadata of an archived document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentInfo {
+    pub sha256: String,
+    pub source: String,
+    pub url: String,
+    pub fetched_at: DateTime<Utc>,
+    pub content_type: Option<String>,
+    pub encoding: Option<String>,
+    pub size: u64,
+    /// Set when the document is no longer published at its URL.
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedDocument {
+    pub info: DocumentInfo,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub facilities: u64,
+    pub actions: u64,
+    pub documents: u64,
+}

@@ -1,0 +1,273 @@
+//! `/facilities/{id}`, `/organizations/{id}` and `/plans/{number}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+
+use super::search::parse_query;
+use super::view::{self, ActionView, EventView, LinkView, PlanView, RefView, SourceView, ValueView};
+use super::{redirect, Chrome, Ctx, PageError};
+use crate::i18n::{self, label};
+use crate::input::{validate_id, AsOfParams};
+use crate::model::{ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, PlanDetail};
+use crate::registry::{Registry, RegistryError};
+use crate::urls;
+use crate::AppState;
+
+/// Action boxes show findings and measures, which only the detail carries.
+const MAX_ACTION_DETAILS: usize = 30;
+
+fn details_of(r: &dyn Registry, actions: &[ActionSummary]) -> Result<Vec<ActionDetail>, RegistryError> {
+    let mut out = Vec::new();
+    for a in actions.iter().take(MAX_ACTION_DETAILS) {
+        if let Some(d) = r.action(&a.id)? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// Summaries upgraded to details where the registry had them, in the summaries' order.
+fn action_views(ctx: &Ctx, summaries: &[ActionSummary], details: &[ActionDetail]) -> Vec<ActionView> {
+    summaries
+        .iter()
+        .map(|s| match details.iter().find(|d| d.summary.id == s.id) {
+            Some(d) => view::action_detail(ctx.lang, d),
+            None => view::action_summary(ctx.lang, s),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "facility.html")]
+pub struct FacilityPage {
+    pub c: Chrome,
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub status: String,
+    pub prefecture: String,
+    pub address: String,
+    pub facility_numbers: String,
+    pub as_of: Option<String>,
+    pub clear_as_of: String,
+    pub action_count: String,
+    pub actions: Vec<ActionView>,
+    pub names: Vec<ValueView>,
+    pub addresses: Vec<ValueView>,
+    pub operators: Vec<RefView>,
+    pub managers: Vec<ValueView>,
+    pub plans: Vec<PlanView>,
+    pub events: Vec<EventView>,
+    pub confirmed: Vec<LinkView>,
+    pub possible: Vec<LinkView>,
+    pub sources: Vec<SourceView>,
+    pub json_href: String,
+}
+
+fn current_address(list: &[crate::model::DatedValue]) -> String {
+    list.iter()
+        .find(|v| v.current)
+        .or_else(|| list.last())
+        .map(|v| v.value.clone())
+        .unwrap_or_default()
+}
+
+fn facility_page(ctx: &Ctx, f: &FacilityDetail, details: &[ActionDetail], as_of: Option<NaiveDate>) -> FacilityPage {
+    let t = ctx.t;
+    let kind = label(ctx.lang, &f.kind);
+    let (confirmed, possible) = view::links(ctx.lang, &f.links);
+    let prefecture = f.prefecture.clone().unwrap_or_default();
+    let description = format!(
+        "{} — {}{}。{}",
+        f.name,
+        kind,
+        if prefecture.is_empty() { String::new() } else { format!("（{prefecture}）") },
+        i18n::action_count(ctx.lang, u32::try_from(f.actions.len()).unwrap_or(u32::MAX))
+    );
+    let q = as_of.map(|d| d.to_string()).unwrap_or_default();
+    FacilityPage {
+        c: ctx.chrome(f.name.clone(), description, ""),
+        id: f.id.clone(),
+        kind,
+        name: f.name.clone(),
+        status: label(ctx.lang, &f.status),
+        prefecture,
+        address: current_address(&f.addresses),
+        facility_numbers: f.facility_numbers.join("、"),
+        as_of: as_of.map(|d| view::date(Some(d))),
+        clear_as_of: format!("/facilities/{}", urls::encode(&f.id)),
+        action_count: if f.actions.is_empty() {
+            t.no_actions.to_owned()
+        } else {
+            i18n::action_count(ctx.lang, u32::try_from(f.actions.len()).unwrap_or(u32::MAX))
+        },
+        actions: action_views(ctx, &f.actions, details),
+        names: view::values(&f.names),
+        addresses: view::values(&f.addresses),
+        operators: view::entities(ctx.lang, &f.operators),
+        managers: view::values(&f.managers),
+        plans: f.plans.iter().map(|p| view::plan(ctx.lang, p)).collect(),
+        events: view::events(ctx.lang, &f.events),
+        confirmed,
+        possible,
+        sources: view::sources(&f.sources),
+        json_href: format!(
+            "/api/v1/facilities/{}{}",
+            urls::encode(&f.id),
+            urls::query(&[("as_of", &q)])
+        ),
+    }
+}
+
+pub async fn facility(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+    let ctx = Ctx::new(&req);
+    let id = match validate_id(&path) {
+        Ok(id) => id.to_owned(),
+        Err(e) => return ctx.error(e.into()),
+    };
+    let as_of = match parse_query::<AsOfParams>(&req).and_then(|p| p.validate()) {
+        Ok(d) => d,
+        Err(e) => return ctx.error(e.into()),
+    };
+    let result = state
+        .call(move |r| match r.facility(&id, as_of)? {
+            Lookup::Found(f) => {
+                let details = details_of(r, &f.actions)?;
+                Ok(Lookup::Found((f, details)))
+            }
+            Lookup::MovedTo(to) => Ok(Lookup::MovedTo(to)),
+            Lookup::NotFound => Ok(Lookup::NotFound),
+        })
+        .await;
+    match result {
+        Ok(Lookup::Found((f, details))) => ctx.render(StatusCode::OK, &facility_page(&ctx, &f, &details, as_of)),
+        Ok(Lookup::MovedTo(to)) => {
+            let q = as_of.map(|d| d.to_string()).unwrap_or_default();
+            redirect(format!("/facilities/{}{}", urls::encode(&to), urls::query(&[("as_of", &q)])))
+        }
+        Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
+        Err(e) => ctx.error(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+pub struct OrganizationPage {
+    pub c: Chrome,
+    pub name: String,
+    pub corporate_number: String,
+    pub status: String,
+    pub address: String,
+    pub action_count: String,
+    pub actions: Vec<ActionView>,
+    pub facilities: Vec<RefView>,
+    pub names: Vec<ValueView>,
+    pub addresses: Vec<ValueView>,
+    pub events: Vec<EventView>,
+    pub confirmed: Vec<LinkView>,
+    pub possible: Vec<LinkView>,
+    pub sources: Vec<SourceView>,
+    pub json_href: String,
+}
+
+fn organization_page(ctx: &Ctx, o: &OrganizationDetail, details: &[ActionDetail]) -> OrganizationPage {
+    let (confirmed, possible) = view::links(ctx.lang, &o.links);
+    let n = u32::try_from(o.actions.len()).unwrap_or(u32::MAX);
+    OrganizationPage {
+        c: ctx.chrome(
+            o.name.clone(),
+            format!("{} — {}", o.name, i18n::action_count(ctx.lang, n)),
+            "",
+        ),
+        name: o.name.clone(),
+        corporate_number: o.corporate_number.clone().unwrap_or_else(|| "—".to_owned()),
+        status: label(ctx.lang, &o.status),
+        address: current_address(&o.addresses),
+        action_count: if n == 0 {
+            ctx.t.no_actions.to_owned()
+        } else {
+            i18n::action_count(ctx.lang, n)
+        },
+        actions: action_views(ctx, &o.actions, details),
+        facilities: view::entities(ctx.lang, &o.facilities),
+        names: view::values(&o.names),
+        addresses: view::values(&o.addresses),
+        events: view::events(ctx.lang, &o.events),
+        confirmed,
+        possible,
+        sources: view::sources(&o.sources),
+        json_href: format!("/api/v1/organizations/{}", urls::encode(&o.id)),
+    }
+}
+
+pub async fn organization(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+    let ctx = Ctx::new(&req);
+    let id = match validate_id(&path) {
+        Ok(id) => id.to_owned(),
+        Err(e) => return ctx.error(e.into()),
+    };
+    let result = state
+        .call(move |r| match r.organization(&id)? {
+            Lookup::Found(o) => {
+                let details = details_of(r, &o.actions)?;
+                Ok(Lookup::Found((o, details)))
+            }
+            Lookup::MovedTo(to) => Ok(Lookup::MovedTo(to)),
+            Lookup::NotFound => Ok(Lookup::NotFound),
+        })
+        .await;
+    match result {
+        Ok(Lookup::Found((o, details))) => ctx.render(StatusCode::OK, &organization_page(&ctx, &o, &details)),
+        Ok(Lookup::MovedTo(to)) => redirect(format!("/organizations/{}", urls::encode(&to))),
+        Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
+        Err(e) => ctx.error(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanPage {
+    pub c: Chrome,
+    pub plan: PlanView,
+    pub provider: Option<RefView>,
+    pub committee: Option<RefView>,
+    pub cpcs: Vec<RefView>,
+    pub actions: Vec<ActionView>,
+    pub events: Vec<EventView>,
+    pub sources: Vec<SourceView>,
+    pub json_href: String,
+}
+
+fn plan_page(ctx: &Ctx, p: &PlanDetail) -> PlanPage {
+    let plan = view::plan(ctx.lang, &p.summary);
+    PlanPage {
+        c: ctx.chrome(
+            format!("{} {}", ctx.t.plan_title, plan.number),
+            format!("{} — {}", plan.number, plan.title),
+            "",
+        ),
+        provider: p.provider.as_ref().map(|e| view::entity(ctx.lang, e)),
+        committee: p.committee.as_ref().map(|e| view::entity(ctx.lang, e)),
+        cpcs: view::entities(ctx.lang, &p.cpcs),
+        actions: p.actions.iter().map(|a| view::action_summary(ctx.lang, a)).collect(),
+        events: view::events(ctx.lang, &p.events),
+        sources: view::sources(&p.sources),
+        json_href: format!("/api/v1/plans/{}", urls::encode(&plan.number)),
+        plan,
+    }
+}
+
+pub async fn plan(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+    let ctx = Ctx::new(&req);
+    let number = match validate_id(&path) {
+        Ok(n) => n.to_owned(),
+        Err(e) => return ctx.error(e.into()),
+    };
+    match state.call(move |r| r.plan(&number)).await {
+        Ok(Some(p)) => ctx.render(StatusCode::OK, &plan_page(&ctx, &p)),
+        Ok(None) => ctx.error(PageError::NotFound),
+        Err(e) => ctx.error(e.into()),
+    }
+}
