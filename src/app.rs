@@ -68,7 +68,10 @@ impl Mieru {
         }
         names
             .iter()
-            .map(|n| mieru_crawler::adapters::by_name(n).ok_or_else(|| AppError::UnknownSource(n.clone())))
+            .map(|n| {
+                mieru_crawler::adapters::by_name(n)
+                    .ok_or_else(|| AppError::UnknownSource(n.clone()))
+            })
             .collect()
     }
 
@@ -85,30 +88,67 @@ impl Mieru {
         let fetcher = Fetcher::for_adapters(options.fetch_config(), &refs, mirror_map)
             .map_err(|e| AppError::Crawler(e.to_string()))?;
         let holder = format!("pid {} on {}", std::process::id(), hostname());
-        {
-            let mut conn = self.pool.get().map_err(StoreError::from)?;
-            // A lock not refreshed for 10 minutes belongs to a crawler that died.
-            crawl_state::acquire_lock(&mut conn, crawl_state::CRAWLER_LOCK, &holder, store::now(), chrono::Duration::minutes(10))?;
-        }
+        self.take_crawler_lock(&holder)?;
+        let heartbeat = Heartbeat::start(self.pool.clone(), holder.clone());
         let mut sink = StoreSink::new(self.pool.clone(), self.archive.clone());
         let started = chrono::Utc::now();
         for a in &refs {
-            sink.crawl_started(a.name(), started).map_err(|e| AppError::Crawler(e.to_string()))?;
+            sink.crawl_started(a.name(), started)
+                .map_err(|e| AppError::Crawler(e.to_string()))?;
         }
-        let report = mieru_crawler::crawl::crawl(&refs, &fetcher, &mut sink as &mut dyn Sink, options).await;
+        let report =
+            mieru_crawler::crawl::crawl(&refs, &fetcher, &mut sink as &mut dyn Sink, options).await;
+        heartbeat.stop();
         let mut conn = self.pool.get().map_err(StoreError::from)?;
         crawl_state::release_lock(&mut conn, crawl_state::CRAWLER_LOCK, &holder)?;
         Ok((report, sink.stats))
     }
 
+    /// Takes the one-crawler lock. A lock whose heartbeat stopped 3 minutes ago, or whose
+    /// holder was a process on this machine that no longer exists (killed with -9), is stale.
+    fn take_crawler_lock(&self, holder: &str) -> Result<(), AppError> {
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        let lock = crawl_state::CRAWLER_LOCK;
+        match crawl_state::acquire_lock(
+            &mut conn,
+            lock,
+            holder,
+            store::now(),
+            chrono::Duration::minutes(3),
+        ) {
+            Err(StoreError::Locked(msg)) => {
+                let other = crawl_state::lock_holder(&mut conn, lock)?.unwrap_or_default();
+                if holder_is_dead_here(&other) {
+                    tracing::warn!(previous = %other, "taking over the crawler lock of a process that no longer exists");
+                    crawl_state::acquire_lock(
+                        &mut conn,
+                        lock,
+                        holder,
+                        store::now(),
+                        chrono::Duration::zero(),
+                    )?;
+                    Ok(())
+                } else {
+                    Err(StoreError::Locked(msg).into())
+                }
+            }
+            other => Ok(other?),
+        }
+    }
+
     /// Ingests files a user has, with the named source's parser.
     pub fn ingest_files(&self, source: &str, files: &[PathBuf]) -> Result<IngestStats, AppError> {
-        let adapter = mieru_crawler::adapters::by_name(source).ok_or_else(|| AppError::UnknownSource(source.to_owned()))?;
+        let adapter = mieru_crawler::adapters::by_name(source)
+            .ok_or_else(|| AppError::UnknownSource(source.to_owned()))?;
         let mut sink = StoreSink::new(self.pool.clone(), self.archive.clone());
         for path in files {
             let bytes = std::fs::read(path)?;
-            let (meta, body) = mieru_crawler::crawl::read_file(adapter.as_ref(), &path.to_string_lossy(), &bytes);
-            let doc = mieru_crawler::document::Document { meta: meta.clone(), body };
+            let (meta, body) =
+                mieru_crawler::crawl::read_file(adapter.as_ref(), &path.to_string_lossy(), &bytes);
+            let doc = mieru_crawler::document::Document {
+                meta: meta.clone(),
+                body,
+            };
             let outcome = adapter.parse(&doc);
             sink.document(&doc.meta, &bytes, &outcome)
                 .map_err(|e| AppError::Crawler(e.to_string()))?;
@@ -133,6 +173,51 @@ impl Mieru {
 
     pub fn registry(&self, index: Arc<SearchIndex>) -> DbRegistry {
         DbRegistry::new(self.pool.clone(), self.archive.clone(), index)
+    }
+}
+
+/// `pid N on HOST` of a process on this host that has exited.
+fn holder_is_dead_here(holder: &str) -> bool {
+    let Some((pid, host)) = holder
+        .strip_prefix("pid ")
+        .and_then(|r| r.split_once(" on "))
+    else {
+        return false;
+    };
+    host == hostname() && !Path::new("/proc").join(pid).exists()
+}
+
+/// Refreshes the crawler lock's heartbeat every 30 s while a crawl runs.
+struct Heartbeat {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Heartbeat {
+    fn start(pool: DbPool, holder: String) -> Self {
+        let (stop, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                rx.recv_timeout(std::time::Duration::from_secs(30))
+            {
+                if let Ok(mut conn) = pool.get() {
+                    if let Err(e) = crawl_state::heartbeat(
+                        &mut conn,
+                        crawl_state::CRAWLER_LOCK,
+                        &holder,
+                        store::now(),
+                    ) {
+                        tracing::warn!(error = %e, "crawler lock heartbeat failed");
+                    }
+                }
+            }
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
     }
 }
 

@@ -114,7 +114,10 @@ mod tests {
     fn rejects_keys_that_are_not_hashes() {
         let dir = tempfile::tempdir().unwrap();
         let archive = Archive::open(dir.path()).unwrap();
-        assert!(matches!(archive.get("../../etc/passwd"), Err(ArchiveError::BadKey(_))));
+        assert!(matches!(
+            archive.get("../../etc/passwd"),
+            Err(ArchiveError::BadKey(_))
+        ));
         assert_eq!(archive.get(&"0".repeat(64)).unwrap(), None);
     }
 }

@@ -23,7 +23,10 @@ pub fn facility_as_of(
     let mut entity_of = HashMap::new();
     for (subject, eid) in member_map {
         if set.by_subject.contains_key(&subject) {
-            members.entry(eid.clone()).or_default().push(subject.clone());
+            members
+                .entry(eid.clone())
+                .or_default()
+                .push(subject.clone());
             entity_of.insert(subject, eid);
         }
     }

@@ -47,7 +47,8 @@ impl StoreSink {
     /// Records that a crawl of `source` began (for source health); idempotent per source.
     pub fn crawl_started(&mut self, source: &str, at: DateTime<Utc>) -> Result<(), SinkError> {
         let mut conn = self.conn()?;
-        let id = store::crawl_state::start_run(&mut conn, source, at.naive_utc()).map_err(sink_err)?;
+        let id =
+            store::crawl_state::start_run(&mut conn, source, at.naive_utc()).map_err(sink_err)?;
         self.runs.insert(source.to_owned(), id);
         Ok(())
     }
@@ -64,12 +65,20 @@ impl Sink for StoreSink {
         }))
     }
 
-    fn document(&mut self, meta: &DocumentMeta, raw: &[u8], outcome: &ParseOutcome) -> Result<bool, SinkError> {
+    fn document(
+        &mut self,
+        meta: &DocumentMeta,
+        raw: &[u8],
+        outcome: &ParseOutcome,
+    ) -> Result<bool, SinkError> {
         // Archive before the database: a crash in between leaves an unreferenced file (harmless,
         // re-used on the next fetch), never a row pointing at missing bytes.
         let (sha, _) = self.archive.put(raw).map_err(sink_err)?;
         if sha != meta.sha256 {
-            return Err(SinkError(format!("hash mismatch for {}: meta {} vs bytes {sha}", meta.url, meta.sha256)));
+            return Err(SinkError(format!(
+                "hash mismatch for {}: meta {} vs bytes {sha}",
+                meta.url, meta.sha256
+            )));
         }
         let error_text;
         let facts = match outcome {
@@ -97,15 +106,24 @@ impl Sink for StoreSink {
 
     fn gone(&mut self, source: &str, url: &str, at: DateTime<Utc>) -> Result<(), SinkError> {
         let mut conn = self.conn()?;
-        if store::documents::mark_removed(&mut conn, source, url, at.naive_utc()).map_err(sink_err)? {
+        if store::documents::mark_removed(&mut conn, source, url, at.naive_utc())
+            .map_err(sink_err)?
+        {
             self.stats.removed += 1;
         }
         Ok(())
     }
 
-    fn failed(&mut self, source: &str, url: &str, error: &str, at: DateTime<Utc>) -> Result<(), SinkError> {
+    fn failed(
+        &mut self,
+        source: &str,
+        url: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), SinkError> {
         let mut conn = self.conn()?;
-        store::documents::mark_failed(&mut conn, source, url, error, at.naive_utc()).map_err(sink_err)
+        store::documents::mark_failed(&mut conn, source, url, error, at.naive_utc())
+            .map_err(sink_err)
     }
 
     fn archived(&mut self, source: &str, url: &str) -> Result<Option<Vec<u8>>, SinkError> {
@@ -130,7 +148,8 @@ impl Sink for StoreSink {
         let now = store::now();
         let mut note = String::new();
         if complete {
-            let removed = store::documents::mark_unseen_removed(&mut conn, source, seen_urls, now).map_err(sink_err)?;
+            let removed = store::documents::mark_unseen_removed(&mut conn, source, seen_urls, now)
+                .map_err(sink_err)?;
             self.stats.removed += removed.len();
             if !removed.is_empty() {
                 note = format!("{} documents no longer published", removed.len());
@@ -140,8 +159,10 @@ impl Sink for StoreSink {
         }
         let run = match self.runs.get(source) {
             Some(id) => *id,
-            None => store::crawl_state::start_run(&mut conn, source, started_at.naive_utc()).map_err(sink_err)?,
+            None => store::crawl_state::start_run(&mut conn, source, started_at.naive_utc())
+                .map_err(sink_err)?,
         };
-        store::crawl_state::finish_run(&mut conn, run, now, complete, seen_urls.len(), &note).map_err(sink_err)
+        store::crawl_state::finish_run(&mut conn, run, now, complete, seen_urls.len(), &note)
+            .map_err(sink_err)
     }
 }

@@ -5,14 +5,14 @@
 //! [`resolve`] entities, links and read models → [`search`] index → served by `mieru-web`
 //! through [`registry`].
 
+pub mod app;
 pub mod archive;
-pub mod store;
-pub mod project;
-pub mod resolve;
-pub mod search;
+pub mod export;
 pub mod history;
 pub mod ingest;
+pub mod project;
 pub mod registry;
 pub mod replica;
-pub mod app;
-pub mod export;
+pub mod resolve;
+pub mod search;
+pub mod store;

@@ -10,10 +10,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "mieru", version, about = "見える — a public registry of regulatory actions under Japan's Act on the Safety of Regenerative Medicine")]
+#[command(
+    name = "mieru",
+    version,
+    about = "見える — a public registry of regulatory actions under Japan's Act on the Safety of Regenerative Medicine"
+)]
 struct Cli {
     /// Data directory: SQLite database, archived documents, search index.
-    #[arg(long, global = true, default_value = "./mieru-data", env = "MIERU_DATA_DIR")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "./mieru-data",
+        env = "MIERU_DATA_DIR"
+    )]
     data_dir: PathBuf,
     /// Database URL (`postgres://…`); default: SQLite at DATA_DIR/mieru.db.
     #[arg(long, global = true, env = "MIERU_DATABASE_URL")]
@@ -66,6 +75,11 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
+    /// Serve the bundled replica of the public sites on loopback (for trying the crawler).
+    Replica {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: SocketAddr,
+    },
     /// Export the data as JSON Lines or CSV files.
     Export {
         #[arg(long, value_enum)]
@@ -83,11 +97,19 @@ enum ExportFormat {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,html5ever=error"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,html5ever=error"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
-async fn serve(app: &Mieru, index: Arc<mieru::search::SearchIndex>, addr: SocketAddr) -> Result<()> {
+async fn serve(
+    app: &Mieru,
+    index: Arc<mieru::search::SearchIndex>,
+    addr: SocketAddr,
+) -> Result<()> {
     let registry = Arc::new(app.registry(index));
     let state = mieru_web::AppState {
         registry,
@@ -98,18 +120,24 @@ async fn serve(app: &Mieru, index: Arc<mieru::search::SearchIndex>, addr: Socket
         },
     };
     eprintln!("serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
-    mieru_web::serve(state, addr).await.context("web server failed")
+    mieru_web::serve(state, addr)
+        .await
+        .context("web server failed")
 }
 
 #[actix_web::main]
 async fn main() -> Result<()> {
     init_logging();
     let cli = Cli::parse();
-    let open = || Mieru::open(&cli.data_dir, cli.database_url.as_deref()).context("cannot open the data directory");
+    let open = || {
+        Mieru::open(&cli.data_dir, cli.database_url.as_deref())
+            .context("cannot open the data directory")
+    };
     match cli.command {
         Command::Demo { addr } => {
             let app = open()?;
-            let replica = mieru::replica::start(mieru::replica::ReplicaFiles::Bundled).context("cannot start the replica")?;
+            let replica = mieru::replica::start(mieru::replica::ReplicaFiles::Bundled)
+                .context("cannot start the replica")?;
             eprintln!("replica of the public sources on http://{}", replica.addr);
             let options = CrawlOptions {
                 rate_per_sec: 50.0,
@@ -125,7 +153,12 @@ async fn main() -> Result<()> {
             serve(&app, index, addr).await?;
             replica.server.stop(true).await;
         }
-        Command::Crawl { sources, mirrors, rate, no_resolve } => {
+        Command::Crawl {
+            sources,
+            mirrors,
+            rate,
+            no_resolve,
+        } => {
             if !(rate > 0.0 && rate <= 100.0) {
                 bail!("--rate must be between 0 and 100 requests per second");
             }
@@ -170,9 +203,25 @@ async fn main() -> Result<()> {
             })?;
             println!("{} results", results.total);
             for hit in results.hits {
-                let former = if hit.former_names.is_empty() { String::new() } else { format!(" (旧: {})", hit.former_names.join(", ")) };
-                let actions = if hit.action_count > 0 { format!(" [行政処分 {}件]", hit.action_count) } else { String::new() };
-                println!("{}\t{}\t{}{}{}\t{}", hit.id, hit.entity, hit.name, former, actions, hit.prefecture.unwrap_or_default());
+                let former = if hit.former_names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (旧: {})", hit.former_names.join(", "))
+                };
+                let actions = if hit.action_count > 0 {
+                    format!(" [行政処分 {}件]", hit.action_count)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{}\t{}\t{}{}{}\t{}",
+                    hit.id,
+                    hit.entity,
+                    hit.name,
+                    former,
+                    actions,
+                    hit.prefecture.unwrap_or_default()
+                );
             }
         }
         Command::Serve { addr } => {
@@ -182,6 +231,17 @@ async fn main() -> Result<()> {
                 app.rebuild_index(&index)?;
             }
             serve(&app, index, addr).await?;
+        }
+        Command::Replica { addr } => {
+            let replica = mieru::replica::start_on(mieru::replica::ReplicaFiles::Bundled, addr)?;
+            println!("replica on http://{}; crawl it with:", replica.addr);
+            let args: Vec<String> = replica
+                .mirrors()
+                .iter()
+                .map(|m| format!("--mirror {m}"))
+                .collect();
+            println!("mieru crawl {}", args.join(" "));
+            tokio::signal::ctrl_c().await?;
         }
         Command::Export { format, out } => {
             let app = open()?;

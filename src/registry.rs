@@ -17,11 +17,17 @@ pub struct DbRegistry {
 
 impl DbRegistry {
     pub fn new(pool: DbPool, archive: Archive, index: Arc<SearchIndex>) -> Self {
-        Self { pool, archive, index }
+        Self {
+            pool,
+            archive,
+            index,
+        }
     }
 
     fn conn(&self) -> Result<store::PooledConn, RegistryError> {
-        self.pool.get().map_err(|e| RegistryError::Unavailable(e.to_string()))
+        self.pool
+            .get()
+            .map_err(|e| RegistryError::Unavailable(e.to_string()))
     }
 }
 
@@ -30,11 +36,15 @@ fn unavailable(e: StoreError) -> RegistryError {
 }
 
 fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError> {
-    serde_json::from_str(json).map_err(|e| RegistryError::Unavailable(format!("stored record unreadable: {e}")))
+    serde_json::from_str(json)
+        .map_err(|e| RegistryError::Unavailable(format!("stored record unreadable: {e}")))
 }
 
 /// Where an ID lives now: itself, or the entity it was merged into.
-fn follow(conn: &mut store::DbConnection, id: &str) -> Result<Option<Result<String, String>>, RegistryError> {
+fn follow(
+    conn: &mut store::DbConnection,
+    id: &str,
+) -> Result<Option<Result<String, String>>, RegistryError> {
     match store::entities::get(conn, id).map_err(unavailable)? {
         None => Ok(None),
         Some(e) => match e.merged_into {
@@ -67,7 +77,11 @@ impl Registry for DbRegistry {
         })
     }
 
-    fn facility(&self, id: &str, as_of: Option<NaiveDate>) -> Result<Lookup<FacilityDetail>, RegistryError> {
+    fn facility(
+        &self,
+        id: &str,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Lookup<FacilityDetail>, RegistryError> {
         let mut conn = self.conn()?;
         let id = match follow(&mut conn, id)? {
             None => return Ok(Lookup::NotFound),
@@ -75,7 +89,9 @@ impl Registry for DbRegistry {
             Some(Ok(id)) => id,
         };
         if let Some(date) = as_of {
-            return match crate::history::facility_as_of(&mut conn, &id, date).map_err(unavailable)? {
+            return match crate::history::facility_as_of(&mut conn, &id, date)
+                .map_err(unavailable)?
+            {
                 Some(d) => Ok(Lookup::Found(d)),
                 None => Ok(Lookup::NotFound),
             };
@@ -151,14 +167,18 @@ impl Registry for DbRegistry {
             return Err(RegistryError::BadRequest("not a SHA-256 hex digest".into()));
         }
         let mut conn = self.conn()?;
-        let Some((snap, doc)) = store::documents::snapshot_by_sha256(&mut conn, sha256).map_err(unavailable)? else {
+        let Some((snap, doc)) =
+            store::documents::snapshot_by_sha256(&mut conn, sha256).map_err(unavailable)?
+        else {
             return Ok(None);
         };
         let bytes = self
             .archive
             .get(sha256)
             .map_err(|e| RegistryError::Unavailable(e.to_string()))?
-            .ok_or_else(|| RegistryError::Unavailable(format!("archived bytes of {sha256} are missing")))?;
+            .ok_or_else(|| {
+                RegistryError::Unavailable(format!("archived bytes of {sha256} are missing"))
+            })?;
         Ok(Some(ArchivedDocument {
             info: DocumentInfo {
                 sha256: snap.sha256,
@@ -177,7 +197,8 @@ impl Registry for DbRegistry {
     fn health(&self) -> Result<Health, RegistryError> {
         let mut conn = self.conn()?;
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        let facilities = store::entities::count_by_kind(&mut conn, "facility").map_err(unavailable)?
+        let facilities = store::entities::count_by_kind(&mut conn, "facility")
+            .map_err(unavailable)?
             + store::entities::count_by_kind(&mut conn, "cpc").map_err(unavailable)?;
         let actions = store::entities::count_by_kind(&mut conn, "action").map_err(unavailable)?;
         let (documents, _) = store::documents::counts(&mut conn).map_err(unavailable)?;

@@ -24,7 +24,10 @@ pub enum ReplicaFiles {
 
 impl ReplicaFiles {
     fn read(&self, path: &str) -> Option<Cow<'static, [u8]>> {
-        if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
+        if path
+            .split('/')
+            .any(|seg| seg == ".." || seg.starts_with('.'))
+        {
             return None;
         }
         match self {
@@ -71,17 +74,29 @@ fn candidates(path: &str) -> Vec<String> {
 async fn serve_file(req: HttpRequest, files: web::Data<ReplicaFiles>) -> HttpResponse {
     let path = req.path().to_owned();
     let query = req.query_string();
-    let key = if query.is_empty() { path.clone() } else { format!("{path}/{query}") };
+    let key = if query.is_empty() {
+        path.clone()
+    } else {
+        format!("{path}/{query}")
+    };
     for candidate in candidates(&key).into_iter().chain(candidates(&path)) {
         if let Some(bytes) = files.read(&candidate) {
-            let etag = format!("\"{}\"", crate::archive::sha256_hex(&bytes).chars().take(16).collect::<String>());
+            let etag = format!(
+                "\"{}\"",
+                crate::archive::sha256_hex(&bytes)
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+            );
             let matches = req
                 .headers()
                 .get("if-none-match")
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v == etag);
             if matches {
-                return HttpResponse::NotModified().insert_header(("ETag", etag)).finish();
+                return HttpResponse::NotModified()
+                    .insert_header(("ETag", etag))
+                    .finish();
             }
             // No charset parameter: the pages declare their own (Shift_JIS ones included).
             let mime = mime_guess::from_path(&candidate).first_or_octet_stream();
@@ -111,17 +126,25 @@ impl RunningReplica {
     }
 }
 
-/// Starts the replica on an ephemeral loopback port, in the current actix/tokio runtime.
+/// Starts the replica on an ephemeral loopback port, in the current actix runtime.
 pub fn start(files: ReplicaFiles) -> std::io::Result<RunningReplica> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
+    start_on(files, SocketAddr::from(([127, 0, 0, 1], 0)))
+}
+
+pub fn start_on(files: ReplicaFiles, addr: SocketAddr) -> std::io::Result<RunningReplica> {
+    let listener = TcpListener::bind(addr)?;
     let addr = listener.local_addr()?;
     let hosts = files.hosts();
     let data = web::Data::new(files);
-    let server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::to(serve_file)))
-        .workers(1)
-        .disable_signals()
-        .listen(listener)?
-        .run();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .default_service(web::to(serve_file))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
     let handle = server.handle();
     actix_web::rt::spawn(server);
     Ok(RunningReplica {

@@ -297,6 +297,10 @@ async fn crawl_source(
     let mut processed = 0usize;
 
     while let Some((url, is_start)) = c.queue.pop_front() {
+        if c.seen_set.contains(url.as_str()) {
+            // Already read as the target of an earlier redirect.
+            continue;
+        }
         if opts.max_documents.is_some_and(|max| processed >= max) {
             tracing::warn!(
                 source = name,
@@ -491,7 +495,8 @@ mod tests {
 
     #[test]
     fn read_file_describes_the_file() {
-        let (meta, body) = read_file(&Nop, "/tmp/in/命令書 2026.csv", b"a,b\n1,2\n".to_vec());
+        let owned: Vec<u8> = b"a,b\n1,2\n".into();
+        let (meta, body) = read_file(&Nop, "/tmp/in/命令書 2026.csv", owned);
         assert_eq!(meta.url, "file:///%E5%91%BD%E4%BB%A4%E6%9B%B8%202026.csv");
         assert_eq!(meta.source, "nop");
         assert_eq!(meta.http_status, 200);

@@ -2,11 +2,11 @@
 //! facts with provenance through one adapter per source. It knows nothing of storage.
 
 pub mod adapter;
-pub mod document;
-pub mod provenance;
-pub mod sink;
+pub mod adapters;
 pub mod crawl;
 pub mod decode;
+pub mod document;
 pub mod fetch;
 pub mod mirror;
-pub mod adapters;
+pub mod provenance;
+pub mod sink;

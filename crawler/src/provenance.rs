@@ -232,7 +232,10 @@ impl Property {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        PROPERTY_NAMES.iter().find(|(_, n)| *n == s).map(|(p, _)| *p)
+        PROPERTY_NAMES
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(p, _)| *p)
     }
 }
 

@@ -40,8 +40,13 @@ pub trait Sink {
     fn gone(&mut self, source: &str, url: &str, at: DateTime<Utc>) -> Result<(), SinkError>;
 
     /// A fetch failed (after retries); nothing is removed because of it.
-    fn failed(&mut self, source: &str, url: &str, error: &str, at: DateTime<Utc>)
-        -> Result<(), SinkError>;
+    fn failed(
+        &mut self,
+        source: &str,
+        url: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), SinkError>;
 
     /// Raw bytes of the last stored snapshot of `url`, if any. The crawl driver re-reads them
     /// after a 304 to learn the unchanged page's links (it emits no facts for them). The

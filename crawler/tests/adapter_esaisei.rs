@@ -16,7 +16,10 @@ const FILE3: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/3/index.html";
 fn class_two_list_one_plan_and_one_facility_per_row() {
     let p = parse("e-saisei", LIST2, FILE2, Some("text/html; charset=UTF-8"));
     let f = &p.facts;
-    let plans: Vec<String> = subjects(f).into_iter().filter(|s| s.starts_with("plan:")).collect();
+    let plans: Vec<String> = subjects(f)
+        .into_iter()
+        .filter(|s| s.starts_with("plan:"))
+        .collect();
     let facilities: Vec<String> = subjects(f)
         .into_iter()
         .filter(|s| s.starts_with("facility:"))
@@ -30,7 +33,10 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
     let plan = "plan:e-saisei:02C2406012";
     let fac = "facility:e-saisei:02C2406012";
     assert_eq!(one(f, plan, P::PlanNumber), "02C2406012");
-    assert_eq!(one(f, plan, P::Title), "自己脂肪由来間葉系幹細胞を用いた慢性疼痛の治療");
+    assert_eq!(
+        one(f, plan, P::Title),
+        "自己脂肪由来間葉系幹細胞を用いた慢性疼痛の治療"
+    );
     assert_eq!(one(f, plan, P::RiskClass), "2");
     assert_eq!(one(f, plan, P::Purpose), "treatment");
     assert_eq!(one(f, plan, P::Status), "中止");
@@ -47,10 +53,16 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
             "https://saiseiiryo.mhlw.go.jp/published_plan/download/02C2406012/5/1"
         ]
     );
-    assert_eq!(one(f, plan, P::ListedIn), "e-再生医療 第二種再生医療等提供計画 公開一覧");
+    assert_eq!(
+        one(f, plan, P::ListedIn),
+        "e-再生医療 第二種再生医療等提供計画 公開一覧"
+    );
     assert_eq!(one(f, fac, P::Name), "銀座アオバ再生クリニック");
     assert_eq!(one(f, fac, P::Prefecture), "東京都");
-    assert_eq!(one(f, fac, P::Address), "東京都中央区銀座4丁目9番13号　アオバビル5階");
+    assert_eq!(
+        one(f, fac, P::Address),
+        "東京都中央区銀座4丁目9番13号　アオバビル5階"
+    );
     let op = one(f, fac, P::Operator);
     assert_eq!(op, "organization:e-saisei:02C2406012");
     assert_eq!(one(f, &op, P::Name), "医療法人社団蒼天会");
@@ -58,15 +70,27 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
     // Same clinic, other row: no corporation, full-width address; never merged here.
     let fac2 = "facility:e-saisei:02C2407031";
     assert_eq!(one(f, fac2, P::Name), "銀座アオバ再生クリニック");
-    assert_eq!(one(f, fac2, P::Address), "東京都中央区銀座４－９－１３　アオバビル５階");
+    assert_eq!(
+        one(f, fac2, P::Address),
+        "東京都中央区銀座４－９－１３　アオバビル５階"
+    );
     assert!(values(f, fac2, P::Operator).is_empty());
 
     // The clinic renamed twice, each name on its own row.
-    assert_eq!(one(f, "facility:e-saisei:02E1910156", P::Name), "さくら幹細胞クリニック");
-    assert_eq!(one(f, "facility:e-saisei:02E2304020", P::Name), "梅田さくらクリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:02E1910156", P::Name),
+        "さくら幹細胞クリニック"
+    );
+    assert_eq!(
+        one(f, "facility:e-saisei:02E2304020", P::Name),
+        "梅田さくらクリニック"
+    );
     let op = one(f, "facility:e-saisei:02E2304020", P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人和光会");
-    assert_eq!(one(f, "facility:e-saisei:02E2508011", P::Name), "うめだ再生医療クリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:02E2508011", P::Name),
+        "うめだ再生医療クリニック"
+    );
     assert_eq!(
         one(f, "facility:e-saisei:02E2508011", P::Address),
         "大阪府大阪市北区梅田2-5-8 さくらビル3F"
@@ -75,20 +99,45 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
     // Corporation written with spaces: 医療法人 玄海会 博多リジェネクリニック.
     let op = one(f, "facility:e-saisei:02G2203015", P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人 玄海会");
-    assert_eq!(one(f, "facility:e-saisei:02G2203015", P::Name), "博多リジェネクリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:02G2203015", P::Name),
+        "博多リジェネクリニック"
+    );
 
     // Look-alikes keep their own prefecture.
-    assert_eq!(one(f, "facility:e-saisei:02C2102045", P::Prefecture), "東京都");
-    assert_eq!(one(f, "facility:e-saisei:02G2111007", P::Prefecture), "福岡県");
-    assert_eq!(one(f, "facility:e-saisei:02G2111007", P::Name), "表参道セルクリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:02C2102045", P::Prefecture),
+        "東京都"
+    );
+    assert_eq!(
+        one(f, "facility:e-saisei:02G2111007", P::Prefecture),
+        "福岡県"
+    );
+    assert_eq!(
+        one(f, "facility:e-saisei:02G2111007", P::Name),
+        "表参道セルクリニック"
+    );
 
     // Full-width Latin spelling kept as written.
-    assert_eq!(one(f, "facility:e-saisei:02C2301005", P::Name), "ＡＢＣ　ＣＬＩＮＩＣ　東京");
-    assert_eq!(one(f, "facility:e-saisei:02C2303019", P::Name), "ABC CLINIC 東京");
+    assert_eq!(
+        one(f, "facility:e-saisei:02C2301005", P::Name),
+        "ＡＢＣ　ＣＬＩＮＩＣ　東京"
+    );
+    assert_eq!(
+        one(f, "facility:e-saisei:02C2303019", P::Name),
+        "ABC CLINIC 東京"
+    );
 
     // Research plan of a university hospital; an ended plan.
     assert_eq!(one(f, "plan:e-saisei:02C1905001", P::Purpose), "research");
-    assert_eq!(one(f, "plan:e-saisei:02C1905001", P::Attachment).len() > 0, true);
+    assert_eq!(
+        values(f, "plan:e-saisei:02C1905001", P::Attachment).len(),
+        3
+    );
+    assert_eq!(
+        one(f, "facility:e-saisei:02C1905001", P::Name),
+        "国立大学法人東都大学医学部附属病院"
+    );
     assert_eq!(one(f, "plan:e-saisei:02E2012033", P::Status), "終了");
     assert_eq!(one(f, "plan:e-saisei:02E2012033", P::EndedOn), "2024-03-31");
 }
@@ -97,7 +146,10 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
 fn class_three_list() {
     let p = parse("e-saisei", LIST3, FILE3, None);
     let f = &p.facts;
-    let plans = subjects(f).into_iter().filter(|s| s.starts_with("plan:")).count();
+    let plans = subjects(f)
+        .into_iter()
+        .filter(|s| s.starts_with("plan:"))
+        .count();
     assert_eq!(plans, 17);
     let plan = "plan:e-saisei:03C2405007";
     assert_eq!(one(f, plan, P::RiskClass), "3");
@@ -111,19 +163,33 @@ fn class_three_list() {
     let op = one(f, fac, P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人社団蒼天会");
     // The renamed clinic and the possible successor at the same address.
-    assert_eq!(one(f, "facility:e-saisei:03C2511002", P::Name), "銀座ミライ整形クリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:03C2511002", P::Name),
+        "銀座ミライ整形クリニック"
+    );
     assert_eq!(one(f, "plan:e-saisei:03C2511002", P::EndedOn), "2026-02-10");
-    assert_eq!(one(f, "facility:e-saisei:03C2603001", P::Name), "銀座ルミナスクリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:03C2603001", P::Name),
+        "銀座ルミナスクリニック"
+    );
     assert_eq!(
         one(f, "facility:e-saisei:03C2603001", P::Address),
         "東京都中央区銀座４丁目９番１３号　アオバビル５階"
     );
     assert_eq!(one(f, "plan:e-saisei:03C2603001", P::Status), "提供中");
+    let op = one(f, "facility:e-saisei:03C2603001", P::Operator);
+    assert_eq!(one(f, &op, P::Name), "医療法人社団光明会");
     // Half-width katakana kept as written; CR LF between corporation and clinic.
-    assert_eq!(one(f, "facility:e-saisei:03C2208031", P::Name), "新宿ｾﾙｸﾘﾆｯｸ");
+    assert_eq!(
+        one(f, "facility:e-saisei:03C2208031", P::Name),
+        "新宿ｾﾙｸﾘﾆｯｸ"
+    );
     let op = one(f, "facility:e-saisei:03G2203016", P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人玄海会");
-    assert_eq!(one(f, "facility:e-saisei:03G2203016", P::Name), "博多リジェネクリニック");
+    assert_eq!(
+        one(f, "facility:e-saisei:03G2203016", P::Name),
+        "博多リジェネクリニック"
+    );
 }
 
 #[test]
@@ -141,12 +207,57 @@ fn rows_that_do_not_fit_are_skipped_not_fatal() {
     let f = &p.facts;
     // No header: positions; the row without a plan link is skipped; the empty row still has a key.
     assert_eq!(one(f, "plan:e-saisei:02C2501001", P::Title), "計画A");
-    assert_eq!(one(f, "facility:e-saisei:02C2501001", P::Address), "東京都港区1-1");
+    assert_eq!(
+        one(f, "facility:e-saisei:02C2501001", P::Address),
+        "東京都港区1-1"
+    );
     assert!(values(f, "plan:e-saisei:02C2501002", P::Title).is_empty());
-    assert_eq!(one(f, "plan:e-saisei:02C2501002", P::PlanNumber), "02C2501002");
+    assert_eq!(
+        one(f, "plan:e-saisei:02C2501002", P::PlanNumber),
+        "02C2501002"
+    );
 
     doc.body = Body::Html("<html><body><p>メンテナンス中</p></body></html>".into());
     assert!(matches!(ESaisei.parse(&doc), Err(ParseError::NoContent(_))));
     doc.body = Body::Binary;
     assert!(matches!(ESaisei.parse(&doc), Err(ParseError::WrongKind(_))));
+}
+
+#[test]
+fn td_header_rows_are_read_by_label() {
+    // Header written with <td> and a different column order; a data row without a plan link
+    // that mentions 治療 and 委員会 must not be taken for a header.
+    let html = "<table>\
+        <tr><td>再生医療等の名称</td><td>医療機関名</td><td>都道府県</td><td>所在地</td>\
+        <td>認定再生医療等委員会</td><td>区分</td><td>提供状況</td><td>資料</td></tr>\
+        <tr><td>PRPを用いた治療</td><td>架空クリニック</td><td>大阪府</td><td>大阪市北区1-1</td>\
+        <td>架空再生医療等委員会</td><td>治療</td><td>提供中</td><td></td></tr>\
+        <tr><td>幹細胞を用いた研究</td><td>架空病院</td><td>大阪府</td><td>大阪市北区2-2</td>\
+        <td>架空再生医療等委員会</td><td>研究</td><td>中止 令和7年1月5日</td>\
+        <td><a href=\"/published_plan/download/02E2501003/5/0\">資料1</a></td></tr></table>";
+    let mut doc = document("e-saisei", LIST2, FILE2, None);
+    doc.body = Body::Html(html.into());
+    let p = ESaisei.parse(&doc).expect("parses");
+    let f = &p.facts;
+    let plan = "plan:e-saisei:02E2501003";
+    assert_eq!(one(f, plan, P::Title), "幹細胞を用いた研究");
+    assert_eq!(one(f, plan, P::Purpose), "research");
+    assert_eq!(one(f, plan, P::Status), "中止");
+    assert_eq!(one(f, plan, P::DiscontinuedOn), "2025-01-05");
+    assert_eq!(
+        one(f, plan, P::Committee),
+        "committee:e-saisei:架空再生医療等委員会"
+    );
+    assert_eq!(one(f, "facility:e-saisei:02E2501003", P::Name), "架空病院");
+    assert_eq!(
+        one(f, "facility:e-saisei:02E2501003", P::Address),
+        "大阪府大阪市北区2-2"
+    );
+    assert_eq!(
+        subjects(f)
+            .iter()
+            .filter(|s| s.starts_with("plan:"))
+            .count(),
+        1
+    );
 }

@@ -18,6 +18,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const HOST: &str = "www.kakuu-kousei.test";
 const OUTSIDE: &str = "www.soto.test";
+/// A second host of the same source, served by a raw TCP server for faults wiremock won't make.
+const FILES: &str = "files.kakuu-kousei.test";
 
 /// A fictional source: every `<li>` is a facility name, every `<a href>` a link.
 struct Fixture;
@@ -27,7 +29,7 @@ impl Adapter for Fixture {
         "fixture"
     }
     fn hosts(&self) -> &'static [&'static str] {
-        &[HOST]
+        &[HOST, FILES]
     }
     fn start_urls(&self) -> Vec<Url> {
         vec![real("/index.html")]
@@ -71,6 +73,8 @@ struct MemSink {
     gone: Vec<String>,
     failed: Vec<(String, String)>,
     finished: Vec<(String, Vec<String>, bool)>,
+    /// Make `document` fail for this URL, as a full disk or a lost database would.
+    fail_document_for: Option<String>,
 }
 
 impl Sink for MemSink {
@@ -83,6 +87,9 @@ impl Sink for MemSink {
         raw: &[u8],
         outcome: &ParseOutcome,
     ) -> Result<bool, SinkError> {
+        if self.fail_document_for.as_deref() == Some(meta.url.as_str()) {
+            return Err(SinkError("disk full".into()));
+        }
         let new = self
             .store
             .get(&meta.url)
@@ -394,51 +401,91 @@ async fn wrong_charset_header_on_shift_jis_and_malformed_html() {
     server.verify().await;
 }
 
+/// Serves every request with a 200 that declares 5000 bytes, sends a few and closes
+/// (hyper-based servers such as wiremock refuse to send such a response).
+async fn truncating_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut req = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => req.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let reply: &[u8] = if req.starts_with(b"GET /robots.txt ") {
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<li>cut"
+                };
+                let _ = sock.write_all(reply).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
 #[tokio::test]
 async fn oversized_and_truncated_bodies_fail_alone() {
     let server = MockServer::start().await;
-    mount_site(&server, &["huge.csv", "cut.html"]).await;
+    let files = truncating_server().await;
+    mount_site(
+        &server,
+        &["huge.csv", "https://files.kakuu-kousei.test/cut.html"],
+    )
+    .await;
     // 50 MB against a 1 MiB cap: refused from the declared length, never buffered.
     Mock::given(path(mp("/huge.csv")))
         .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b'x'; 50_000_000], "text/csv"))
         .expect(1)
         .mount(&server)
         .await;
-    // Declares 100 000 bytes, sends 13, closes.
-    Mock::given(path(mp("/cut.html")))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-length", "100000")
-                .set_body_raw("<li>途中で切れ", "text/html"),
-        )
-        .mount(&server)
-        .await;
     let o = CrawlOptions {
         max_retries: 1,
         ..opts()
     };
+    let adapters: [&dyn Adapter; 1] = [&Fixture];
+    let mirrors = MirrorMap::parse(&[
+        format!("{HOST}={}/m", server.uri()),
+        format!("{FILES}={files}"),
+    ])
+    .unwrap();
+    let fetcher = Fetcher::for_adapters(o.fetch_config(), &adapters, mirrors).unwrap();
     let mut sink = MemSink::default();
-    let report = run(&server, &mut sink, &o).await;
+    let report = crawl(&adapters, &fetcher, &mut sink, &o).await;
     sink.assert_others_fetched();
     let huge = sink.failed_for("/huge.csv").unwrap();
     assert!(
         huge.starts_with("body larger than the 1048576-byte cap"),
         "{huge}"
     );
-    let cut = sink.failed_for("/cut.html").unwrap();
-    assert!(cut.starts_with("body truncated"), "{cut}");
+    let cut_url = format!("https://{FILES}/cut.html");
+    let cut = sink
+        .failed
+        .iter()
+        .find(|(u, _)| *u == cut_url)
+        .map(|(_, e)| e.as_str());
+    assert_eq!(cut, Some("body truncated after 7 bytes of 5000"));
     assert!(
-        sink.doc("/cut.html").is_none(),
+        sink.docs.iter().all(|(m, _, _)| m.url != cut_url),
         "a truncated body is never stored"
     );
     assert_eq!(report.source("fixture").unwrap().failed, 2);
+    assert!(!sink.complete(), "a truncated body is a network failure");
     server.verify().await;
 }
 
 #[tokio::test]
 async fn redirects_map_back_to_real_urls_and_loops_fail() {
     let server = MockServer::start().await;
-    mount_site(&server, &["loop1.html", "moved.html"]).await;
+    // new.html is linked directly too, after the redirect that reaches it: fetched once.
+    mount_site(&server, &["loop1.html", "moved.html", "new.html"]).await;
     // The loop answers with mirror URLs, relative and absolute, as a replica server would.
     Mock::given(path(mp("/loop1.html")))
         .respond_with(ResponseTemplate::new(302).insert_header("location", "/m/loop2.html"))
@@ -635,5 +682,37 @@ async fn document_limit_makes_the_crawl_incomplete() {
     let report = run(&server, &mut sink, &o).await;
     assert_eq!(report.source("fixture").unwrap().fetched, 2);
     assert!(!sink.complete());
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn sink_and_parse_errors_are_counted_and_the_crawl_goes_on() {
+    let server = MockServer::start().await;
+    mount_site(&server, &["notes.txt", "unstorable.html"]).await;
+    Mock::given(path(mp("/notes.txt")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("plain text", "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(mp("/unstorable.html")))
+        .respond_with(html("<li>保存できない</li>"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut sink = MemSink {
+        fail_document_for: Some(real("/unstorable.html").to_string()),
+        ..MemSink::default()
+    };
+    let report = run(&server, &mut sink, &opts()).await;
+    sink.assert_others_fetched();
+    let r = report.source("fixture").unwrap();
+    assert_eq!((r.fetched, r.parse_errors, r.sink_errors), (5, 1, 1));
+    // The unreadable document is still archived, with its parse error.
+    let (_, raw, outcome) = sink.doc("/notes.txt").unwrap();
+    assert_eq!(raw, b"plain text");
+    assert!(
+        matches!(outcome, Err(ParseError::Malformed(m)) if m.starts_with("unexpected document kind"))
+    );
+    assert!(report.to_string().contains("1 sink errors"));
     server.verify().await;
 }

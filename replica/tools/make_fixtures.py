@@ -109,7 +109,7 @@ PLANS_3 = [
     ("銀座ミライ整形クリニック", "東京都", "中央区銀座4-9-13 アオバビル5階",
      "治療", "多血小板血漿を用いた変形性膝関節症の治療", "銀座美容再生医療等委員会",
      "終了（令和8年2月10日）", "03C2511002", 1),
-    ("銀座ルミナスクリニック", "東京都", "中央区銀座４丁目９番１３号　アオバビル５階",
+    ("医療法人社団光明会　銀座ルミナスクリニック", "東京都", "中央区銀座４丁目９番１３号　アオバビル５階",
      "治療", "多血小板血漿を用いた毛髪再生治療", "銀座美容再生医療等委員会",
      "提供中", "03C2603001", 1),
     ("梅田さくらクリニック", "大阪府", "大阪市北区梅田2丁目5番8号",
@@ -267,8 +267,15 @@ def cpc_xlsx():
     buf = io.BytesIO()
     wb.save(buf)
     # openpyxl stamps zip entries with the current time; rewrite with a fixed one.
-    write_zip_deterministic(out("kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/cpc_list.xlsx"),
-                            zip_members(buf.getvalue()))
+    members = []
+    for name, data in zip_members(buf.getvalue()):
+        if name == "docProps/core.xml":
+            # openpyxl stamps the save time into dcterms:modified; pin it.
+            import re
+            data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                          rb"\g<1>2026-10-31T09:00:00Z\g<2>", data)
+        members.append((name, data))
+    write_zip_deterministic(out("kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/cpc_list.xlsx"), members)
 
 
 def zip_members(data):

@@ -61,7 +61,12 @@ pub fn detail(ctx: &Context<'_>, id: &str, members: &[String]) -> ActionDetail {
         articles: texts(ctx, members, Property::Article),
         headline: texts(ctx, members, Property::Headline).into_iter().next(),
         targets,
-        status: if lifted.is_some() { "lifted" } else { "unknown" }.to_owned(),
+        status: if lifted.is_some() {
+            "lifted"
+        } else {
+            "unknown"
+        }
+        .to_owned(),
     };
     let all_facts = members.iter().flat_map(|s| ctx.set.of(s));
     ActionDetail {
@@ -101,16 +106,29 @@ pub fn search_doc(d: &ActionDetail) -> IndexDoc {
     IndexDoc {
         id: s.id.clone(),
         entity: "action".into(),
-        name: s
-            .headline
-            .clone()
-            .unwrap_or_else(|| s.targets.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join("・")),
+        name: s.headline.clone().unwrap_or_else(|| {
+            s.targets
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+                .join("・")
+        }),
         former_names: Vec::new(),
         addresses: Vec::new(),
         prefecture: None,
-        identifiers: d.plans.iter().map(|p| p.id.clone()).filter(|p| !p.is_empty()).collect(),
+        identifiers: d
+            .plans
+            .iter()
+            .map(|p| p.id.clone())
+            .filter(|p| !p.is_empty())
+            .collect(),
         related_names: s.targets.iter().map(|t| t.name.clone()).collect(),
-        text: d.findings.iter().chain(d.measures.iter()).cloned().collect(),
+        text: d
+            .findings
+            .iter()
+            .chain(d.measures.iter())
+            .cloned()
+            .collect(),
         action_count: 1,
         action_types: vec![s.action_type.clone()],
         years: s.issued_on.map(|d| vec![d.year()]).unwrap_or_default(),

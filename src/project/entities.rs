@@ -34,7 +34,7 @@ fn name_timeline(ctx: &Context<'_>, members: &[String]) -> Vec<DatedValue> {
         facts_of(ctx, members, Property::Name),
         facts_of(ctx, members, Property::FormerName),
         &effective,
-        |v| mieru_text::normalize::fold(v),
+        mieru_text::normalize::fold,
     )
 }
 
@@ -44,7 +44,7 @@ fn address_timeline(ctx: &Context<'_>, members: &[String]) -> Vec<DatedValue> {
         facts_of(ctx, members, Property::Address),
         std::iter::empty(),
         &BTreeMap::new(),
-        |v| mieru_text::address::address_key(v),
+        mieru_text::address::address_key,
     )
 }
 
@@ -79,10 +79,12 @@ fn status_of(ctx: &Context<'_>, members: &[String]) -> String {
 pub fn summarize(ctx: &Context<'_>, id: &str, members: &[String]) -> Summary {
     let kind = ctx.kind(id).unwrap_or(SubjectKind::Facility);
     let name = match kind {
-        SubjectKind::Facility | SubjectKind::Cpc | SubjectKind::Organization => name_timeline(ctx, members)
-            .into_iter()
-            .find(|v| v.current)
-            .map(|v| v.value),
+        SubjectKind::Facility | SubjectKind::Cpc | SubjectKind::Organization => {
+            name_timeline(ctx, members)
+                .into_iter()
+                .find(|v| v.current)
+                .map(|v| v.value)
+        }
         SubjectKind::Action => facts_of(ctx, members, Property::Headline)
             .first()
             .map(|f| mieru_text::normalize::display_clean(&f.value)),
@@ -121,7 +123,9 @@ fn links_of(ctx: &Context<'_>, id: &str) -> Vec<Link> {
             .map(|e| Evidence {
                 kind: e.kind,
                 detail: e.detail,
-                sources: ctx.set.source_refs(e.subjects.iter().flat_map(|s| ctx.set.of(s))),
+                sources: ctx
+                    .set
+                    .source_refs(e.subjects.iter().flat_map(|s| ctx.set.of(s))),
             })
             .collect();
         let summary = ctx.summaries.get(other);
@@ -129,7 +133,9 @@ fn links_of(ctx: &Context<'_>, id: &str) -> Vec<Link> {
             other: EntityRef {
                 id: other.clone(),
                 entity: summary.map(|s| s.kind.clone()).unwrap_or_default(),
-                name: summary.map(|s| s.name.clone()).unwrap_or_else(|| other.clone()),
+                name: summary
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| other.clone()),
                 role: None,
             },
             kind,
@@ -160,7 +166,13 @@ fn dated_event(
 }
 
 /// Transitions of a timeline as events (`renamed`, `relocated` …).
-fn change_events(values: &[DatedValue], kind: &str, what_ja: &str, what_en: &str, subject: Option<&EntityRef>) -> Vec<Event> {
+fn change_events(
+    values: &[DatedValue],
+    kind: &str,
+    what_ja: &str,
+    what_en: &str,
+    subject: Option<&EntityRef>,
+) -> Vec<Event> {
     values
         .windows(2)
         .filter_map(|w| {
@@ -177,7 +189,15 @@ fn change_events(values: &[DatedValue], kind: &str, what_ja: &str, what_en: &str
         .collect()
 }
 
-fn common_events(ctx: &Context<'_>, id: &str, members: &[String], names: &[DatedValue], addresses: &[DatedValue], actions: &[ActionSummary], links: &[Link]) -> Vec<Event> {
+fn common_events(
+    ctx: &Context<'_>,
+    id: &str,
+    members: &[String],
+    names: &[DatedValue],
+    addresses: &[DatedValue],
+    actions: &[ActionSummary],
+    links: &[Link],
+) -> Vec<Event> {
     let mut events = Vec::new();
     if let Some(first) = names.first() {
         events.push(dated_event(
@@ -190,24 +210,55 @@ fn common_events(ctx: &Context<'_>, id: &str, members: &[String], names: &[Dated
         ));
     }
     events.extend(change_events(names, "renamed", "名称", "Name", None));
-    events.extend(change_events(addresses, "relocated", "所在地", "Address", None));
+    events.extend(change_events(
+        addresses,
+        "relocated",
+        "所在地",
+        "Address",
+        None,
+    ));
     for a in actions {
         events.push(dated_event(
             a.issued_on,
             "action_issued",
-            format!("{}（{}）{}", action_label_ja(&a.action_type), a.articles.join("・"), a.authority.clone().unwrap_or_default()),
-            format!("{} ({}) by {}", action_label_en(&a.action_type), a.articles.join(", "), a.authority.clone().unwrap_or_default()),
-            Some(EntityRef { id: a.id.clone(), entity: "action".into(), name: a.headline.clone().unwrap_or_default(), role: None }),
+            format!(
+                "{}（{}）{}",
+                action_label_ja(&a.action_type),
+                a.articles.join("・"),
+                a.authority.clone().unwrap_or_default()
+            ),
+            format!(
+                "{} ({}) by {}",
+                action_label_en(&a.action_type),
+                a.articles.join(", "),
+                a.authority.clone().unwrap_or_default()
+            ),
+            Some(EntityRef {
+                id: a.id.clone(),
+                entity: "action".into(),
+                name: a.headline.clone().unwrap_or_default(),
+                role: None,
+            }),
             ctx.res
                 .members
                 .get(&a.id)
-                .map(|m| ctx.set.source_refs(m.iter().flat_map(|s| ctx.set.values(s, Property::IssuedOn))))
+                .map(|m| {
+                    ctx.set
+                        .source_refs(m.iter().flat_map(|s| ctx.set.values(s, Property::IssuedOn)))
+                })
                 .unwrap_or_default(),
         ));
     }
     for f in facts_of(ctx, members, Property::ClosedOn) {
         let date = NaiveDate::parse_from_str(&f.value, "%Y-%m-%d").ok();
-        events.push(dated_event(date, "closure_filed", "廃止（閉鎖）".into(), "Closed (abolition filed)".into(), None, ctx.set.source_refs([f])));
+        events.push(dated_event(
+            date,
+            "closure_filed",
+            "廃止（閉鎖）".into(),
+            "Closed (abolition filed)".into(),
+            None,
+            ctx.set.source_refs([f]),
+        ));
     }
     // Delisting: a document that stated this entity was removed from its site.
     let mut removed: BTreeMap<i64, NaiveDateTime> = BTreeMap::new();
@@ -221,8 +272,15 @@ fn common_events(ctx: &Context<'_>, id: &str, members: &[String], names: &[Dated
         }
     }
     for (doc_id, at) in removed {
-        let Some(doc) = ctx.set.documents.get(&doc_id) else { continue };
-        let sources = ctx.set.source_refs(members.iter().flat_map(|s| ctx.set.of(s)).filter(|f| f.document_id == doc_id));
+        let Some(doc) = ctx.set.documents.get(&doc_id) else {
+            continue;
+        };
+        let sources = ctx.set.source_refs(
+            members
+                .iter()
+                .flat_map(|s| ctx.set.of(s))
+                .filter(|f| f.document_id == doc_id),
+        );
         events.push(dated_event(
             Some(at.date()),
             "delisted",
@@ -241,7 +299,12 @@ fn common_events(ctx: &Context<'_>, id: &str, members: &[String], names: &[Dated
                 "possible_predecessor" => ("前身の可能性", "Possible predecessor"),
                 _ => ("同一の可能性", "Possibly the same as"),
             };
-            let date = l.evidence.iter().flat_map(|e| e.sources.iter()).map(|s| s.fetched_at.date_naive()).max();
+            let date = l
+                .evidence
+                .iter()
+                .flat_map(|e| e.sources.iter())
+                .map(|s| s.fetched_at.date_naive())
+                .max();
             events.push(dated_event(
                 date,
                 &l.kind,
@@ -283,7 +346,11 @@ pub fn action_label_en(t: &str) -> &'static str {
     }
 }
 
-fn actions_for(ctx: &Context<'_>, members: &[String], actions: &BTreeMap<String, ActionDetail>) -> Vec<ActionSummary> {
+fn actions_for(
+    ctx: &Context<'_>,
+    members: &[String],
+    actions: &BTreeMap<String, ActionDetail>,
+) -> Vec<ActionSummary> {
     let mut out: Vec<ActionSummary> = ctx
         .referring(members, Property::Target)
         .into_iter()
@@ -308,9 +375,17 @@ fn refs(ctx: &Context<'_>, facts: Vec<&FactRow>, role: &str) -> Vec<EntityRef> {
     out
 }
 
-pub fn facility(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, ActionDetail>) -> FacilityDetail {
+pub fn facility(
+    ctx: &Context<'_>,
+    id: &str,
+    actions: &BTreeMap<String, ActionDetail>,
+) -> FacilityDetail {
     let members = ctx.members(id);
-    let summary = ctx.summaries.get(id).cloned().unwrap_or_else(|| summarize(ctx, id, members));
+    let summary = ctx
+        .summaries
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| summarize(ctx, id, members));
     let names = name_timeline(ctx, members);
     let addresses = address_timeline(ctx, members);
     let my_actions = actions_for(ctx, members, actions);
@@ -324,7 +399,7 @@ pub fn facility(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, ActionDe
             .collect::<Vec<_>>(),
         std::iter::empty(),
         &BTreeMap::new(),
-        |v| mieru_text::normalize::fold(v),
+        mieru_text::normalize::fold,
     );
     let mut plan_numbers: Vec<String> = ctx
         .referring(members, Property::Provider)
@@ -338,14 +413,19 @@ pub fn facility(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, ActionDe
         .iter()
         .map(|n| {
             let pm = ctx.members(n);
-            let text = |p: Property| facts_of(ctx, pm, p).last().map(|f| mieru_text::normalize::display_clean(&f.value));
+            let text = |p: Property| {
+                facts_of(ctx, pm, p)
+                    .last()
+                    .map(|f| mieru_text::normalize::display_clean(&f.value))
+            };
             PlanSummary {
                 number: n.clone(),
                 title: text(Property::Title),
                 risk_class: text(Property::RiskClass),
                 purpose: text(Property::Purpose),
                 status: text(Property::Status),
-                submitted_on: text(Property::SubmittedOn).and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                submitted_on: text(Property::SubmittedOn)
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             }
         })
         .collect();
@@ -357,23 +437,43 @@ pub fn facility(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, ActionDe
         }
         let om = ctx.members(&op.id);
         let onames = name_timeline(ctx, om);
-        events.extend(change_events(&onames, "operator_renamed", "開設者の名称", "Operator name", Some(op)));
+        events.extend(change_events(
+            &onames,
+            "operator_renamed",
+            "開設者の名称",
+            "Operator name",
+            Some(op),
+        ));
     }
     for p in &plans {
         let pm = ctx.members(&p.number);
         for (prop, kind, ja, en) in [
             (Property::SubmittedOn, "plan_submitted", "提出", "submitted"),
-            (Property::DiscontinuedOn, "plan_discontinued", "中止", "discontinued"),
+            (
+                Property::DiscontinuedOn,
+                "plan_discontinued",
+                "中止",
+                "discontinued",
+            ),
             (Property::EndedOn, "plan_ended", "終了", "ended"),
         ] {
             let fs = facts_of(ctx, pm, prop);
-            if let Some(d) = fs.iter().filter_map(|f| NaiveDate::parse_from_str(&f.value, "%Y-%m-%d").ok()).min() {
+            if let Some(d) = fs
+                .iter()
+                .filter_map(|f| NaiveDate::parse_from_str(&f.value, "%Y-%m-%d").ok())
+                .min()
+            {
                 events.push(dated_event(
                     Some(d),
                     kind,
                     format!("再生医療等提供計画 {} を{ja}", p.number),
                     format!("Plan {} {en}", p.number),
-                    Some(EntityRef { id: p.number.clone(), entity: "plan".into(), name: p.title.clone().unwrap_or_default(), role: None }),
+                    Some(EntityRef {
+                        id: p.number.clone(),
+                        entity: "plan".into(),
+                        name: p.title.clone().unwrap_or_default(),
+                        role: None,
+                    }),
                     ctx.set.source_refs(fs.iter().copied()),
                 ));
             }
@@ -401,13 +501,23 @@ pub fn facility(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, ActionDe
         actions: my_actions,
         events,
         links,
-        sources: ctx.set.source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        sources: ctx
+            .set
+            .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
     }
 }
 
-pub fn organization(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, ActionDetail>) -> OrganizationDetail {
+pub fn organization(
+    ctx: &Context<'_>,
+    id: &str,
+    actions: &BTreeMap<String, ActionDetail>,
+) -> OrganizationDetail {
     let members = ctx.members(id);
-    let summary = ctx.summaries.get(id).cloned().unwrap_or_else(|| summarize(ctx, id, members));
+    let summary = ctx
+        .summaries
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| summarize(ctx, id, members));
     let names = name_timeline(ctx, members);
     let addresses = address_timeline(ctx, members);
     let my_actions = actions_for(ctx, members, actions);
@@ -422,7 +532,9 @@ pub fn organization(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, Acti
     let events = common_events(ctx, id, members, &names, &addresses, &my_actions, &links);
     OrganizationDetail {
         id: id.to_owned(),
-        corporate_number: facts_of(ctx, members, Property::CorporateNumber).first().map(|f| f.value.clone()),
+        corporate_number: facts_of(ctx, members, Property::CorporateNumber)
+            .first()
+            .map(|f| f.value.clone()),
         name: summary.name.clone(),
         names,
         addresses,
@@ -431,11 +543,18 @@ pub fn organization(ctx: &Context<'_>, id: &str, actions: &BTreeMap<String, Acti
         actions: my_actions,
         events,
         links,
-        sources: ctx.set.source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        sources: ctx
+            .set
+            .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
     }
 }
 
-pub fn view_row<T: serde::Serialize>(id: &str, kind: &str, detail: &T, now: NaiveDateTime) -> EntityViewRow {
+pub fn view_row<T: serde::Serialize>(
+    id: &str,
+    kind: &str,
+    detail: &T,
+    now: NaiveDateTime,
+) -> EntityViewRow {
     EntityViewRow {
         entity_id: id.to_owned(),
         kind: kind.to_owned(),
@@ -451,7 +570,12 @@ pub fn facility_search_doc(d: &FacilityDetail) -> IndexDoc {
         id: d.id.clone(),
         entity: d.kind.clone(),
         name: d.name.clone(),
-        former_names: d.names.iter().filter(|n| !n.current).map(|n| n.value.clone()).collect(),
+        former_names: d
+            .names
+            .iter()
+            .filter(|n| !n.current)
+            .map(|n| n.value.clone())
+            .collect(),
         addresses: d.addresses.iter().map(|a| a.value.clone()).collect(),
         prefecture: d.prefecture.clone(),
         identifiers: ids,
@@ -459,7 +583,11 @@ pub fn facility_search_doc(d: &FacilityDetail) -> IndexDoc {
         text: d.plans.iter().filter_map(|p| p.title.clone()).collect(),
         action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
         action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
-        years: d.actions.iter().filter_map(|a| a.issued_on.map(|x| x.year())).collect(),
+        years: d
+            .actions
+            .iter()
+            .filter_map(|a| a.issued_on.map(|x| x.year()))
+            .collect(),
     }
 }
 
@@ -468,14 +596,27 @@ pub fn organization_search_doc(d: &OrganizationDetail) -> IndexDoc {
         id: d.id.clone(),
         entity: "organization".into(),
         name: d.name.clone(),
-        former_names: d.names.iter().filter(|n| !n.current).map(|n| n.value.clone()).collect(),
+        former_names: d
+            .names
+            .iter()
+            .filter(|n| !n.current)
+            .map(|n| n.value.clone())
+            .collect(),
         addresses: d.addresses.iter().map(|a| a.value.clone()).collect(),
-        prefecture: d.addresses.iter().find_map(|a| mieru_text::address::split_prefecture(&a.value).0.map(str::to_owned)),
+        prefecture: d.addresses.iter().find_map(|a| {
+            mieru_text::address::split_prefecture(&a.value)
+                .0
+                .map(str::to_owned)
+        }),
         identifiers: d.corporate_number.iter().cloned().collect(),
         related_names: d.facilities.iter().map(|f| f.name.clone()).collect(),
         text: Vec::new(),
         action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
         action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
-        years: d.actions.iter().filter_map(|a| a.issued_on.map(|x| x.year())).collect(),
+        years: d
+            .actions
+            .iter()
+            .filter_map(|a| a.issued_on.map(|x| x.year()))
+            .collect(),
     }
 }

@@ -75,7 +75,11 @@ impl<'a> Context<'a> {
     }
 
     /// Facts whose value references any of `subjects`, with property `p`.
-    pub fn referring(&self, subjects: &[String], p: Property) -> Vec<&'a crate::store::models::FactRow> {
+    pub fn referring(
+        &self,
+        subjects: &[String],
+        p: Property,
+    ) -> Vec<&'a crate::store::models::FactRow> {
         let name = p.as_str();
         let mut out: Vec<&crate::store::models::FactRow> = subjects
             .iter()
@@ -147,13 +151,17 @@ pub fn project(res: &Resolution, now: NaiveDateTime) -> Projected {
                 let detail = entities::facility(&ctx, id, &action_details);
                 search_docs.push(entities::facility_search_doc(&detail));
                 tables.events.extend(events::rows(id, &detail.events));
-                tables.views.push(entities::view_row(id, &detail.kind, &detail, now));
+                tables
+                    .views
+                    .push(entities::view_row(id, &detail.kind, &detail, now));
             }
             Some(SubjectKind::Organization) => {
                 let detail = entities::organization(&ctx, id, &action_details);
                 search_docs.push(entities::organization_search_doc(&detail));
                 tables.events.extend(events::rows(id, &detail.events));
-                tables.views.push(entities::view_row(id, "organization", &detail, now));
+                tables
+                    .views
+                    .push(entities::view_row(id, "organization", &detail, now));
             }
             _ => {}
         }
@@ -198,10 +206,12 @@ pub fn search_docs_from_store(
     let bad = |e: serde_json::Error| crate::store::StoreError::Corrupt(e.to_string());
     for v in read_models::all_views(conn)? {
         if v.kind == "organization" {
-            let d: mieru_web::model::OrganizationDetail = serde_json::from_str(&v.detail).map_err(bad)?;
+            let d: mieru_web::model::OrganizationDetail =
+                serde_json::from_str(&v.detail).map_err(bad)?;
             docs.push(entities::organization_search_doc(&d));
         } else {
-            let d: mieru_web::model::FacilityDetail = serde_json::from_str(&v.detail).map_err(bad)?;
+            let d: mieru_web::model::FacilityDetail =
+                serde_json::from_str(&v.detail).map_err(bad)?;
             docs.push(entities::facility_search_doc(&d));
         }
     }

@@ -12,7 +12,13 @@ fn latest_text(ctx: &Context<'_>, members: &[String], p: Property) -> Option<Str
     members
         .iter()
         .flat_map(|s| ctx.set.values(s, p))
-        .max_by_key(|f| (f.retracted_at.is_none(), crate::resolve::facts::FactSet::date_of(f), f.id))
+        .max_by_key(|f| {
+            (
+                f.retracted_at.is_none(),
+                crate::resolve::facts::FactSet::date_of(f),
+                f.id,
+            )
+        })
         .map(|f| mieru_text::normalize::display_clean(&f.value))
 }
 
@@ -34,7 +40,9 @@ pub fn detail(
     members: &[String],
     actions: &BTreeMap<String, ActionDetail>,
 ) -> PlanDetail {
-    let submitted = dates(ctx, members, Property::SubmittedOn).first().map(|d| d.0);
+    let submitted = dates(ctx, members, Property::SubmittedOn)
+        .first()
+        .map(|d| d.0);
     let summary = PlanSummary {
         number: number.to_owned(),
         title: latest_text(ctx, members, Property::Title),
@@ -68,25 +76,57 @@ pub fn detail(
             .source_refs(members.iter().flat_map(|s| ctx.set.values(s, p)))
     };
     for (d, _) in dates(ctx, members, Property::SubmittedOn) {
-        events.push(plan_event(d, "plan_submitted", number, "提出", "submitted", source_of(Property::SubmittedOn)));
+        events.push(plan_event(
+            d,
+            "plan_submitted",
+            number,
+            "提出",
+            "submitted",
+            source_of(Property::SubmittedOn),
+        ));
     }
     for (d, _) in dates(ctx, members, Property::ChangedOn) {
-        events.push(plan_event(d, "plan_changed", number, "変更", "changed", source_of(Property::ChangedOn)));
+        events.push(plan_event(
+            d,
+            "plan_changed",
+            number,
+            "変更",
+            "changed",
+            source_of(Property::ChangedOn),
+        ));
     }
     for (d, _) in dates(ctx, members, Property::DiscontinuedOn) {
-        events.push(plan_event(d, "plan_discontinued", number, "中止", "discontinued", source_of(Property::DiscontinuedOn)));
+        events.push(plan_event(
+            d,
+            "plan_discontinued",
+            number,
+            "中止",
+            "discontinued",
+            source_of(Property::DiscontinuedOn),
+        ));
     }
     for (d, _) in dates(ctx, members, Property::EndedOn) {
-        events.push(plan_event(d, "plan_ended", number, "終了", "ended", source_of(Property::EndedOn)));
+        events.push(plan_event(
+            d,
+            "plan_ended",
+            number,
+            "終了",
+            "ended",
+            source_of(Property::EndedOn),
+        ));
     }
     PlanDetail {
         summary,
         provider: reference(Property::Provider, "provider").into_iter().next(),
-        committee: reference(Property::Committee, "committee").into_iter().next(),
+        committee: reference(Property::Committee, "committee")
+            .into_iter()
+            .next(),
         cpcs: reference(Property::UsesCpc, "cpc"),
         actions: plan_actions,
         events,
-        sources: ctx.set.source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        sources: ctx
+            .set
+            .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
     }
 }
 
@@ -111,7 +151,11 @@ fn plan_event(
 pub fn row(d: &PlanDetail, now: NaiveDateTime) -> PlanRow {
     PlanRow {
         plan_number: d.summary.number.clone(),
-        provider_id: d.provider.as_ref().map(|p| p.id.clone()).filter(|id| !id.is_empty()),
+        provider_id: d
+            .provider
+            .as_ref()
+            .map(|p| p.id.clone())
+            .filter(|id| !id.is_empty()),
         title: d.summary.title.clone(),
         risk_class: d.summary.risk_class.clone(),
         status: d.summary.status.clone(),
@@ -124,7 +168,11 @@ pub fn search_doc(d: &PlanDetail) -> IndexDoc {
     IndexDoc {
         id: d.summary.number.clone(),
         entity: "plan".into(),
-        name: d.summary.title.clone().unwrap_or_else(|| d.summary.number.clone()),
+        name: d
+            .summary
+            .title
+            .clone()
+            .unwrap_or_else(|| d.summary.number.clone()),
         former_names: Vec::new(),
         addresses: Vec::new(),
         prefecture: None,
@@ -133,6 +181,10 @@ pub fn search_doc(d: &PlanDetail) -> IndexDoc {
         text: Vec::new(),
         action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
         action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
-        years: d.summary.submitted_on.map(|x| vec![x.year()]).unwrap_or_default(),
+        years: d
+            .summary
+            .submitted_on
+            .map(|x| vec![x.year()])
+            .unwrap_or_default(),
     }
 }

@@ -109,15 +109,24 @@ pub fn timeline<'a>(
     rows.sort_by(|a, b| {
         let a_key = a.former_by.map(|d| d.min(a.sort)).unwrap_or(a.sort);
         let b_key = b.former_by.map(|d| d.min(b.sort)).unwrap_or(b.sort);
-        a_key.cmp(&b_key).then(a.latest.cmp(&b.latest)).then(a.value.cmp(&b.value))
+        a_key
+            .cmp(&b_key)
+            .then(a.latest.cmp(&b.latest))
+            .then(a.value.cmp(&b.value))
     });
     // A value explicitly called former is never current, even if an old list still states it.
     let current_idx = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.former_by.is_none() || r.since.is_some_and(|s| r.former_by.is_some_and(|f| s > f)))
+        .filter(|(_, r)| {
+            r.former_by.is_none() || r.since.is_some_and(|s| r.former_by.is_some_and(|f| s > f))
+        })
         .max_by(|(_, a), (_, b)| {
-            (a.since.unwrap_or(a.sort), a.live, a.latest).cmp(&(b.since.unwrap_or(b.sort), b.live, b.latest))
+            (a.since.unwrap_or(a.sort), a.live, a.latest).cmp(&(
+                b.since.unwrap_or(b.sort),
+                b.live,
+                b.latest,
+            ))
         })
         .map(|(i, _)| i);
     let mut out: Vec<DatedValue> = Vec::with_capacity(rows.len());

@@ -7,6 +7,7 @@
 //! or ambiguous matches never merge: they become "possible" links with their evidence.
 
 use super::features::Features;
+use mieru_crawler::provenance::SubjectKind;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -151,7 +152,9 @@ fn shared<'a>(a: &'a BTreeSet<String>, b: &'a BTreeSet<String>) -> Option<&'a St
 
 /// Whether two subjects could be one place: no conflicting prefecture.
 fn compatible_place(a: &Features, b: &Features) -> bool {
-    a.prefectures.is_empty() || b.prefectures.is_empty() || shared(&a.prefectures, &b.prefectures).is_some()
+    a.prefectures.is_empty()
+        || b.prefectures.is_empty()
+        || shared(&a.prefectures, &b.prefectures).is_some()
 }
 
 /// Decides merges among subjects of facilities, CPCs and organizations.
@@ -181,7 +184,14 @@ impl<'a> Clusterer<'a> {
         self.index.get(subject).copied()
     }
 
-    fn merge(&mut self, a: usize, b: usize, confidence: f64, origin: &'static str, evidence: EvidenceItem) {
+    fn merge(
+        &mut self,
+        a: usize,
+        b: usize,
+        confidence: f64,
+        origin: &'static str,
+        evidence: EvidenceItem,
+    ) {
         if self.uf.union(a, b) {
             self.merges.push(Merge {
                 a,
@@ -285,59 +295,88 @@ impl<'a> Clusterer<'a> {
                 }
             }
         }
-        // Second pass: mentions with a city (or only a prefecture, for organizations) but no
-        // street address join the single cluster bearing that name there.
-        for (name, members) in &by_name {
-            if members.len() < 2 || members.len() > MAX_BLOCK {
-                continue;
-            }
-            for &a in members {
-                let fa = &features[a];
-                if !fa.blocks.is_empty() && fa.kind != Some(mieru_crawler::provenance::SubjectKind::Organization) {
+        // Second pass: mentions without a street address (a release names a clinic and its
+        // city; an operator is named without a number) join the single *anchored* cluster
+        // bearing that name there — anchored meaning it has a street address (facilities)
+        // or a corporate number (organizations). With no anchored candidate, they join the
+        // single other cluster of that name there. Repeated until nothing changes, since a
+        // merge can turn two candidates into one.
+        loop {
+            let before = self.merges.len();
+            for (name, members) in &by_name {
+                if members.len() < 2 || members.len() > MAX_BLOCK {
                     continue;
                 }
-                let mut candidates: BTreeSet<usize> = BTreeSet::new();
-                for &b in members {
-                    if a == b {
-                        continue;
-                    }
-                    let fb = &features[b];
-                    if !same_kind(fa, fb) {
-                        continue;
-                    }
-                    let place_ok = match fa.kind {
-                        Some(mieru_crawler::provenance::SubjectKind::Organization) => {
-                            compatible_place(fa, fb)
-                        }
-                        _ => shared(&fa.cities, &fb.cities).is_some(),
-                    };
-                    if place_ok {
-                        let root = self.uf.find(b);
-                        candidates.insert(root);
-                    }
-                }
-                let root_a = self.uf.find(a);
-                candidates.remove(&root_a);
-                if candidates.len() == 1 {
-                    if let Some(&root) = candidates.iter().next() {
-                        let evidence = EvidenceItem {
-                            kind: "name_and_place".into(),
-                            detail: format!(
-                                "{name} in {}",
-                                fa.cities
-                                    .iter()
-                                    .next()
-                                    .or(fa.prefectures.iter().next())
-                                    .map(String::as_str)
-                                    .unwrap_or("the only candidate")
-                            ),
-                            subjects: self.subjects(a, root),
-                        };
-                        self.merge(a, root, 0.85, "rule", evidence);
-                    }
+                for &a in members {
+                    self.join_unanchored(a, name, members);
                 }
             }
+            if self.merges.len() == before {
+                break;
+            }
         }
+    }
+
+    fn anchored(f: &Features) -> bool {
+        match f.kind {
+            Some(SubjectKind::Organization) => !f.corporate_numbers.is_empty(),
+            _ => !f.blocks.is_empty(),
+        }
+    }
+
+    fn join_unanchored(&mut self, a: usize, name: &str, members: &[usize]) {
+        let features = self.features;
+        let fa = &features[a];
+        if Self::anchored(fa) {
+            return;
+        }
+        let root_a = self.uf.find(a);
+        let mut anchored: BTreeSet<usize> = BTreeSet::new();
+        let mut others: BTreeSet<usize> = BTreeSet::new();
+        for &b in members {
+            let fb = &features[b];
+            if a == b || !same_kind(fa, fb) {
+                continue;
+            }
+            let place_ok = match fa.kind {
+                Some(SubjectKind::Organization) => compatible_place(fa, fb),
+                _ => shared(&fa.cities, &fb.cities).is_some(),
+            };
+            if !place_ok {
+                continue;
+            }
+            let root = self.uf.find(b);
+            if root == root_a {
+                continue;
+            }
+            if Self::anchored(fb) {
+                anchored.insert(root);
+            } else {
+                others.insert(root);
+            }
+        }
+        // An unanchored cluster already joined to an anchored one counts as that one.
+        others.retain(|r| !anchored.contains(r));
+        let target = match (anchored.len(), others.len()) {
+            (1, _) => anchored.iter().next().copied(),
+            (0, 1) => others.iter().next().copied(),
+            _ => None,
+        };
+        let Some(root) = target else { return };
+        let place = fa
+            .cities
+            .iter()
+            .next()
+            .or(fa.prefectures.iter().next())
+            .map(String::as_str)
+            .unwrap_or("any prefecture")
+            .to_owned();
+        let evidence = EvidenceItem {
+            kind: "name_and_place".into(),
+            detail: format!("{name} in {place}: the only candidate"),
+            subjects: self.subjects(a, root),
+        };
+        self.merge(a, root, 0.85, "rule", evidence);
     }
 
     /// Same full address (building and floor included) and the same operator: the facility
@@ -352,11 +391,19 @@ impl<'a> Clusterer<'a> {
             for (i, &a) in members.iter().enumerate() {
                 for &b in members.iter().skip(i + 1) {
                     let (fa, fb) = (&features[a], &features[b]);
-                    if !same_kind(fa, fb) || fa.kind == Some(mieru_crawler::provenance::SubjectKind::Organization) {
+                    if !same_kind(fa, fb) || fa.kind == Some(SubjectKind::Organization) {
                         continue;
                     }
-                    let ops_a: BTreeSet<String> = fa.operators.iter().filter_map(|o| operator_root(o)).collect();
-                    let ops_b: BTreeSet<String> = fb.operators.iter().filter_map(|o| operator_root(o)).collect();
+                    let ops_a: BTreeSet<String> = fa
+                        .operators
+                        .iter()
+                        .filter_map(|o| operator_root(o))
+                        .collect();
+                    let ops_b: BTreeSet<String> = fb
+                        .operators
+                        .iter()
+                        .filter_map(|o| operator_root(o))
+                        .collect();
                     if let Some(op) = shared(&ops_a, &ops_b) {
                         let evidence = EvidenceItem {
                             kind: "address_and_operator".into(),

@@ -70,7 +70,11 @@ impl FactSet {
             .filter_map(|i| self.facts.get(*i))
     }
 
-    pub fn values<'a>(&'a self, subject: &str, p: Property) -> impl Iterator<Item = &'a FactRow> + 'a {
+    pub fn values<'a>(
+        &'a self,
+        subject: &str,
+        p: Property,
+    ) -> impl Iterator<Item = &'a FactRow> + 'a {
         let name = p.as_str();
         self.by_subject
             .get(subject)
@@ -105,7 +109,10 @@ impl FactSet {
 
     /// The sources of several facts, one per archived document, in a stable order.
     pub fn source_refs<'a>(&self, facts: impl IntoIterator<Item = &'a FactRow>) -> Vec<SourceRef> {
-        let mut refs: Vec<SourceRef> = facts.into_iter().filter_map(|f| self.source_ref(f)).collect();
+        let mut refs: Vec<SourceRef> = facts
+            .into_iter()
+            .filter_map(|f| self.source_ref(f))
+            .collect();
         refs.sort_by(|a, b| (&a.url, &a.sha256).cmp(&(&b.url, &b.sha256)));
         refs.dedup_by(|a, b| a.url == b.url && a.sha256 == b.sha256);
         refs

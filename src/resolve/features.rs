@@ -66,7 +66,9 @@ pub fn features(set: &FactSet, subject: &str) -> Features {
                     let city = normalize::fold(city);
                     f.cities.insert(format!("{p}|{city}"));
                     if let Some(block) = &parts.block {
-                        let bkey = format!("{p}|{city}|{block}");
+                        // The town (銀座) belongs to the key: 4-9-13 exists in many towns.
+                        let town = normalize::fold(&parts.rest);
+                        let bkey = format!("{p}|{city}|{town}{block}");
                         f.blocks.insert(bkey.clone());
                         let building = parts
                             .building
@@ -87,7 +89,8 @@ pub fn features(set: &FactSet, subject: &str) -> Features {
                 f.corporate_numbers.insert(fact.value.trim().to_owned());
             }
             Property::FacilityNumber => {
-                f.facility_numbers.insert(normalize::fold(&fact.value).to_uppercase());
+                f.facility_numbers
+                    .insert(normalize::fold(&fact.value).to_uppercase());
             }
             Property::Phone => {
                 if let Some(p) = phone::normalize_phone(&fact.value) {

@@ -27,7 +27,12 @@ pub fn prefix(kind: SubjectKind) -> &'static str {
 
 /// Orders IDs by age: the counter value (F000012 is older than F000120).
 fn age(id: &str) -> (u64, String) {
-    let n = id.chars().skip(1).collect::<String>().parse().unwrap_or(u64::MAX);
+    let n = id
+        .chars()
+        .skip(1)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(u64::MAX);
     (n, id.to_owned())
 }
 
@@ -75,7 +80,10 @@ pub fn assign(
     let mut ids: Vec<Option<String>> = vec![None; clusters.len()];
     let mut redirects = BTreeMap::new();
     for (c, held) in old_ids.iter().enumerate() {
-        let mut won: Vec<&String> = held.keys().filter(|id| winner_of.get(*id) == Some(&c)).collect();
+        let mut won: Vec<&String> = held
+            .keys()
+            .filter(|id| winner_of.get(*id) == Some(&c))
+            .collect();
         won.sort_by_key(|id| age(id));
         if let Some((keep, rest)) = won.split_first() {
             if let Some(slot) = ids.get_mut(c) {
@@ -95,10 +103,14 @@ pub fn assign(
         }
     }
     for (p, list) in need {
-        let first = store::entities::reserve_ids(conn, p, i64::try_from(list.len()).unwrap_or(i64::MAX))?;
+        let first =
+            store::entities::reserve_ids(conn, p, i64::try_from(list.len()).unwrap_or(i64::MAX))?;
         for (offset, c) in list.into_iter().enumerate() {
             if let Some(slot) = ids.get_mut(c) {
-                *slot = Some(format!("{p}{:06}", first + i64::try_from(offset).unwrap_or(0)));
+                *slot = Some(format!(
+                    "{p}{:06}",
+                    first + i64::try_from(offset).unwrap_or(0)
+                ));
             }
         }
     }

@@ -102,7 +102,10 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
         })
         .map(str::to_owned)
         .collect();
-    let feats: Vec<features::Features> = resolvable.iter().map(|s| features::features(&set, s)).collect();
+    let feats: Vec<features::Features> = resolvable
+        .iter()
+        .map(|s| features::features(&set, s))
+        .collect();
 
     let mut clusterer = Clusterer::new(&feats);
     clusterer.apply_judgements(&judgements);
@@ -134,7 +137,11 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
             }
         }
     }
-    let index: HashMap<String, usize> = feats.iter().enumerate().map(|(i, f)| (f.subject.clone(), i)).collect();
+    let index: HashMap<String, usize> = feats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.subject.clone(), i))
+        .collect();
     let relations = relations::find_relations(
         &relations::RelationInput {
             set: &set,
@@ -148,7 +155,11 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
     // Stable IDs for facility / CPC / organization clusters.
     let cluster_subjects: Vec<Vec<String>> = clusters
         .iter()
-        .map(|c| c.iter().filter_map(|&i| feats.get(i).map(|f| f.subject.clone())).collect())
+        .map(|c| {
+            c.iter()
+                .filter_map(|&i| feats.get(i).map(|f| f.subject.clone()))
+                .collect()
+        })
         .collect();
     let cluster_kinds: Vec<SubjectKind> = clusters
         .iter()
@@ -159,7 +170,13 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
                 .unwrap_or(SubjectKind::Facility)
         })
         .collect();
-    let mut assignment = ids::assign(conn, &cluster_subjects, &cluster_kinds, &previous, &previous_entities)?;
+    let mut assignment = ids::assign(
+        conn,
+        &cluster_subjects,
+        &cluster_kinds,
+        &previous,
+        &previous_entities,
+    )?;
 
     // Actions: one entity per action subject. Plans: one per plan number.
     let mut action_subjects = Vec::new();
@@ -177,7 +194,13 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
         }
     }
     let action_kinds = vec![SubjectKind::Action; action_subjects.len()];
-    let action_ids = ids::assign(conn, &action_subjects, &action_kinds, &previous, &previous_entities)?;
+    let action_ids = ids::assign(
+        conn,
+        &action_subjects,
+        &action_kinds,
+        &previous,
+        &previous_entities,
+    )?;
     assignment.ids.extend(action_ids.ids);
     assignment.redirects.extend(action_ids.redirects);
 
@@ -252,7 +275,10 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
         .map(|e| (e.id.clone(), e))
         .collect();
     for summary in &projected.summaries {
-        let created = previous.get(&summary.id).map(|e| e.created_at).unwrap_or(now);
+        let created = previous
+            .get(&summary.id)
+            .map(|e| e.created_at)
+            .unwrap_or(now);
         entity_rows.push(EntityRow {
             id: summary.id.clone(),
             kind: summary.kind.clone(),
@@ -265,7 +291,9 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
         });
     }
     for (old, new) in &resolution.redirects {
-        let Some(prev) = previous.get(old) else { continue };
+        let Some(prev) = previous.get(old) else {
+            continue;
+        };
         entity_rows.push(EntityRow {
             merged_into: Some(new.clone()),
             updated_at: now,
@@ -295,7 +323,11 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
         actions: count(SubjectKind::Action),
         plans: count(SubjectKind::Plan),
         links: resolution.links.len(),
-        possible_links: resolution.links.iter().filter(|l| l.kind.starts_with("possible")).count(),
+        possible_links: resolution
+            .links
+            .iter()
+            .filter(|l| l.kind.starts_with("possible"))
+            .count(),
         redirects: resolution.redirects.len(),
     };
     Ok((report, projected))

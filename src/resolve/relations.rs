@@ -28,11 +28,17 @@ pub fn find_relations(input: &RelationInput<'_>, judgements: &[Judgement]) -> Ve
         if ca == cb {
             continue;
         }
-        let pair = |x: usize, y: usize| move |k: &(usize, usize, &str)| !((k.0 == x && k.1 == y) || (k.0 == y && k.1 == x));
+        let pair = |x: usize, y: usize| {
+            move |k: &(usize, usize, &str)| !((k.0 == x && k.1 == y) || (k.0 == y && k.1 == x))
+        };
         match j.verdict.as_str() {
             "not_successor" | "different" => out.retain(|k, _| pair(ca, cb)(k)),
             "successor" | "predecessor" => {
-                let (from, to) = if j.verdict == "successor" { (ca, cb) } else { (cb, ca) };
+                let (from, to) = if j.verdict == "successor" {
+                    (ca, cb)
+                } else {
+                    (cb, ca)
+                };
                 out.retain(|k, _| pair(ca, cb)(k));
                 out.insert(
                     (from, to, "successor"),
@@ -56,7 +62,10 @@ pub fn find_relations(input: &RelationInput<'_>, judgements: &[Judgement]) -> Ve
     out.into_values().collect()
 }
 
-fn registry_successors(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usize, &'static str), Relation>) {
+fn registry_successors(
+    input: &RelationInput<'_>,
+    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+) {
     for (i, f) in input.features.iter().enumerate() {
         if f.kind != Some(SubjectKind::Organization) {
             continue;
@@ -70,7 +79,9 @@ fn registry_successors(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usi
                 continue;
             }
             let detail = match input.set.first_value(&f.subject, Property::CloseCause) {
-                Some(cause) => format!("closed (cause {cause}); successor corporate number recorded"),
+                Some(cause) => {
+                    format!("closed (cause {cause}); successor corporate number recorded")
+                }
                 None => "successor corporate number recorded".to_owned(),
             };
             out.insert(
@@ -94,7 +105,10 @@ fn registry_successors(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usi
 
 /// Closed facility → another facility of the same kind at the same full address, or at the
 /// same street address with the same manager, phone or operator.
-fn facility_successors(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usize, &'static str), Relation>) {
+fn facility_successors(
+    input: &RelationInput<'_>,
+    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+) {
     #[derive(Default)]
     struct ClusterInfo {
         closed: bool,
@@ -188,7 +202,10 @@ fn facility_successors(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usi
 }
 
 /// Mentions that carry a name and a city but matched several clusters: possible, not merged.
-fn ambiguous_names(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usize, &'static str), Relation>) {
+fn ambiguous_names(
+    input: &RelationInput<'_>,
+    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+) {
     let mut by_name_city: BTreeMap<(String, String), BTreeSet<usize>> = BTreeMap::new();
     for (i, f) in input.features.iter().enumerate() {
         if !matches!(f.kind, Some(SubjectKind::Facility | SubjectKind::Cpc)) {
@@ -218,7 +235,9 @@ fn ambiguous_names(input: &RelationInput<'_>, out: &mut BTreeMap<(usize, usize, 
                     origin: "score",
                     evidence: vec![EvidenceItem {
                         kind: "name".into(),
-                        detail: format!("same name {name} in {city}, different street address or none"),
+                        detail: format!(
+                            "same name {name} in {city}, different street address or none"
+                        ),
                         subjects: vec![],
                     }],
                 });

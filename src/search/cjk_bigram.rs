@@ -157,13 +157,31 @@ mod tests {
         out
     }
 
+    /// The examples of the module and function docs.
+    #[test]
+    fn doc_examples_hold() {
+        let texts = |s: &str| -> Vec<String> { stream(s).into_iter().map(|(t, _)| t).collect() };
+        assert_eq!(
+            texts("ｻｸﾗ ｸﾘﾆｯｸ"),
+            ["サク", "クラ", "クリ", "リニ", "ニツ", "ツク"]
+        );
+        assert_eq!(
+            texts("東京都中央区銀座4-5-6"),
+            ["東京", "京都", "都中", "中央", "央区", "区銀", "銀座", "4", "5", "6"]
+        );
+        assert_eq!(texts("CLINIC 桜"), ["clinic", "桜"]);
+        assert_eq!(texts("さくら 4丁目"), ["サク", "クラ", "4", "丁目"]);
+    }
+
     #[test]
     fn bigrams_with_increasing_positions() {
         let tokens = stream("表参道セルクリニック");
         let texts: Vec<&str> = tokens.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(
             texts,
-            ["表参", "参道", "道セ", "セル", "ルク", "クリ", "リニ", "ニツ", "ツク"]
+            [
+                "表参", "参道", "道セ", "セル", "ルク", "クリ", "リニ", "ニツ", "ツク"
+            ]
         );
         let positions: Vec<usize> = tokens.iter().map(|(_, p)| *p).collect();
         assert_eq!(positions, (0..9).collect::<Vec<_>>());
@@ -175,7 +193,10 @@ mod tests {
         let texts: Vec<&str> = tokens.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(
             texts,
-            ["ginza", "clinic", "東京", "京都", "都中", "中央", "央区", "区銀", "銀座", "4", "5", "6"]
+            [
+                "ginza", "clinic", "東京", "京都", "都中", "中央", "央区", "区銀", "銀座", "4",
+                "5", "6"
+            ]
         );
     }
 

@@ -50,7 +50,7 @@ impl FacetTally {
             v
         }
         let mut years: Vec<(i64, u64)> = self.year.into_iter().collect();
-        years.sort_by(|a, b| b.0.cmp(&a.0));
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
         Facets {
             prefecture: by_count(self.prefecture),
             kind: by_count(self.kind),

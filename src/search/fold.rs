@@ -44,7 +44,10 @@ pub fn fold(text: &str) -> String {
     // display_clean: NFKC with every whitespace run as one space, invisibles dropped.
     let expanded = expand_abbreviations(&mieru_text::display_clean(text));
     let mut out = String::with_capacity(expanded.len());
-    for part in expanded.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+    for part in expanded
+        .split(char::is_whitespace)
+        .filter(|p| !p.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -161,6 +164,17 @@ fn address_numerals(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The examples of the doc comments (doc tests run only with the whole crate).
+    #[test]
+    fn doc_examples_hold() {
+        assert_eq!(fold("ｻｸﾗ ｸﾘﾆｯｸ"), "サクラ クリニツク");
+        assert_eq!(fold("さくらクリニック"), "サクラクリニツク");
+        assert_eq!(fold("㈱櫻メディカル"), "株式会社桜メデイカル");
+        assert_eq!(fold("ＣＬＩＮＩＣ　銀座四丁目"), "clinic 銀座4丁目");
+        assert_eq!(identifier("ＰＢ３１５０００１"), "pb3150001");
+        assert_eq!(identifier("1234 5678-90123"), "1234567890123");
+    }
 
     #[test]
     fn kana_width_and_script_fold_together() {

@@ -6,7 +6,7 @@
 //!
 //! Japanese text has no spaces, so names, addresses and text are indexed as CJK bigrams after one
 //! shared folding ([`fold`], [`cjk_bigram`]); identifiers and exact names sit in raw fields whose
-//! matches outrank any bigram match (see [`query`](self::query) for the ranking tiers). Users'
+//! matches outrank any bigram match (the ranking tiers are described in `query.rs`). Users'
 //! strings are never parsed as a query language.
 
 pub mod cjk_bigram;
@@ -129,8 +129,7 @@ impl SearchIndex {
         let has_index = dir.join("meta.json").exists();
         let schema = build_schema();
 
-        let existing = if has_index && recorded.as_deref().map(str::trim) == Some(SCHEMA_VERSION)
-        {
+        let existing = if has_index && recorded.as_deref().map(str::trim) == Some(SCHEMA_VERSION) {
             let index = Index::open_in_dir(dir)?;
             // Same version but another schema means someone forgot the bump: never read it.
             (index.schema() == schema).then_some(index)
@@ -327,6 +326,13 @@ impl SearchIndex {
 
     fn to_document(&self, doc: &IndexDoc) -> Result<TantivyDocument, SearchError> {
         let f = &self.fields;
+        // The id is the key of upsert and remove: a document without one could never be replaced.
+        if doc.id.trim().is_empty() {
+            return Err(SearchError::Index(format!(
+                "a {} document named {:?} has an empty id",
+                doc.entity, doc.name
+            )));
+        }
         let mut d = TantivyDocument::new();
         d.add_text(f.id, &doc.id);
         d.add_text(f.entity, &doc.entity);

@@ -105,7 +105,10 @@ pub(crate) fn build(fields: &Fields, req: &SearchRequest) -> Result<Plan, Search
     }
     identifiers.retain(|id| !id.is_empty());
     let exact = exact_forms(q);
-    let parts: Vec<&str> = q.split(char::is_whitespace).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = q
+        .split(char::is_whitespace)
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut part_exact: Vec<String> = Vec::new();
     if parts.len() > 1 {
         for form in parts.iter().flat_map(|p| exact_forms(p)) {
@@ -182,7 +185,8 @@ pub(crate) fn build(fields: &Fields, req: &SearchRequest) -> Result<Plan, Search
         });
     }
 
-    let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(gate)))];
+    let mut top: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::new(gate)))];
     if !tokens.is_empty() {
         for (field, boost) in [
             (fields.name, NAME_BOOST),
@@ -192,7 +196,10 @@ pub(crate) fn build(fields: &Fields, req: &SearchRequest) -> Result<Plan, Search
             (fields.text, TEXT_BOOST),
         ] {
             let union = BooleanQuery::union(token_clauses(field, &tokens)?);
-            top.push((Occur::Should, Box::new(BoostQuery::new(Box::new(union), boost))));
+            top.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(union), boost)),
+            ));
         }
     }
     let filters = [
@@ -348,9 +355,7 @@ fn token_found(token: &Analyzed, doc_tokens: &HashSet<String>) -> bool {
         TokenKind::Unigram => doc_tokens.iter().any(|t| t.contains(token.text.as_str())),
         TokenKind::Word if is_fuzzy_word(&token.text) => {
             doc_tokens.contains(&token.text)
-                || doc_tokens
-                    .iter()
-                    .any(|t| within_one_edit(t, &token.text))
+                || doc_tokens.iter().any(|t| within_one_edit(t, &token.text))
         }
         _ => doc_tokens.contains(&token.text),
     }
@@ -418,7 +423,10 @@ mod tests {
             exact_forms("医療法人社団 桜会"),
             ["医療法人社団桜会", "桜会"]
         );
-        assert_eq!(exact_forms("表参道 セル・クリニック"), ["表参道セルクリニツク"]);
+        assert_eq!(
+            exact_forms("表参道 セル・クリニック"),
+            ["表参道セルクリニツク"]
+        );
         assert!(exact_forms("・・").is_empty());
     }
 }

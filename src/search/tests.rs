@@ -123,7 +123,11 @@ fn corpus() -> Vec<IndexDoc> {
             related_names: strings(&["表参道セルクリニック"]),
             text: strings(&["自己脂肪由来幹細胞を用いた変形性膝関節症の治療"]),
             years: vec![2023],
-            ..doc("PB3150002", "plan", "自己脂肪由来幹細胞を用いた変形性膝関節症の治療")
+            ..doc(
+                "PB3150002",
+                "plan",
+                "自己脂肪由来幹細胞を用いた変形性膝関節症の治療",
+            )
         },
     ]
 }
@@ -194,11 +198,11 @@ fn found_by_each_former_name() {
     // A part of a former name is enough.
     let results = search(&index, "ひかり美容");
     assert_eq!(ids(&results).first(), Some(&"F0001"));
-    assert_eq!(results.hits.first().and_then(|h| h.matched.as_deref()), Some("former_name"));
     assert_eq!(
-        results.hits.first().map(|h| h.former_names.len()),
-        Some(2)
+        results.hits.first().and_then(|h| h.matched.as_deref()),
+        Some("former_name")
     );
+    assert_eq!(results.hits.first().map(|h| h.former_names.len()), Some(2));
 }
 
 #[test]
@@ -226,7 +230,11 @@ fn identifiers_rank_first() {
         ("9010 0050 99991", "O0001"),
         ("F0013", "F0013"),
     ] {
-        assert_eq!(first(&index, q), (expected.into(), Some("identifier".into())), "{q}");
+        assert_eq!(
+            first(&index, q),
+            (expected.into(), Some("identifier".into())),
+            "{q}"
+        );
     }
 }
 
@@ -266,7 +274,12 @@ fn full_name_never_ranks_a_look_alike_above_it() {
         ("表参道 セル・クリニック", "F0010", "F0011"),
     ] {
         let results = search(&index, q);
-        assert_eq!(ids(&results).first(), Some(&exact), "{q}: {:?}", ids(&results));
+        assert_eq!(
+            ids(&results).first(),
+            Some(&exact),
+            "{q}: {:?}",
+            ids(&results)
+        );
         if let Some(p) = position(&results, look_alike) {
             assert!(p > 0, "{q}");
         }
@@ -296,16 +309,67 @@ fn a_query_may_spread_over_name_and_address() {
 }
 
 #[test]
+fn corporation_and_facility_in_one_string() {
+    // How releases name a target: the corporation, then the clinic, with or without a space.
+    let index = index();
+    for q in [
+        "医療法人社団桜光会 サクラメディカルクリニック",
+        "医療法人社団桜光会サクラメディカルクリニック",
+        "(医社)桜光会 サクラメディカルクリニック",
+    ] {
+        let results = search(&index, q);
+        let found = ids(&results);
+        assert!(
+            found.iter().take(2).any(|id| *id == "F0001"),
+            "{q}: {found:?}"
+        );
+        assert!(!found.contains(&"F0010"), "{q}: {found:?}");
+    }
+    // The corporation alone, with or without its legal form, finds the corporation first.
+    assert_eq!(first(&index, "医療法人社団桜光会").0, "O0001");
+    assert_eq!(
+        first(&index, "桜光会"),
+        ("O0001".into(), Some("name".into()))
+    );
+}
+
+#[test]
+fn a_document_without_id_is_refused_and_the_index_kept() {
+    let index = index();
+    let before = index.doc_count();
+    let result = index.upsert([doc("", "facility", "名無しクリニック")]);
+    assert!(matches!(result, Err(SearchError::Index(_))));
+    assert_eq!(index.doc_count(), before);
+    assert!(matches!(
+        index.rebuild([doc(" ", "facility", "名無しクリニック")]),
+        Err(SearchError::Index(_))
+    ));
+    assert_eq!(index.doc_count(), before);
+    // The writer is usable again after the rollback.
+    index
+        .upsert([doc("F0999", "facility", "名有りクリニック")])
+        .expect("upsert");
+    assert_eq!(index.doc_count(), before + 1);
+}
+
+#[test]
 fn one_character_queries() {
     let index = index();
     // 桜 starts a bigram (桜光), 梅 too (梅田), 会 ends one (光会).
-    let found = ids(&search(&index, "桜")).into_iter().map(str::to_owned).collect::<Vec<_>>();
+    let found = ids(&search(&index, "桜"))
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
     assert!(found.contains(&"O0001".to_owned()), "{found:?}");
     assert_eq!(ids(&search(&index, "梅")), ["F0030"]);
     let found = search(&index, "会");
     assert!(ids(&found).contains(&"O0001"));
     assert_eq!(
-        found.hits.iter().find(|h| h.id == "O0001").and_then(|h| h.matched.as_deref()),
+        found
+            .hits
+            .iter()
+            .find(|h| h.id == "O0001")
+            .and_then(|h| h.matched.as_deref()),
         Some("name")
     );
 }
@@ -342,8 +406,14 @@ fn facets_count_every_match_not_just_the_page() {
     assert_eq!(count(&results.facets.prefecture, "東京都"), Some(9));
     assert_eq!(count(&results.facets.prefecture, "大阪府"), Some(2));
     // F0001 has two action types; each counts once per document.
-    assert_eq!(count(&results.facets.action_type, "emergency_order"), Some(2));
-    assert_eq!(count(&results.facets.action_type, "improvement_order"), Some(3));
+    assert_eq!(
+        count(&results.facets.action_type, "emergency_order"),
+        Some(2)
+    );
+    assert_eq!(
+        count(&results.facets.action_type, "improvement_order"),
+        Some(3)
+    );
     let years: Vec<(&str, u64)> = results
         .facets
         .year
@@ -352,7 +422,10 @@ fn facets_count_every_match_not_just_the_page() {
         .collect();
     assert_eq!(years, [("2025", 3), ("2024", 2), ("2023", 1)]);
     // Most frequent first.
-    assert_eq!(results.facets.kind.first().map(|f| f.value.as_str()), Some("facility"));
+    assert_eq!(
+        results.facets.kind.first().map(|f| f.value.as_str()),
+        Some("facility")
+    );
 }
 
 #[test]
@@ -428,7 +501,10 @@ fn hostile_queries() {
         );
     }
     let long = "あ".repeat(10_000);
-    assert!(matches!(index.search(&request(&long)), Err(SearchError::BadQuery(_))));
+    assert!(matches!(
+        index.search(&request(&long)),
+        Err(SearchError::BadQuery(_))
+    ));
     for text in [
         "\"",
         "(",

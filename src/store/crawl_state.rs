@@ -127,3 +127,11 @@ pub fn runs(conn: &mut DbConnection) -> Result<Vec<CrawlRunRow>, StoreError> {
         .select(CrawlRunRow::as_select())
         .load(conn)?)
 }
+
+pub fn lock_holder(conn: &mut DbConnection, name: &str) -> Result<Option<String>, StoreError> {
+    Ok(locks::table
+        .find(name)
+        .select(locks::holder)
+        .first(conn)
+        .optional()?)
+}

@@ -78,8 +78,7 @@ pub fn record_fetch(
             ..Default::default()
         };
         if let Ok(facts) = facts {
-            let (added, retracted) =
-                fact_store::restate(conn, &doc, &meta.sha256, facts, at)?;
+            let (added, retracted) = fact_store::restate(conn, &doc, &meta.sha256, facts, at)?;
             outcome.facts_added = added;
             outcome.facts_retracted = retracted;
         }
@@ -201,7 +200,10 @@ pub fn mark_failed(
             .filter(documents::source.eq(source))
             .filter(documents::url.eq(url)),
     )
-    .set((documents::last_error.eq(error), documents::last_error_at.eq(at)))
+    .set((
+        documents::last_error.eq(error),
+        documents::last_error_at.eq(at),
+    ))
     .execute(conn)?;
     Ok(())
 }
@@ -244,7 +246,9 @@ pub fn snapshot_by_sha256(
         .optional()?)
 }
 
-pub fn all_snapshots(conn: &mut DbConnection) -> Result<Vec<(SnapshotRow, DocumentRow)>, StoreError> {
+pub fn all_snapshots(
+    conn: &mut DbConnection,
+) -> Result<Vec<(SnapshotRow, DocumentRow)>, StoreError> {
     Ok(snapshots::table
         .inner_join(documents::table)
         .order(snapshots::id.asc())

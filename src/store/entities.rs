@@ -86,10 +86,8 @@ pub fn store_resolution(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     conn.transaction(|conn| {
-        let existing: HashMap<String, EntityRow> = all(conn)?
-            .into_iter()
-            .map(|e| (e.id.clone(), e))
-            .collect();
+        let existing: HashMap<String, EntityRow> =
+            all(conn)?.into_iter().map(|e| (e.id.clone(), e)).collect();
         for row in entity_rows {
             match existing.get(&row.id) {
                 Some(old) => {
@@ -120,7 +118,9 @@ pub fn store_resolution(
         }
         diesel::delete(entity_members::table).execute(conn)?;
         for row in member_rows {
-            diesel::insert_into(entity_members::table).values(row).execute(conn)?;
+            diesel::insert_into(entity_members::table)
+                .values(row)
+                .execute(conn)?;
         }
         diesel::delete(links::table.filter(links::origin.ne("human"))).execute(conn)?;
         for link in link_rows {

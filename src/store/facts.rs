@@ -36,16 +36,20 @@ pub(super) fn restate(
     stated: &[Fact],
     at: NaiveDateTime,
 ) -> Result<(usize, usize), StoreError> {
-    let existing: Vec<(i64, String, Option<NaiveDateTime>, Option<chrono::NaiveDate>)> =
-        facts::table
-            .filter(facts::document_id.eq(doc.id))
-            .select((
-                facts::id,
-                facts::fact_key,
-                facts::retracted_at,
-                facts::observed_on,
-            ))
-            .load(conn)?;
+    let existing: Vec<(
+        i64,
+        String,
+        Option<NaiveDateTime>,
+        Option<chrono::NaiveDate>,
+    )> = facts::table
+        .filter(facts::document_id.eq(doc.id))
+        .select((
+            facts::id,
+            facts::fact_key,
+            facts::retracted_at,
+            facts::observed_on,
+        ))
+        .load(conn)?;
     let existing: HashMap<String, (i64, Option<NaiveDateTime>, Option<chrono::NaiveDate>)> =
         existing
             .into_iter()

@@ -27,16 +27,24 @@ pub fn replace_all(
         diesel::delete(plans::table).execute(conn)?;
         diesel::delete(events::table).execute(conn)?;
         for row in &projection.views {
-            diesel::insert_into(entity_views::table).values(row).execute(conn)?;
+            diesel::insert_into(entity_views::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &projection.actions {
-            diesel::insert_into(actions::table).values(row).execute(conn)?;
+            diesel::insert_into(actions::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &projection.plans {
-            diesel::insert_into(plans::table).values(row).execute(conn)?;
+            diesel::insert_into(plans::table)
+                .values(row)
+                .execute(conn)?;
         }
         for row in &projection.events {
-            diesel::insert_into(events::table).values(row).execute(conn)?;
+            diesel::insert_into(events::table)
+                .values(row)
+                .execute(conn)?;
         }
         let entities = i32::try_from(projection.views.len()).unwrap_or(i32::MAX);
         diesel::insert_into(data_versions::table)
@@ -94,7 +102,10 @@ pub struct ActionQuery {
     pub limit: i64,
 }
 
-pub fn actions_page(conn: &mut DbConnection, q: &ActionQuery) -> Result<Vec<ActionRow>, StoreError> {
+pub fn actions_page(
+    conn: &mut DbConnection,
+    q: &ActionQuery,
+) -> Result<Vec<ActionRow>, StoreError> {
     let mut query = actions::table.select(ActionRow::as_select()).into_boxed();
     if let Some(t) = &q.action_type {
         query = query.filter(actions::action_type.eq(t.clone()));
@@ -106,7 +117,8 @@ pub fn actions_page(conn: &mut DbConnection, q: &ActionQuery) -> Result<Vec<Acti
         query = query.filter(actions::prefecture.eq(p.clone()));
     }
     if let Some(a) = &q.article_like {
-        query = query.filter(actions::articles.like(format!("%\"{}\"%", a.replace(['%', '_'], ""))));
+        query =
+            query.filter(actions::articles.like(format!("%\"{}\"%", a.replace(['%', '_'], ""))));
     }
     if let Some(from) = q.from {
         query = query.filter(actions::issued_on.ge(from));

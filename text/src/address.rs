@@ -8,12 +8,53 @@ use crate::numerals::kanji_numbers_before;
 
 /// The 47 prefectures in JIS X 0401 order (index + 1 = prefecture code).
 pub const PREFECTURES: [&str; 47] = [
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
 ];
 
 /// Designated cities (政令指定都市): their wards belong to the city part, and the city
@@ -75,7 +116,9 @@ fn leading_prefecture(chars: &[char]) -> Option<(usize, usize)> {
         }
     }
     for (i, full) in PREFECTURES.iter().enumerate() {
-        let Some(short) = short_name(full) else { continue };
+        let Some(short) = short_name(full) else {
+            continue;
+        };
         if !starts_with_chars(chars, short) {
             continue;
         }
@@ -94,15 +137,64 @@ fn leading_prefecture(chars: &[char]) -> Option<(usize, usize)> {
     None
 }
 
-/// Skips a leading postal code ("〒100-0013", "100-0013 ") and whitespace.
+/// Skips a leading label ("所在地:", "所 在 地", "住所：") and the whitespace after it.
+fn skip_label(chars: &[char]) -> usize {
+    for label in ["所在地", "住所"] {
+        let mut i = chars.iter().take_while(|c| c.is_whitespace()).count();
+        let mut matched = true;
+        for l in label.chars() {
+            i += chars
+                .iter()
+                .skip(i)
+                .take_while(|c| c.is_whitespace())
+                .count();
+            if chars.get(i) == Some(&l) {
+                i += 1;
+            } else {
+                matched = false;
+                break;
+            }
+        }
+        if matched {
+            i += chars
+                .iter()
+                .skip(i)
+                .take_while(|c| c.is_whitespace())
+                .count();
+            if chars.get(i).is_some_and(|c| matches!(c, ':' | '：')) {
+                i += 1;
+            }
+            return i;
+        }
+    }
+    0
+}
+
+/// Skips a leading label, a postal code ("〒100-0013", "100-0013 ") and whitespace.
 fn skip_postal_code(chars: &[char]) -> usize {
+    let label = skip_label(chars);
+    let chars = chars.get(label..).unwrap_or(&[]);
+    label + skip_postal_code_only(chars)
+}
+
+fn skip_postal_code_only(chars: &[char]) -> usize {
     let mut i = chars.iter().take_while(|c| c.is_whitespace()).count();
     let marked = chars.get(i) == Some(&'〒');
     if marked {
         i += 1;
-        i += chars.iter().skip(i).take_while(|c| c.is_whitespace()).count();
+        i += chars
+            .iter()
+            .skip(i)
+            .take_while(|c| c.is_whitespace())
+            .count();
     }
-    let digits = |from: usize| chars.iter().skip(from).take_while(|c| c.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        chars
+            .iter()
+            .skip(from)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
     let d1 = digits(i);
     let is_code = if d1 == 3 && chars.get(i + 3).is_some_and(|c| is_dash_like(*c)) {
         digits(i + 4) == 4
@@ -114,7 +206,11 @@ fn skip_postal_code(chars: &[char]) -> usize {
     } else if !marked {
         return chars.iter().take_while(|c| c.is_whitespace()).count();
     }
-    i + chars.iter().skip(i).take_while(|c| c.is_whitespace()).count()
+    i + chars
+        .iter()
+        .skip(i)
+        .take_while(|c| c.is_whitespace())
+        .count()
 }
 
 /// Finds the prefecture at the start of an address: full names, short names (東京 →
@@ -132,7 +228,11 @@ pub fn split_prefecture(addr: &str) -> (Option<&'static str>, String) {
     // Repeats of the same prefecture (sources concatenate a prefecture column with an
     // address that already starts with it).
     loop {
-        i += chars.iter().skip(i).take_while(|c| c.is_whitespace()).count();
+        i += chars
+            .iter()
+            .skip(i)
+            .take_while(|c| c.is_whitespace())
+            .count();
         match chars.get(i..).and_then(leading_prefecture) {
             Some((again, n)) if again == found && n > 0 => i += n,
             _ => break,
@@ -156,6 +256,9 @@ pub struct AddressParts {
     /// Building, floor and room after the block number (再生ビル4階, 301).
     pub building: Option<String>,
 }
+
+/// Town names whose kanji numeral sits before 番 but is not a block number.
+const TOWNS_WITH_NUMERALS: &[&str] = &["麻布十番", "一番町", "一番丁", "十番町"];
 
 const CITY_EXCEPTIONS: &[&str] = &["四日市市", "廿日市市", "野々市市"];
 
@@ -197,7 +300,9 @@ fn city_len(chars: &[char], has_prefecture: bool) -> Option<usize> {
             if let Some(m) = find_after(k, &['市'], 2) {
                 return Some(m + 1);
             }
-            find_after(k + 1, &['町', '村'], 6).map(|t| t + 1).or(Some(k + 1))
+            find_after(k + 1, &['町', '村'], 6)
+                .map(|t| t + 1)
+                .or(Some(k + 1))
         }
         _ if has_prefecture => (1..stop)
             .find(|&k| matches!(chars.get(k), Some('町' | '村')))
@@ -218,7 +323,11 @@ enum Follower {
 }
 
 fn follower(chars: &[char], j: usize) -> Follower {
-    let at = |s: &str| chars.get(j..).is_some_and(|rest| starts_with_chars(rest, s));
+    let at = |s: &str| {
+        chars
+            .get(j..)
+            .is_some_and(|rest| starts_with_chars(rest, s))
+    };
     let digit_at = |k: usize| chars.get(k).is_some_and(|c| c.is_ascii_digit());
     if at("丁目") {
         return Follower::Continue(2);
@@ -238,9 +347,7 @@ fn follower(chars: &[char], j: usize) -> Follower {
     if at("号") && !at("号室") && !at("号館") && !at("号棟") && !at("号線") {
         return Follower::Last(1);
     }
-    let is_link = chars
-        .get(j)
-        .is_some_and(|c| is_dash_like(*c) || *c == 'の');
+    let is_link = chars.get(j).is_some_and(|c| is_dash_like(*c) || *c == 'の');
     if is_link && digit_at(j + 1) {
         return Follower::Continue(1);
     }
@@ -259,7 +366,11 @@ fn find_block(chars: &[char]) -> Option<(usize, usize, Vec<u64>)> {
         }
         let Some((n1, len)) = crate::numerals::scan_number(chars, i) else {
             // A run too long to be a block number: skip it whole.
-            i += chars.iter().skip(i).take_while(|c| c.is_ascii_digit()).count();
+            i += chars
+                .iter()
+                .skip(i)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             continue;
         };
         let j = i + len;
@@ -286,13 +397,20 @@ fn find_block(chars: &[char]) -> Option<(usize, usize, Vec<u64>)> {
                     if nums.len() == 3 {
                         // Keep a trailing unit (番地, 番) inside the block but leave a
                         // dash + room number to the building part.
-                        if chars.get(pos).is_some_and(|c| is_dash_like(*c) || *c == 'の') {
+                        if chars
+                            .get(pos)
+                            .is_some_and(|c| is_dash_like(*c) || *c == 'の')
+                        {
                             end = pos;
                         }
                         break;
                     }
                     let mut k = pos + n;
-                    k += chars.iter().skip(k).take_while(|c| c.is_whitespace()).count();
+                    k += chars
+                        .iter()
+                        .skip(k)
+                        .take_while(|c| c.is_whitespace())
+                        .count();
                     match crate::numerals::scan_number(chars, k) {
                         Some((v, l)) if chars.get(k).is_some_and(|c| c.is_ascii_digit()) => {
                             nums.push(v);
@@ -316,12 +434,31 @@ fn trim_block_separators(s: &str) -> String {
     .to_string()
 }
 
+/// True when `after` (the text after a kanji numeral) starts with a block unit: 丁目,
+/// 番地, 号 (not 号室/号館), or 番 followed by a number, の, a dash or nothing (so 三番町
+/// and 十番ビル keep their kanji).
+fn is_block_unit(after: &str) -> bool {
+    if after.starts_with("丁目") || after.starts_with("番地") {
+        return true;
+    }
+    if let Some(rest) = after.strip_prefix('番') {
+        return rest.chars().next().is_none_or(|c| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || crate::numerals::is_kanji_numeral(c)
+                || is_dash_like(c)
+                || matches!(c, 'の' | '号' | ',' | '、')
+        });
+    }
+    after.starts_with('号') && !after.starts_with("号室") && !after.starts_with("号館")
+}
+
 /// Splits an address into prefecture, city, town, block number and building. Kanji
 /// numerals before 丁目/番地/番/号 become digits (三丁目 → 3) but stay in town names
 /// (三番町).
 pub fn parse_address(s: &str) -> AddressParts {
     let (prefecture, rest) = split_prefecture(s);
-    let rest = kanji_numbers_before(&rest, &["丁目", "番地", "番", "号"], &["番町", "号室", "号館"]);
+    let rest = kanji_numbers_before(&rest, is_block_unit, TOWNS_WITH_NUMERALS);
     let chars: Vec<char> = rest.chars().collect();
     let city_end = city_len(&chars, prefecture.is_some()).unwrap_or(0);
     let city: String = chars.iter().take(city_end).collect();
@@ -404,16 +541,39 @@ mod tests {
             ("京都市中京区烏丸通", Some("京都府"), "京都市中京区烏丸通"),
             ("大阪市北区梅田", Some("大阪府"), "大阪市北区梅田"),
             ("横浜市中区山下町", Some("神奈川県"), "横浜市中区山下町"),
-            ("神奈川県神奈川県伊勢原市下糟屋", Some("神奈川県"), "伊勢原市下糟屋"),
+            (
+                "神奈川県神奈川県伊勢原市下糟屋",
+                Some("神奈川県"),
+                "伊勢原市下糟屋",
+            ),
             ("神奈川県 神奈川県伊勢原市", Some("神奈川県"), "伊勢原市"),
-            ("〒100-0013 東京都千代田区霞が関", Some("東京都"), "千代田区霞が関"),
-            ("〒１００－００１３　東京都千代田区", Some("東京都"), "千代田区"),
-            ("北海道札幌市中央区北1条西2丁目", Some("北海道"), "札幌市中央区北1条西2丁目"),
+            (
+                "〒100-0013 東京都千代田区霞が関",
+                Some("東京都"),
+                "千代田区霞が関",
+            ),
+            (
+                "〒１００－００１３　東京都千代田区",
+                Some("東京都"),
+                "千代田区",
+            ),
+            (
+                "北海道札幌市中央区北1条西2丁目",
+                Some("北海道"),
+                "札幌市中央区北1条西2丁目",
+            ),
             ("福島区海老江", None, "福島区海老江"),
             ("千葉市中央区", Some("千葉県"), "千葉市中央区"),
             ("岩手郡雫石町", Some("岩手県"), "岩手郡雫石町"),
             ("中央区銀座", None, "中央区銀座"),
             ("", None, ""),
+            ("所在地：東京都中央区銀座", Some("東京都"), "中央区銀座"),
+            (
+                "所 在 地 〒104-0061 東京都中央区銀座",
+                Some("東京都"),
+                "中央区銀座",
+            ),
+            ("住所 大阪府大阪市北区", Some("大阪府"), "大阪市北区"),
             ("東京都", Some("東京都"), ""),
             ("  大阪府　大阪市", Some("大阪府"), "大阪市"),
         ];
@@ -477,6 +637,11 @@ mod tests {
         let p = parse_address("東京都渋谷区神宮前1丁目 丸ビル 3F");
         assert_eq!(p.block.as_deref(), Some("1"));
         assert_eq!(p.building.as_deref(), Some("丸ビル 3F"));
+
+        let p = parse_address("東京都港区麻布十番1-2-3 十番ビル3F");
+        assert_eq!(p.rest, "麻布十番");
+        assert_eq!(p.block.as_deref(), Some("1-2-3"));
+        assert_eq!(p.building.as_deref(), Some("十番ビル3F"));
 
         let p = parse_address("");
         assert_eq!(p, AddressParts::default());

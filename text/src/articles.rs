@@ -49,6 +49,34 @@ fn law_at(cs: &[char], i: usize) -> Option<&'static str> {
     }
 }
 
+/// The law a bare "第N条" refers to when the Act's full name was just abbreviated in
+/// a parenthesis: "…法律（平成25年法律第85号。以下「法」という。）第22条".
+fn defined_law_before(cs: &[char], i: usize) -> Option<&'static str> {
+    let before: String = cs
+        .iter()
+        .take(i)
+        .rev()
+        .take(16)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let body = before
+        .strip_suffix(")")
+        .map(|b| b.strip_suffix('。').unwrap_or(b))?
+        .strip_suffix("という")?;
+    if body.ends_with("「法」") {
+        Some("法")
+    } else if body.ends_with("「規則」")
+        || body.ends_with("「則」")
+        || body.ends_with("「施行規則」")
+    {
+        Some("則")
+    } else {
+        None
+    }
+}
+
 /// "第N" + unit (or "N" + unit when `bare` is allowed) at `k`: (N, unit, next index).
 fn numbered(cs: &[char], k: usize, bare: bool) -> Option<(u64, char, usize)> {
     let (k, had_dai) = if cs.get(k) == Some(&'第') {
@@ -84,12 +112,26 @@ fn tail(cs: &[char], mut k: usize, r: &mut Ref) -> usize {
     k
 }
 
-const CONNECTORS: &[&str] = &["及び", "並びに", "又は", "若しくは", "、", ",", "・", "と", "及", "並"];
+const CONNECTORS: &[&str] = &[
+    "及び",
+    "並びに",
+    "又は",
+    "若しくは",
+    "、",
+    ",",
+    "・",
+    "と",
+    "及",
+    "並",
+];
 
 fn skip_connector(cs: &[char], k: usize) -> Option<usize> {
     CONNECTORS.iter().find_map(|c| {
         let n = c.chars().count();
-        let matches = c.chars().enumerate().all(|(o, ch)| cs.get(k + o) == Some(&ch));
+        let matches = c
+            .chars()
+            .enumerate()
+            .all(|(o, ch)| cs.get(k + o) == Some(&ch));
         matches.then_some(k + n)
     })
 }
@@ -109,15 +151,27 @@ pub fn find_articles(text: &str) -> Vec<String> {
     };
     let mut i = 0;
     while i < cs.len() {
-        let Some(law) = law_at(&cs, i) else {
+        let (law, num_at) = match law_at(&cs, i) {
+            Some(law) => (law, i + 1),
+            None => match defined_law_before(&cs, i).filter(|_| cs.get(i) == Some(&'第')) {
+                Some(law) => (law, i),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        let Some((article, '条', k)) = numbered(&cs, num_at, true) else {
             i += 1;
             continue;
         };
-        let Some((article, '条', k)) = numbered(&cs, i + 1, true) else {
-            i += 1;
-            continue;
+        let mut r = Ref {
+            law,
+            article,
+            branch: None,
+            paragraph: None,
+            item: None,
         };
-        let mut r = Ref { law, article, branch: None, paragraph: None, item: None };
         let mut k = tail(&cs, k, &mut r);
         push(&r);
         // Continuations: 、第3条第3項 / 及び第48条第2項 / ・第2項 / 同条第2項
@@ -127,10 +181,18 @@ pub fn find_articles(text: &str) -> Vec<String> {
             } else {
                 c
             };
-            let Some((n, unit, next)) = numbered(&cs, c, false) else { break };
+            let Some((n, unit, next)) = numbered(&cs, c, false) else {
+                break;
+            };
             match unit {
                 '条' => {
-                    r = Ref { law, article: n, branch: None, paragraph: None, item: None };
+                    r = Ref {
+                        law,
+                        article: n,
+                        branch: None,
+                        paragraph: None,
+                        item: None,
+                    };
                     k = tail(&cs, next, &mut r);
                 }
                 '項' => {
@@ -187,6 +249,12 @@ mod tests {
             ("法第22条、第2回目の", &["法第22条"]),
             ("法第52条第2項に基づく立入検査", &["法第52条第2項"]),
             ("法第24条第1項及び同条第2項", &["法第24条第1項", "法第24条第2項"]),
+            (
+                "再生医療等の安全性の確保等に関する法律（平成25年法律第85号。以下「法」という。）第22条及び第47条に基づき",
+                &["法第22条", "法第47条"],
+            ),
+            ("同法施行規則（以下「規則」という。）第107条", &["則第107条"]),
+            ("（以下「本件」という。）第3条", &[]),
             ("", &[]),
             ("法第", &[]),
             ("法第条", &[]),

@@ -180,7 +180,10 @@ const PREFIXES: &[(&str, CorporateForm)] = &[
     ("(地独)", CorporateForm::ChihoDokuritsuGyoseiHojin),
     ("独立行政法人", CorporateForm::DokuritsuGyoseiHojin),
     ("(独)", CorporateForm::DokuritsuGyoseiHojin),
-    ("国立研究開発法人", CorporateForm::KokuritsuKenkyuKaihatsuHojin),
+    (
+        "国立研究開発法人",
+        CorporateForm::KokuritsuKenkyuKaihatsuHojin,
+    ),
     ("(研)", CorporateForm::KokuritsuKenkyuKaihatsuHojin),
     ("社会福祉法人", CorporateForm::ShakaiFukushiHojin),
     ("(福)", CorporateForm::ShakaiFukushiHojin),
@@ -281,7 +284,10 @@ pub fn split_corporate_form(s: &str) -> (Option<CorporateForm>, String) {
         let rest: String = chars.iter().skip(used).collect();
         return (Some(form), trim_separators(&display_clean(&rest)));
     }
-    let end = chars.iter().rposition(|c| !c.is_whitespace()).map_or(0, |p| p + 1);
+    let end = chars
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(0, |p| p + 1);
     let body = chars.get(..end).unwrap_or(&[]);
     for (pat, form) in SUFFIXES {
         if let Some(start) = match_suffix(body, pat) {
@@ -343,6 +349,19 @@ const FACILITY_WORDS: &[&str] = &[
     "細胞",
 ];
 
+/// Facility words that are never a whole facility name (folded).
+const GENERIC_FACILITY: &[&str] = &[
+    "クリニツク",
+    "clinic",
+    "医院",
+    "病院",
+    "診療所",
+    "歯科",
+    "歯科医院",
+    "内科",
+    "皮膚科",
+];
+
 fn looks_like_facility(s: &str) -> bool {
     let key = fold(s);
     FACILITY_WORDS.iter().any(|w| key.contains(w))
@@ -358,11 +377,15 @@ fn is_name_end(chars: &[char], i: usize) -> Option<usize> {
     }
 }
 
+/// The longest corporation name (after its form) a joined split looks for.
+const MAX_CORPORATE_NAME_CHARS: usize = 40;
+
 /// Finds where a corporation's name ends inside `name` (the text after its form) when
 /// the facility follows without a separator: the first 会/団/社/法人 with at least one
 /// char before it and a facility-looking remainder of at least two chars.
 fn joined_split(name: &[char], medical: bool) -> Option<usize> {
-    (1..name.len()).find_map(|i| {
+    // Corporation names are short; bounding the search keeps hostile input linear.
+    (1..name.len().min(MAX_CORPORATE_NAME_CHARS)).find_map(|i| {
         let end = is_name_end(name, i)?;
         let rest: String = name.iter().skip(end).collect();
         let rest_len = rest.chars().filter(|c| !c.is_whitespace()).count();
@@ -380,7 +403,10 @@ fn joined_split(name: &[char], medical: bool) -> Option<usize> {
 /// Remainders that continue a name rather than start a facility (会館, 会長 …).
 fn starts_like_name(rest: &str) -> bool {
     let first = rest.chars().next();
-    matches!(first, Some('館' | '長' | '員' | '計' | '議' | '場' | '話' | '社' | '堂'))
+    matches!(
+        first,
+        Some('館' | '長' | '員' | '計' | '議' | '場' | '話' | '社' | '堂')
+    )
 }
 
 /// Splits a string that names a corporation and its facility together
@@ -390,6 +416,9 @@ fn starts_like_name(rest: &str) -> bool {
 /// its form as written but without inner spaces; or (None, whole string cleaned) when
 /// no corporation with a following facility name is found.
 pub fn split_operator_and_facility(s: &str) -> (Option<String>, String) {
+    // Releases quote names, sometimes with an unmatched bracket: 「医療法人○○会 ＸＸ CLINIC
+    let s = display_clean(s);
+    let s = s.trim_matches(|c: char| matches!(c, '「' | '」' | '『' | '』' | '"' | '“' | '”'));
     let whole = display_clean(s);
     let chars = nfkc_chars(s);
     if let Some(found) = split_leading_corporation(&chars) {
@@ -423,9 +452,17 @@ fn split_leading_corporation(chars: &[char]) -> Option<(Option<String>, String)>
     if token_has_facility || after_clean.is_empty() {
         if let Some(end) = joined_split(token, form.is_medical()) {
             let corp: String = token.iter().take(end).collect();
-            let fac_head: String = token.iter().skip(end).collect();
+            let mut fac_head: String = token.iter().skip(end).collect();
+            // "医療法人社団再生会クリニック": a bare generic word is no facility name;
+            // the clinic carries the corporation's name.
+            if GENERIC_FACILITY.contains(&fold(&fac_head).as_str()) {
+                fac_head = format!("{corp}{fac_head}");
+            }
             let facility = display_clean(&format!("{fac_head} {after_token}"));
-            return Some((Some(format!("{form_text}{corp}")), trim_separators(&facility)));
+            return Some((
+                Some(format!("{form_text}{corp}")),
+                trim_separators(&facility),
+            ));
         }
     }
     if token.is_empty() || after_clean.is_empty() {
@@ -461,10 +498,30 @@ fn split_suffix_form_token(chars: &[char]) -> Option<(Option<String>, String)> {
     if after.is_empty() {
         return None;
     }
-    let matched = SUFFIXES.iter().any(|(pat, _)| {
-        match_suffix(token, pat).is_some_and(|start| start > 0)
-    });
+    let matched = SUFFIXES
+        .iter()
+        .any(|(pat, _)| match_suffix(token, pat).is_some_and(|start| start > 0));
     matched.then(|| (Some(token.iter().collect()), after))
+}
+
+/// Splits a renamed target written "<old name>（現　<new name>）" (also "(現:新名)",
+/// "(現・新名)"): returns (old, Some(new)), both display-cleaned; (whole, None) when
+/// the string has no such note.
+pub fn split_current_name(s: &str) -> (String, Option<String>) {
+    let whole = display_clean(s);
+    let found = whole.strip_suffix(')').and_then(|inner_end| {
+        let open = inner_end.rfind("(現")?;
+        let old = inner_end.get(..open)?.trim();
+        let new = inner_end.get(open + "(現".len()..)?;
+        let new =
+            new.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '・' | '、'));
+        let new = new.trim();
+        (!old.is_empty() && !new.is_empty()).then(|| (old.to_string(), new.to_string()))
+    });
+    match found {
+        Some((old, new)) => (old, Some(new)),
+        None => (whole, None),
+    }
 }
 
 #[cfg(test)]
@@ -486,8 +543,16 @@ mod tests {
             ("（医）再生会", Some(IryoHojin), "再生会"),
             ("医)再生会", Some(IryoHojin), "再生会"),
             ("社会医療法人青葉会", Some(ShakaiIryoHojin), "青葉会"),
-            ("株式会社サンプルセル", Some(KabushikiKaisha), "サンプルセル"),
-            ("サンプルセル株式会社", Some(KabushikiKaisha), "サンプルセル"),
+            (
+                "株式会社サンプルセル",
+                Some(KabushikiKaisha),
+                "サンプルセル",
+            ),
+            (
+                "サンプルセル株式会社",
+                Some(KabushikiKaisha),
+                "サンプルセル",
+            ),
             ("㈱サンプルセル", Some(KabushikiKaisha), "サンプルセル"),
             ("（株）サンプルセル", Some(KabushikiKaisha), "サンプルセル"),
             ("サンプルセル㈱", Some(KabushikiKaisha), "サンプルセル"),
@@ -497,8 +562,16 @@ mod tests {
             ("㈲ミライ", Some(YugenKaisha), "ミライ"),
             ("合同会社ネオ", Some(GodoKaisha), "ネオ"),
             ("(同)ネオ", Some(GodoKaisha), "ネオ"),
-            ("一般社団法人再生医療推進機構", Some(IppanShadanHojin), "再生医療推進機構"),
-            ("(一社)再生医療推進機構", Some(IppanShadanHojin), "再生医療推進機構"),
+            (
+                "一般社団法人再生医療推進機構",
+                Some(IppanShadanHojin),
+                "再生医療推進機構",
+            ),
+            (
+                "(一社)再生医療推進機構",
+                Some(IppanShadanHojin),
+                "再生医療推進機構",
+            ),
             ("一般財団法人未来財団", Some(IppanZaidanHojin), "未来財団"),
             ("(一財)未来財団", Some(IppanZaidanHojin), "未来財団"),
             ("公益社団法人ひかり", Some(KoekiShadanHojin), "ひかり"),
@@ -507,9 +580,21 @@ mod tests {
             ("ＮＰＯ法人さいせい", Some(Npo), "さいせい"),
             ("npo法人さいせい", Some(Npo), "さいせい"),
             ("学校法人架空学園", Some(GakkoHojin), "架空学園"),
-            ("国立大学法人架空大学", Some(KokuritsuDaigakuHojin), "架空大学"),
-            ("独立行政法人架空機構", Some(DokuritsuGyoseiHojin), "架空機構"),
-            ("地方独立行政法人架空病院機構", Some(ChihoDokuritsuGyoseiHojin), "架空病院機構"),
+            (
+                "国立大学法人架空大学",
+                Some(KokuritsuDaigakuHojin),
+                "架空大学",
+            ),
+            (
+                "独立行政法人架空機構",
+                Some(DokuritsuGyoseiHojin),
+                "架空機構",
+            ),
+            (
+                "地方独立行政法人架空病院機構",
+                Some(ChihoDokuritsuGyoseiHojin),
+                "架空病院機構",
+            ),
             ("再生会クリニック", None, "再生会クリニック"),
             ("", None, ""),
             ("株式会社", Some(KabushikiKaisha), ""),
@@ -539,7 +624,10 @@ mod tests {
         assert_eq!(name_key("株式会社サンプル"), name_key("サンプル㈱"));
         assert_eq!(name_key("株式会社"), "株式会社");
         assert_eq!(name_key(""), "");
-        assert_ne!(name_key("医療法人社団再生会"), name_key("医療法人社団再生館"));
+        assert_ne!(
+            name_key("医療法人社団再生会"),
+            name_key("医療法人社団再生館")
+        );
     }
 
     #[test]
@@ -551,32 +639,112 @@ mod tests {
         for f in CorporateForm::ALL {
             assert!(f.compatible_with(f));
             assert!(!f.label_ja().is_empty());
-            assert!(split_corporate_form(&format!("{}架空", f.label_ja())).0.is_some());
+            assert!(split_corporate_form(&format!("{}架空", f.label_ja()))
+                .0
+                .is_some());
         }
     }
 
     #[test]
     fn split_operator_and_facility_table() {
         let cases: &[(&str, Option<&str>, &str)] = &[
-            ("医療法人社団再生会 ＸＸクリニック", Some("医療法人社団再生会"), "XXクリニック"),
-            ("医療法人社団再生会　ＸＸクリニック", Some("医療法人社団再生会"), "XXクリニック"),
-            ("医療法人再生会\r\nＸＸ ＣＬＩＮＩＣ", Some("医療法人再生会"), "XX CLINIC"),
-            ("医療法人社団再生会ＸＸクリニック", Some("医療法人社団再生会"), "XXクリニック"),
-            ("医療法人社団会田会さくら皮膚科", Some("医療法人社団会田会"), "さくら皮膚科"),
-            ("医療法人社団青空会青空医院", Some("医療法人社団青空会"), "青空医院"),
-            ("医療法人財団青葉団あおば病院", Some("医療法人財団青葉団"), "あおば病院"),
-            ("医療法人社団再生会ＸＸクリニック 東京院", Some("医療法人社団再生会"), "XXクリニック 東京院"),
-            ("(医)再生会 銀座再生クリニック", Some("(医)再生会"), "銀座再生クリニック"),
-            ("医療法人 社団 再生会 ＸＸクリニック", Some("医療法人社団再生会"), "XXクリニック"),
-            ("株式会社サンプルセル 細胞加工センター", Some("株式会社サンプルセル"), "細胞加工センター"),
-            ("サンプルセル株式会社 細胞加工センター", Some("サンプルセル株式会社"), "細胞加工センター"),
-            ("銀座再生クリニック（医療法人社団再生会）", Some("医療法人社団再生会"), "銀座再生クリニック"),
+            (
+                "医療法人社団再生会 ＸＸクリニック",
+                Some("医療法人社団再生会"),
+                "XXクリニック",
+            ),
+            (
+                "医療法人社団再生会　ＸＸクリニック",
+                Some("医療法人社団再生会"),
+                "XXクリニック",
+            ),
+            (
+                "医療法人再生会\r\nＸＸ ＣＬＩＮＩＣ",
+                Some("医療法人再生会"),
+                "XX CLINIC",
+            ),
+            (
+                "医療法人社団再生会ＸＸクリニック",
+                Some("医療法人社団再生会"),
+                "XXクリニック",
+            ),
+            (
+                "医療法人社団会田会さくら皮膚科",
+                Some("医療法人社団会田会"),
+                "さくら皮膚科",
+            ),
+            (
+                "医療法人社団青空会青空医院",
+                Some("医療法人社団青空会"),
+                "青空医院",
+            ),
+            (
+                "医療法人財団青葉団あおば病院",
+                Some("医療法人財団青葉団"),
+                "あおば病院",
+            ),
+            (
+                "医療法人社団再生会ＸＸクリニック 東京院",
+                Some("医療法人社団再生会"),
+                "XXクリニック 東京院",
+            ),
+            (
+                "(医)再生会 銀座再生クリニック",
+                Some("(医)再生会"),
+                "銀座再生クリニック",
+            ),
+            (
+                "医療法人 社団 再生会 ＸＸクリニック",
+                Some("医療法人社団再生会"),
+                "XXクリニック",
+            ),
+            (
+                "株式会社サンプルセル 細胞加工センター",
+                Some("株式会社サンプルセル"),
+                "細胞加工センター",
+            ),
+            (
+                "サンプルセル株式会社 細胞加工センター",
+                Some("サンプルセル株式会社"),
+                "細胞加工センター",
+            ),
+            (
+                "銀座再生クリニック（医療法人社団再生会）",
+                Some("医療法人社団再生会"),
+                "銀座再生クリニック",
+            ),
             ("銀座再生クリニック", None, "銀座再生クリニック"),
             ("医療法人社団再生会", None, "医療法人社団再生会"),
-            ("医療法人社団再生会会館クリニック", Some("医療法人社団再生会"), "会館クリニック"),
+            (
+                "医療法人社団再生会会館クリニック",
+                Some("医療法人社団再生会"),
+                "会館クリニック",
+            ),
             ("医療法人社団", None, "医療法人社団"),
+            (
+                "医療法人社団再生会クリニック",
+                Some("医療法人社団再生会"),
+                "再生会クリニック",
+            ),
+            ("医療法人青葉会病院", Some("医療法人青葉会"), "青葉会病院"),
+            (
+                "医療法人社団さくら会\u{3000}さくら会クリニック",
+                Some("医療法人社団さくら会"),
+                "さくら会クリニック",
+            ),
             ("", None, ""),
             ("   ", None, ""),
+            (
+                "「医療法人再生会 ＸＸ ＣＬＩＮＩＣ」",
+                Some("医療法人再生会"),
+                "XX CLINIC",
+            ),
+            (
+                "「医療法人再生会 ＸＸ ＣＬＩＮＩＣ",
+                Some("医療法人再生会"),
+                "XX CLINIC",
+            ),
+            ("『銀座再生クリニック』", None, "銀座再生クリニック"),
         ];
         for (input, corp, fac) in cases {
             assert_eq!(
@@ -588,7 +756,79 @@ mod tests {
     }
 
     #[test]
+    fn split_current_name_table() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                "銀座ＡＢＣクリニック（現　銀座ＸＹＺクリニック）",
+                "銀座ABCクリニック",
+                Some("銀座XYZクリニック"),
+            ),
+            (
+                "銀座ABCクリニック(現 銀座XYZクリニック)",
+                "銀座ABCクリニック",
+                Some("銀座XYZクリニック"),
+            ),
+            (
+                "銀座ABCクリニック（現：銀座XYZクリニック）",
+                "銀座ABCクリニック",
+                Some("銀座XYZクリニック"),
+            ),
+            (
+                "医療法人社団旧名会（現 医療法人社団新名会）",
+                "医療法人社団旧名会",
+                Some("医療法人社団新名会"),
+            ),
+            (
+                "銀座ABCクリニック（東京都中央区）",
+                "銀座ABCクリニック(東京都中央区)",
+                None,
+            ),
+            ("（現　新名）", "(現 新名)", None),
+            ("旧名（現）", "旧名(現)", None),
+            ("", "", None),
+            ("現", "現", None),
+        ];
+        for (input, old, new) in cases {
+            assert_eq!(
+                split_current_name(input),
+                (old.to_string(), new.map(str::to_string)),
+                "{input:?}"
+            );
+        }
+    }
+
+    /// e-再生医療 rows spell one facility many ways; the facility part's key agrees.
+    #[test]
+    fn esaisei_spellings_agree() {
+        let rows = [
+            "医療法人社団再生会\r\nＸＸクリニック",
+            "医療法人社団再生会　ＸＸクリニック",
+            "医療法人社団再生会 XXクリニック",
+            "医療法人社団再生会ＸＸクリニック",
+            "医療法人社団 再生会 ｘｘ ｸﾘﾆｯｸ",
+            "（医）再生会　ＸＸクリニック",
+            "ＸＸクリニック",
+            "XX クリニック",
+            "ＸＸクリニック（医療法人社団再生会）",
+        ];
+        for row in rows {
+            let (corp, facility) = split_operator_and_facility(row);
+            assert_eq!(name_key(&facility), "xxクリニツク", "{row:?}");
+            if let Some(corp) = corp {
+                assert_eq!(name_key(&corp), "再生会", "{row:?}");
+            }
+        }
+    }
+
+    #[test]
     fn never_panics() {
+        let joined = format!("医療法人社団{}", "会".repeat(20_000));
+        let started = std::time::Instant::now();
+        let _ = split_operator_and_facility(&joined);
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "joined split must stay linear"
+        );
         let long = "医療法人社団".repeat(2000);
         let _ = split_operator_and_facility(&long);
         let _ = split_corporate_form(&long);
@@ -596,6 +836,7 @@ mod tests {
             let _ = split_operator_and_facility(&s);
             let _ = split_corporate_form(&s);
             let _ = name_key(&s);
+            let _ = split_current_name(&s);
         }
     }
 }

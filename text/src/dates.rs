@@ -17,11 +17,36 @@ struct Era {
 }
 
 const ERAS: [Era; 5] = [
-    Era { name: "明治", letter: 'M', first_year: 1868, start: (1868, 10, 23) },
-    Era { name: "大正", letter: 'T', first_year: 1912, start: (1912, 7, 30) },
-    Era { name: "昭和", letter: 'S', first_year: 1926, start: (1926, 12, 25) },
-    Era { name: "平成", letter: 'H', first_year: 1989, start: (1989, 1, 8) },
-    Era { name: "令和", letter: 'R', first_year: 2019, start: (2019, 5, 1) },
+    Era {
+        name: "明治",
+        letter: 'M',
+        first_year: 1868,
+        start: (1868, 10, 23),
+    },
+    Era {
+        name: "大正",
+        letter: 'T',
+        first_year: 1912,
+        start: (1912, 7, 30),
+    },
+    Era {
+        name: "昭和",
+        letter: 'S',
+        first_year: 1926,
+        start: (1926, 12, 25),
+    },
+    Era {
+        name: "平成",
+        letter: 'H',
+        first_year: 1989,
+        start: (1989, 1, 8),
+    },
+    Era {
+        name: "令和",
+        letter: 'R',
+        first_year: 2019,
+        start: (2019, 5, 1),
+    },
 ];
 
 fn era_start(e: &Era) -> Option<NaiveDate> {
@@ -88,7 +113,12 @@ fn expect(cs: &[char], k: usize, c: char) -> Option<usize> {
 /// A number at `k` (digits or kanji numerals): (value, next index, is ASCII, length).
 fn number(cs: &[char], k: usize) -> Option<(u64, usize, bool, usize)> {
     let (v, len) = scan_number(cs, k)?;
-    Some((v, k + len, cs.get(k).is_some_and(|c| c.is_ascii_digit()), len))
+    Some((
+        v,
+        k + len,
+        cs.get(k).is_some_and(|c| c.is_ascii_digit()),
+        len,
+    ))
 }
 
 /// "M月D日" (spaces allowed) starting at `k`: (month, day, next index).
@@ -114,13 +144,48 @@ fn month_day_sep(cs: &[char], k: usize) -> Option<(u64, u64, usize)> {
     (ascii_m && ascii_d && len_m <= 2 && len_d <= 2).then_some((m, d, k))
 }
 
+/// "(2025)" at `k`: the year and the index after ")".
+fn western_in_brackets(cs: &[char], k: usize) -> Option<(i64, usize)> {
+    let k = expect(cs, k, '(')?;
+    let (y, k, ascii, len) = number(cs, skip_ws(cs, k))?;
+    let k = expect(cs, skip_ws(cs, k), ')')?;
+    (ascii && len == 4).then_some((i64::try_from(y).ok()?, k))
+}
+
+/// "(令和7)" or "(R7)" at `k`: the Gregorian year it names and the index after ")".
+fn era_in_brackets(cs: &[char], k: usize) -> Option<(i64, usize)> {
+    let k = skip_ws(cs, expect(cs, k, '(')?);
+    let (era, k) = ERAS.iter().find_map(|e| {
+        let mut name = e.name.chars();
+        let (a, b) = (name.next()?, name.next()?);
+        if cs.get(k) == Some(&a) && cs.get(k + 1) == Some(&b) {
+            Some((e, k + 2))
+        } else if cs.get(k) == Some(&e.letter) {
+            Some((e, k + 1))
+        } else {
+            None
+        }
+    })?;
+    let k = skip_ws(cs, k);
+    let (n, k) = if cs.get(k) == Some(&'元') {
+        (1, k + 1)
+    } else {
+        let (n, k, _, _) = number(cs, k)?;
+        (n, k)
+    };
+    let k = expect(cs, skip_ws(cs, k), ')')?;
+    Some((i64::from(era.first_year) + i64::try_from(n).ok()? - 1, k))
+}
+
 /// One date starting exactly at `i`: the date and the index after it.
 fn parse_at(cs: &[char], i: usize) -> Option<(NaiveDate, usize)> {
     let first = *cs.get(i)?;
     // 令和7年3月5日, 令和元年5月1日, 平成二十九年二月二十日
     for (idx, era) in ERAS.iter().enumerate() {
         let mut name = era.name.chars();
-        let (Some(a), Some(b)) = (name.next(), name.next()) else { continue };
+        let (Some(a), Some(b)) = (name.next(), name.next()) else {
+            continue;
+        };
         if first != a || cs.get(i + 1) != Some(&b) {
             continue;
         }
@@ -130,6 +195,13 @@ fn parse_at(cs: &[char], i: usize) -> Option<(NaiveDate, usize)> {
         } else {
             let (n, k, _, _) = number(cs, k)?;
             (n, k)
+        };
+        // 令和7(2025)年: the Western year in brackets must agree.
+        let k = skip_ws(cs, k);
+        let k = match western_in_brackets(cs, k) {
+            Some((y, next)) if i64::from(era.first_year) + i64::try_from(n).ok()? - 1 == y => next,
+            Some(_) => return None,
+            None => k,
         };
         let k = expect(cs, skip_ws(cs, k), '年')?;
         let (m, d, k) = month_day_kanji(cs, k)?;
@@ -153,7 +225,14 @@ fn parse_at(cs: &[char], i: usize) -> Option<(NaiveDate, usize)> {
     if ascii && len != 4 {
         return None;
     }
-    let after_year = skip_ws(cs, k);
+    let mut after_year = skip_ws(cs, k);
+    // 2025(令和7)年: the era year in brackets must agree.
+    if let Some((era_year, next)) = era_in_brackets(cs, after_year) {
+        if u64::try_from(era_year).ok() != Some(y) {
+            return None;
+        }
+        after_year = skip_ws(cs, next);
+    }
     if cs.get(after_year) == Some(&'年') {
         let (m, d, k) = month_day_kanji(cs, after_year + 1)?;
         return ymd(y, m, d).map(|date| (date, k));
@@ -217,7 +296,9 @@ pub fn find_dates(text: &str) -> Vec<(NaiveDate, Range<usize>)> {
     while i < cs.len() {
         if boundary_ok(&cs, i) {
             if let Some((date, end)) = parse_at(&cs, i) {
-                let range = spans.get(i).zip(end.checked_sub(1).and_then(|e| spans.get(e)));
+                let range = spans
+                    .get(i)
+                    .zip(end.checked_sub(1).and_then(|e| spans.get(e)));
                 if let Some((a, b)) = range {
                     found.push((date, a.start..b.end));
                 }
@@ -226,6 +307,43 @@ pub fn find_dates(text: &str) -> Vec<(NaiveDate, Range<usize>)> {
             }
         }
         i += 1;
+    }
+    found
+}
+
+/// Dates written as eight digits (20220916), as attachment file names embed them:
+/// only runs of exactly eight digits not touching other digits, for a valid date in
+/// 1900–2199. Byte ranges as in `find_dates`.
+pub fn find_compact_dates(text: &str) -> Vec<(NaiveDate, Range<usize>)> {
+    let (cs, spans) = normalize_with_offsets(text);
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let run = cs.iter().skip(i).take_while(|c| c.is_ascii_digit()).count();
+        if run == 0 {
+            i += 1;
+            continue;
+        }
+        if run == 8 {
+            let digits: String = cs.iter().skip(i).take(8).collect();
+            let part = |from: usize, len: usize| -> Option<u64> {
+                digits
+                    .chars()
+                    .skip(from)
+                    .take(len)
+                    .collect::<String>()
+                    .parse()
+                    .ok()
+            };
+            let date = match (part(0, 4), part(4, 2), part(6, 2)) {
+                (Some(y), Some(m), Some(d)) if (1900..=2199).contains(&y) => ymd(y, m, d),
+                _ => None,
+            };
+            if let (Some(date), Some(a), Some(b)) = (date, spans.get(i), spans.get(i + 7)) {
+                found.push((date, a.start..b.end));
+            }
+        }
+        i += run;
     }
     found
 }
@@ -240,7 +358,11 @@ pub fn era_form(d: NaiveDate) -> String {
     match era {
         Some(e) => {
             let n = d.year() - e.first_year + 1;
-            let year = if n == 1 { "元".to_string() } else { n.to_string() };
+            let year = if n == 1 {
+                "元".to_string()
+            } else {
+                n.to_string()
+            };
             format!("{}{}年{}月{}日", e.name, year, d.month(), d.day())
         }
         None => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
@@ -299,6 +421,13 @@ mod tests {
             ("   ", None),
             ("\u{0}", None),
             ("R7.3.5.", None),
+            ("令和7(2025)年3月5日", d(2025, 3, 5)),
+            ("令和７（２０２５）年３月５日", d(2025, 3, 5)),
+            ("2025(令和7)年3月5日", d(2025, 3, 5)),
+            ("2019(令和元)年5月1日", d(2019, 5, 1)),
+            ("2025(R7)年3月5日", d(2025, 3, 5)),
+            ("令和7(2024)年3月5日", None),
+            ("2024(令和7)年3月5日", None),
         ];
         for (input, want) in cases {
             assert_eq!(parse_date(input), *want, "parse_date({input:?})");
@@ -333,6 +462,22 @@ mod tests {
         assert!(find_dates("平成31年5月1日").is_empty());
         assert!(find_dates("XR7.3.5").is_empty());
         assert!(find_dates("").is_empty());
+    }
+
+    #[test]
+    fn compact_dates() {
+        let name = "委員会意見書_20220916_jRCTb030190134.pdf";
+        let found = find_compact_dates(name);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, NaiveDate::from_ymd_opt(2022, 9, 16).unwrap());
+        assert_eq!(name.get(found[0].1.clone()), Some("20220916"));
+        assert_eq!(find_compact_dates("２０２２０９１６").len(), 1);
+        assert!(find_compact_dates("20221316").is_empty());
+        assert!(find_compact_dates("202209161").is_empty());
+        assert!(find_compact_dates("7000012050002").is_empty());
+        assert!(find_compact_dates("18000101").is_empty());
+        assert!(find_compact_dates("").is_empty());
+        assert_eq!(find_compact_dates("20220916-20230101").len(), 2);
     }
 
     #[test]

@@ -84,7 +84,22 @@ const PLAN: Pattern = Pattern {
 };
 const JRCT: Pattern = Pattern {
     kind: IdentifierKind::JrctId,
-    shape: &[Lit('j'), Lit('R'), Lit('C'), Lit('T'), LowerOrDigit, D, D, D, D, D, D, D, D, D],
+    shape: &[
+        Lit('j'),
+        Lit('R'),
+        Lit('C'),
+        Lit('T'),
+        LowerOrDigit,
+        D,
+        D,
+        D,
+        D,
+        D,
+        D,
+        D,
+        D,
+        D,
+    ],
 };
 const FACILITY: Pattern = Pattern {
     kind: IdentifierKind::FacilityNumber,
@@ -178,7 +193,10 @@ fn dedup(found: Vec<(usize, IdentifierKind, String)>) -> Vec<(IdentifierKind, St
 
 fn find_with(text: &str, patterns: &[&Pattern]) -> Vec<String> {
     let cs: Vec<char> = text.nfkc().collect();
-    dedup(scan(&cs, patterns)).into_iter().map(|(_, s)| s).collect()
+    dedup(scan(&cs, patterns))
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect()
 }
 
 /// e-再生医療 plan numbers (`\d{2}[A-G]\d{7}`, letter uppercased) and jRCT IDs
@@ -254,7 +272,12 @@ mod tests {
         assert_eq!(corporate_check_digit("０００012050002"), None);
         // Σ mod 9 == 0 gives check digit 9.
         assert_eq!(corporate_check_digit("000000000000"), Some(9));
-        for base in ["123456789012", "010401000001", "999999999999", "000000000009"] {
+        for base in [
+            "123456789012",
+            "010401000001",
+            "999999999999",
+            "000000000009",
+        ] {
             let c = corporate_check_digit(base).unwrap();
             assert!((1..=9).contains(&c));
             assert!(is_valid_corporate_number(&format!("{c}{base}")), "{base}");
@@ -286,6 +309,26 @@ mod tests {
             vec!["NA8150016", "NB3150009"]
         );
         assert!(find_facility_numbers("").is_empty());
+        assert_eq!(find_facility_numbers("fc5140001"), vec!["FC5140001"]);
+        assert_eq!(find_facility_numbers("（FC5140001）"), vec!["FC5140001"]);
+        assert_eq!(find_facility_numbers("FC514000"), Vec::<String>::new());
+        assert_eq!(
+            find_facility_numbers("FC5140001FC5140002"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            find_facility_numbers("FB1234567とFB1234567"),
+            vec!["FB1234567"]
+        );
+        assert_eq!(
+            find_committee_numbers("ＮＡ８１５００１６"),
+            vec!["NA8150016"]
+        );
+        assert_eq!(
+            find_committee_numbers("委員会NA8150016号"),
+            vec!["NA8150016"]
+        );
+        assert!(find_committee_numbers("NA815001").is_empty());
     }
 
     #[test]
@@ -317,7 +360,8 @@ mod tests {
 
     #[test]
     fn find_identifiers_mixed() {
-        let found = find_identifiers("法人番号7000012050002、計画02C1910156、施設FC5140001、1234567890123");
+        let found =
+            find_identifiers("法人番号7000012050002、計画02C1910156、施設FC5140001、1234567890123");
         assert_eq!(
             found,
             vec![

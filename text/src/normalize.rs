@@ -406,7 +406,11 @@ mod tests {
     fn fold_equates_spelling_variants() {
         let groups: &[&[&str]] = &[
             &["ｸﾘﾆｯｸ", "クリニック", "くりにっく", "ク リ ニ ッ ク"],
-            &["さくら美容クリニック", "サクラ美容クリニック", "ｻｸﾗ 美容ｸﾘﾆｯｸ"],
+            &[
+                "さくら美容クリニック",
+                "サクラ美容クリニック",
+                "ｻｸﾗ 美容ｸﾘﾆｯｸ",
+            ],
             &["ＡＢＣ　ＣＬＩＮＩＣ", "abc clinic", "ABC CLINIC"],
             &["再生医療センター", "再生医療センタ―", "再生医療センタ－"],
         ];
@@ -450,7 +454,10 @@ mod tests {
     #[test]
     fn display_clean_table() {
         let cases: &[(&str, &str)] = &[
-            ("  医療法人社団　再生会\r\nＸＸ ＣＬＩＮＩＣ  ", "医療法人社団 再生会 XX CLINIC"),
+            (
+                "  医療法人社団　再生会\r\nＸＸ ＣＬＩＮＩＣ  ",
+                "医療法人社団 再生会 XX CLINIC",
+            ),
             ("a\t\tb", "a b"),
             ("「再生」（東京都）", "「再生」(東京都)"),
             ("", ""),
@@ -472,6 +479,11 @@ mod tests {
         assert_eq!(bigrams("再生"), vec!["再生"]);
         assert_eq!(bigrams("再生会"), vec!["再生", "生会"]);
         assert_eq!(bigrams("abab"), vec!["ab", "ba", "ab"]);
+        assert_eq!(bigrams("3-12"), vec!["3-", "-1", "12"]);
+        assert_eq!(bigrams(&fold("ｸﾘﾆｯｸ")), bigrams(&fold("くりにっく")));
+        assert_eq!(bigrams("𠮷野家"), vec!["𠮷野", "野家"]);
+        assert_eq!(bigrams("a\u{301}").len(), 1);
+        assert_eq!(bigrams(&"あ".repeat(10_000)).len(), 9_999);
     }
 
     #[test]
@@ -488,5 +500,15 @@ mod tests {
         assert!(close > 0.8, "{close}");
         assert!(far < 0.2, "{far}");
         assert_eq!(similarity("ｸﾘﾆｯｸ", "クリニック"), 1.0);
+        // Symmetric, and a corporate-form difference costs little.
+        let a = similarity("医療法人社団再生会", "医療法人再生会");
+        assert_eq!(a, similarity("医療法人再生会", "医療法人社団再生会"));
+        assert!(a > 0.7 && a < 1.0, "{a}");
+        // One-char names compare as unigrams.
+        assert_eq!(similarity("森", "森"), 1.0);
+        assert_eq!(similarity("森", "林"), 0.0);
+        // Look-alike district names stay apart from the distinctive part.
+        let x = similarity("銀座さくらクリニック", "銀座もみじクリニック");
+        assert!(x > 0.4 && x < 0.8, "{x}");
     }
 }

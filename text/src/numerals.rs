@@ -75,7 +75,9 @@ pub fn parse_kanji_number(s: &str) -> Option<u64> {
             return None;
         }
     }
-    total.checked_add(section)?.checked_add(current.unwrap_or(0))
+    total
+        .checked_add(section)?
+        .checked_add(current.unwrap_or(0))
 }
 
 /// Reads a number starting at `chars[i]`: a run of ASCII digits (at most 18) or a run
@@ -110,25 +112,36 @@ pub(crate) fn scan_number(chars: &[char], i: usize) -> Option<(u64, usize)> {
     None
 }
 
-/// Replaces every kanji numeral run that is directly followed by one of `units` with
-/// its ASCII digits; other runs (place names such as 三番町 when 番町 is not a unit)
-/// are left alone. `units` are matched as strings, longest first.
-pub(crate) fn kanji_numbers_before(s: &str, units: &[&str], except: &[&str]) -> String {
+/// Replaces every kanji numeral run for which `accept(text after the run)` holds
+/// with its ASCII digits; other runs (place names such as 三番町) are left alone.
+/// Words listed in `protect` (place names such as 麻布十番) are copied unchanged.
+pub(crate) fn kanji_numbers_before(
+    s: &str,
+    accept: impl Fn(&str) -> bool,
+    protect: &[&str],
+) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars.get(i).copied().unwrap_or(' ');
-        if is_kanji_numeral(c) && c != '万' {
+        let protected = protect.iter().find(|w| {
+            w.chars()
+                .enumerate()
+                .all(|(o, wc)| chars.get(i + o) == Some(&wc))
+        });
+        if let Some(word) = protected {
+            out.push_str(word);
+            i += word.chars().count();
+        } else if is_kanji_numeral(c) && c != '万' {
             let len = chars
                 .iter()
                 .skip(i)
                 .take_while(|&&c| is_kanji_numeral(c))
                 .count();
             let run: String = chars.iter().skip(i).take(len).collect();
-            let after: String = chars.iter().skip(i + len).take(4).collect();
-            let followed = units.iter().any(|u| after.starts_with(u))
-                && !except.iter().any(|e| after.starts_with(e));
+            let after: String = chars.iter().skip(i + len).take(6).collect();
+            let followed = accept(&after);
             match (followed, parse_kanji_number(&run)) {
                 (true, Some(v)) => out.push_str(&v.to_string()),
                 _ => out.push_str(&run),
@@ -188,12 +201,21 @@ mod tests {
 
     #[test]
     fn kanji_numbers_before_units() {
-        let units = ["丁目", "番地", "番", "号"];
+        let units = |after: &str| {
+            ["丁目", "番地", "番", "号"]
+                .iter()
+                .any(|u| after.starts_with(u))
+                && !after.starts_with("番町")
+        };
         assert_eq!(
-            kanji_numbers_before("西新宿三丁目十二番五号", &units, &["番町"]),
+            kanji_numbers_before("西新宿三丁目十二番五号", units, &[]),
             "西新宿3丁目12番5号"
         );
-        assert_eq!(kanji_numbers_before("三番町一番", &units, &["番町"]), "三番町1番");
-        assert_eq!(kanji_numbers_before("", &units, &[]), "");
+        assert_eq!(kanji_numbers_before("三番町一番", units, &[]), "三番町1番");
+        assert_eq!(kanji_numbers_before("", units, &[]), "");
+        assert_eq!(
+            kanji_numbers_before("麻布十番一丁目", units, &["麻布十番"]),
+            "麻布十番1丁目"
+        );
     }
 }

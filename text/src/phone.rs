@@ -13,7 +13,10 @@ pub fn normalize_phone(s: &str) -> Option<String> {
     let start = cs.iter().position(|c| c.is_ascii_digit() || *c == '+')?;
     let international = cs.get(start) == Some(&'+');
     let mut digits = String::new();
-    for &c in cs.iter().skip(if international { start + 1 } else { start }) {
+    for &c in cs
+        .iter()
+        .skip(if international { start + 1 } else { start })
+    {
         if c.is_ascii_digit() {
             digits.push(c);
         } else if c.is_whitespace() || is_dash_like(c) || matches!(c, '(' | ')' | '.') {

@@ -110,8 +110,9 @@ pub fn json_config() -> web::JsonConfig {
 }
 
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|e, _| extractor_error("invalid_parameter", format!("invalid query string: {e}")))
+    web::QueryConfig::default().error_handler(|e, _| {
+        extractor_error("invalid_parameter", format!("invalid query string: {e}"))
+    })
 }
 
 pub fn path_config() -> web::PathConfig {

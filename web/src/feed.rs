@@ -100,7 +100,10 @@ pub fn render(origin: &str, actions: &[ActionSummary]) -> String {
         let when = a.issued_on.map(rfc3339).unwrap_or_else(|| now.clone());
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <id>{url}</id>\n"));
-        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&entry_title(a))));
+        xml.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml_escape(&entry_title(a))
+        ));
         xml.push_str(&format!("    <updated>{when}</updated>\n"));
         xml.push_str(&format!("    <published>{when}</published>\n"));
         xml.push_str(&format!(

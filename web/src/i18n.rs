@@ -455,8 +455,14 @@ pub fn label(lang: Lang, code: &str) -> String {
         "address" => Some(("所在地の一致", "Same address")),
         "phone" => Some(("電話番号の一致", "Same phone number")),
         "manager" => Some(("管理者の一致", "Same manager")),
-        "registry_rename" => Some(("法人番号公表サイトの名称変更", "Rename in the corporate registry")),
-        "registry_successor" => Some(("法人番号公表サイトの承継", "Successor in the corporate registry")),
+        "registry_rename" => Some((
+            "法人番号公表サイトの名称変更",
+            "Rename in the corporate registry",
+        )),
+        "registry_successor" => Some((
+            "法人番号公表サイトの承継",
+            "Successor in the corporate registry",
+        )),
         "release_rename" => Some(("報道発表の「現」表記", "Rename stated in a press release")),
         "judgement" => Some(("担当者の判断", "Reviewer's judgement")),
         // roles and purposes
@@ -479,7 +485,9 @@ pub fn label(lang: Lang, code: &str) -> String {
 /// The friendly message for an input error code on HTML pages.
 pub fn input_error(lang: Lang, code: &str) -> &'static str {
     let (ja, en) = match code {
-        "missing_query" | "empty_query" => ("検索語を入力してください。", "Please enter a search term."),
+        "missing_query" | "empty_query" => {
+            ("検索語を入力してください。", "Please enter a search term.")
+        }
         "query_too_long" => (
             "検索語が長すぎます。200文字以内で入力してください。",
             "The search term is too long: use at most 200 characters.",
@@ -501,7 +509,10 @@ pub fn input_error(lang: Lang, code: &str) -> &'static str {
             "ページ送りの指定が正しくありません。最新の一覧から開き直してください。",
             "The page link is not valid. Please start again from the newest actions.",
         ),
-        "invalid_id" => ("識別子の形式が正しくありません。", "The identifier is not valid."),
+        "invalid_id" => (
+            "識別子の形式が正しくありません。",
+            "The identifier is not valid.",
+        ),
         _ => (
             "指定された条件を解釈できませんでした。",
             "The parameters could not be understood.",
@@ -519,6 +530,14 @@ pub fn action_count(lang: Lang, n: u32) -> String {
         (Lang::Ja, n) => format!("行政処分 {n}件"),
         (Lang::En, 1) => "1 regulatory action".to_owned(),
         (Lang::En, n) => format!("{n} regulatory actions"),
+    }
+}
+
+/// A bare count for headings that already say what is counted: `3件` / `3`.
+pub fn count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ja => format!("{n}件"),
+        Lang::En => n.to_string(),
     }
 }
 

@@ -65,11 +65,19 @@ pub const KINDS: [&str; 5] = ["facility", "cpc", "organization", "action", "plan
 impl SearchParams {
     pub fn validate(&self) -> Result<SearchRequest, InputError> {
         let q = match self.q.as_deref() {
-            None => return Err(InputError::new("missing_query", "parameter `q` is required")),
+            None => {
+                return Err(InputError::new(
+                    "missing_query",
+                    "parameter `q` is required",
+                ))
+            }
             Some(q) => q.trim(),
         };
         if q.is_empty() {
-            return Err(InputError::new("empty_query", "parameter `q` must not be empty"));
+            return Err(InputError::new(
+                "empty_query",
+                "parameter `q` must not be empty",
+            ));
         }
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(InputError::new(
@@ -273,9 +281,9 @@ fn cursor_param(v: Option<&str>) -> Result<Option<String>, InputError> {
         return Ok(None);
     };
     let ok = c.len() <= MAX_CURSOR_CHARS
-        && c
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '=' | '~' | ':'));
+        && c.chars().all(|ch| {
+            ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '=' | '~' | ':')
+        });
     if !ok {
         return Err(InputError::new(
             "invalid_cursor",

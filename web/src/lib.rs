@@ -19,7 +19,7 @@ pub mod urls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::dev::Service;
 use actix_web::middleware::Compress;
@@ -76,7 +76,9 @@ impl AppState {
         let registry = Arc::clone(&self.registry);
         match web::block(move || f(registry.as_ref())).await {
             Ok(result) => result,
-            Err(e) => Err(RegistryError::Unavailable(format!("blocking call failed: {e}"))),
+            Err(e) => Err(RegistryError::Unavailable(format!(
+                "blocking call failed: {e}"
+            ))),
         }
     }
 }
@@ -99,6 +101,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(errors::fallback)),
     );
 }
+
+/// Seconds in-flight requests get to finish after a shutdown signal.
+const SHUTDOWN_GRACE_SECS: u64 = 15;
 
 /// Runs the whole site on `addr` until SIGINT/SIGTERM, then drains in-flight requests.
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
@@ -126,7 +131,9 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
                         Ok(r) => tracing::info!(
                             %method, %path, status = r.status().as_u16(), elapsed_ms, "request"
                         ),
-                        Err(e) => tracing::warn!(%method, %path, error = %e, elapsed_ms, "request failed"),
+                        Err(e) => {
+                            tracing::warn!(%method, %path, error = %e, elapsed_ms, "request failed")
+                        }
                     }
                     res
                 }
@@ -134,7 +141,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
             .configure(configure)
     })
     .workers(workers)
-    .shutdown_timeout(Duration::from_secs(15).as_secs())
+    .shutdown_timeout(SHUTDOWN_GRACE_SECS)
     .bind(addr)?
     .run()
     .await

@@ -58,7 +58,10 @@ mod tests {
     fn encodes_japanese_and_reserved() {
         assert_eq!(encode("a b&c"), "a%20b%26c");
         assert_eq!(encode("東"), "%E6%9D%B1");
-        assert_eq!(query(&[("q", "x"), ("kind", ""), ("lang", "en")]), "?q=x&lang=en");
+        assert_eq!(
+            query(&[("q", "x"), ("kind", ""), ("lang", "en")]),
+            "?q=x&lang=en"
+        );
         assert_eq!(query(&[("q", "")]), "");
     }
 

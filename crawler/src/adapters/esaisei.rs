@@ -50,12 +50,18 @@ const POSITIONS: Columns = Columns {
 fn columns_from_header(labels: &[String]) -> Option<Columns> {
     let mut c = POSITIONS;
     let mut found = 0;
+    let mut has_name = false;
     for (i, raw) in labels.iter().enumerate() {
         let l = compact(raw);
+        // Labels are short; a long cell is data (a title that mentions 治療 is not a label).
+        if l.chars().count() > 15 {
+            continue;
+        }
         if l.contains("委員会") {
             c.committee = Some(i);
         } else if l.contains("医療機関") {
             c.name = i;
+            has_name = true;
         } else if l.contains("都道府県") {
             c.prefecture = i;
         } else if l.contains("所在地") || l.contains("住所") {
@@ -71,7 +77,7 @@ fn columns_from_header(labels: &[String]) -> Option<Columns> {
         }
         found += 1;
     }
-    (found >= 3).then_some(c)
+    (found >= 3 && has_name).then_some(c)
 }
 
 fn cell(cells: &[String], i: usize) -> String {
@@ -129,20 +135,20 @@ impl Adapter for ESaisei {
         let mut f = Facts::default();
         let mut plans = 0usize;
         for row in &rows {
-            if row.header || row.cells.len() < 8 {
-                if let Some(c) = columns_from_header(&row.cells) {
-                    cols = c;
-                }
-                continue;
-            }
             // The plan key lives only in the links (資料1 → /published_plan/download/{code}/5/0).
             let hrefs: Vec<&String> = row.links.iter().flatten().collect();
-            let Some(code) = hrefs.iter().find_map(|h| {
+            let code = hrefs.iter().find_map(|h| {
                 CODE_IN_LINK
                     .captures(h)
                     .and_then(|c| c.get(1))
                     .map(|m| m.as_str().to_string())
-            }) else {
+            });
+            // Header rows (th or td labels) say where the fields are; other rows without a
+            // plan link (notes, short rows) are skipped.
+            let Some(code) = code.filter(|_| !row.header && row.cells.len() >= 8) else {
+                if let Some(c) = columns_from_header(&row.cells) {
+                    cols = c;
+                }
                 continue;
             };
             plans += 1;
@@ -223,7 +229,9 @@ impl Adapter for ESaisei {
             }
         }
         if plans == 0 {
-            return Err(ParseError::NoContent("no plan rows with a plan code".into()));
+            return Err(ParseError::NoContent(
+                "no plan rows with a plan code".into(),
+            ));
         }
         Ok(Parsed {
             facts: f.into_vec(),

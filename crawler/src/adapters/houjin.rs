@@ -9,6 +9,8 @@ use crate::adapter::{Adapter, ParseError, Parsed};
 use crate::document::{Body, Document};
 use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
 use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
 use url::Url;
 
 pub const NAME: &str = "houjin-bangou";
@@ -92,9 +94,86 @@ fn read_row(row: &[String], f: &mut Facts) -> bool {
     true
 }
 
+/// XML element names in column order (the XML files use the CSV's field names).
+const XML_FIELDS: [&str; 30] = [
+    "sequenceNumber",
+    "corporateNumber",
+    "process",
+    "correct",
+    "updateDate",
+    "changeDate",
+    "name",
+    "nameImageId",
+    "kind",
+    "prefectureName",
+    "cityName",
+    "streetNumber",
+    "addressImageId",
+    "prefectureCode",
+    "cityCode",
+    "postCode",
+    "addressOutside",
+    "addressOutsideImageId",
+    "closeDate",
+    "closeCause",
+    "successorCorporateNumber",
+    "changeCause",
+    "assignmentDate",
+    "latest",
+    "enName",
+    "enPrefectureName",
+    "enCityName",
+    "enAddressOutside",
+    "furigana",
+    "hihyoji",
+];
+
+static XML_RECORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<corporation>(.*?)</corporation>").expect("static regex"));
+static XML_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<([A-Za-z]+)>([^<]*)</[A-Za-z]+>|<([A-Za-z]+)\s*/>").expect("static regex")
+});
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// `<corporations><corporation><corporateNumber>…</corporateNumber>…</corporation>…`: each
+/// record becomes a 30-column row, unknown elements ignored, missing ones empty.
+fn xml_rows(text: &str) -> Vec<Vec<String>> {
+    XML_RECORD
+        .captures_iter(text)
+        .filter_map(|rec| rec.get(1))
+        .map(|rec| {
+            let mut row = vec![String::new(); XML_FIELDS.len()];
+            for c in XML_FIELD.captures_iter(rec.as_str()) {
+                let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                if let Some(i) = XML_FIELDS.iter().position(|f| *f == name.as_str()) {
+                    if let Some(slot) = row.get_mut(i) {
+                        *slot = unescape(value.as_str());
+                    }
+                }
+            }
+            row
+        })
+        .collect()
+}
+
 fn read_body(body: &Body, f: &mut Facts) -> usize {
     match body {
         Body::Csv(rows) => rows.iter().filter(|r| read_row(r, f)).count(),
+        Body::Text(text) if text.contains("<corporations") || text.contains("<corporation>") => {
+            xml_rows(text).iter().filter(|r| read_row(r, f)).count()
+        }
+        Body::Html(text) if text.contains("<corporation>") => {
+            xml_rows(text).iter().filter(|r| read_row(r, f)).count()
+        }
         Body::Text(text) => {
             // A CSV the decoder left as text: parse it here (no header row).
             let mut rdr = csv::ReaderBuilder::new()
@@ -128,7 +207,12 @@ impl Adapter for HoujinBangou {
     }
 
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
-        if let Body::Html(html) = &doc.body {
+        // An XML file served as HTML is data, not the download page.
+        let page = match &doc.body {
+            Body::Html(html) if !html.contains("<corporation>") => Some(html),
+            _ => None,
+        };
+        if let Some(html) = page {
             // The download page: follow the zip files (GET links; the real site's POST forms
             // are out of reach of a crawler and are mirrored as links in the replica).
             let links: Vec<Url> = util::html_links(html, &doc.meta.url, &[HOST])

@@ -99,7 +99,9 @@ impl Adapter for Jrct {
             .or_else(|| JRCT_ID.find(&doc.meta.url).map(|m| m.as_str().to_string()));
         let Some(id) = id.filter(|_| !pairs.is_empty()) else {
             if links.is_empty() {
-                return Err(ParseError::NoContent("neither a plan nor a list of plans".into()));
+                return Err(ParseError::NoContent(
+                    "neither a plan nor a list of plans".into(),
+                ));
             }
             return Ok(Parsed {
                 facts: Vec::new(),
@@ -128,19 +130,35 @@ impl Adapter for Jrct {
             };
             f.add(&plan, P::RiskClass, class, last);
         }
-        f.date(&plan, P::SubmittedOn, value(&["初回公表日"]).and_then(|v| util::first_date(&v)), None);
+        f.date(
+            &plan,
+            P::SubmittedOn,
+            value(&["初回公表日"]).and_then(|v| util::first_date(&v)),
+            None,
+        );
         f.date(&plan, P::ChangedOn, last, last);
         if let Some(s) = value(&["進捗状況", "Recruitmentstatus"]) {
             f.add(&plan, P::Status, s, last);
         }
-        let committee_no = value(&["認定番号", "Committeenumber"])
-            .and_then(|v| COMMITTEE_NO.find(&compact(&v)).map(|m| m.as_str().to_string()));
+        let committee_no = value(&["認定番号", "Committeenumber"]).and_then(|v| {
+            COMMITTEE_NO
+                .find(&compact(&v))
+                .map(|m| m.as_str().to_string())
+        });
         let committee_name = value(&["認定委員会の名称", "Nameofcommittee"]);
         if committee_no.is_some() || committee_name.is_some() {
-            let local = committee_no.clone().or(committee_name.clone()).unwrap_or_default();
+            let local = committee_no
+                .clone()
+                .or(committee_name.clone())
+                .unwrap_or_default();
             let c = SubjectKey::new(K::Committee, NAME, &local);
             f.add(&c, P::Name, committee_name.unwrap_or_default(), last);
-            f.add(&c, P::CommitteeNumber, committee_no.unwrap_or_default(), None);
+            f.add(
+                &c,
+                P::CommitteeNumber,
+                committee_no.unwrap_or_default(),
+                None,
+            );
             f.link(&plan, P::Committee, &c, last);
         }
         if let Some(inst) = value(&["所属機関", "Affiliation"]) {
@@ -175,7 +193,9 @@ impl Adapter for Jrct {
                 continue;
             }
             let cell = |i: usize| r.cells.get(i).map(|s| clean(s)).unwrap_or_default();
-            let Some(date) = util::first_date(&cell(0)) else { continue };
+            let Some(date) = util::first_date(&cell(0)) else {
+                continue;
+            };
             f.add(
                 &plan,
                 P::Change,
@@ -218,8 +238,17 @@ mod tests {
     fn bilingual_values() {
         assert_eq!(ja_part("渡辺 雅彦 Watanabe Masahiko"), "渡辺 雅彦");
         assert_eq!(ja_part("第二種再生医療等 / Class II"), "第二種再生医療等");
-        assert_eq!(ja_part("大阪府大阪市北区梅田2-5-8 Umeda 2-5-8, Kita-ku"), "大阪府大阪市北区梅田2-5-8");
-        assert_eq!(ja_part("多血小板血漿 PRP を用いた治療"), "多血小板血漿 PRP を用いた治療");
-        assert_eq!(dedupe_prefecture("神奈川県神奈川県伊勢原市"), "神奈川県伊勢原市");
+        assert_eq!(
+            ja_part("大阪府大阪市北区梅田2-5-8 Umeda 2-5-8, Kita-ku"),
+            "大阪府大阪市北区梅田2-5-8"
+        );
+        assert_eq!(
+            ja_part("多血小板血漿 PRP を用いた治療"),
+            "多血小板血漿 PRP を用いた治療"
+        );
+        assert_eq!(
+            dedupe_prefecture("神奈川県神奈川県伊勢原市"),
+            "神奈川県伊勢原市"
+        );
     }
 }

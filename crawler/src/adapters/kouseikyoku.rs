@@ -3,7 +3,8 @@
 //! - bureau orders, as HTML or as a PDF only (text), in the `記 / 第1 被処分者等` layout with
 //!   spaced labels (`氏 名`, `所 在 地`, `計 画 名`) and plan aliases `(以下「線維芽」とする)`;
 //! - the CPC list (Excel): 施設番号, name, address, holder, 許可/届出, date;
-//! - the list of closed providers (HTML table): name, operator, address, 廃止年月日.
+//! - lists of providers (HTML tables): closed ones (廃止年月日) and newly notified ones
+//!   (開設年月日, with 開設者 and 管理者).
 
 use super::util::{self, clean, compact, split_operator, Facts};
 use crate::adapter::{Adapter, ParseError, Parsed};
@@ -79,17 +80,23 @@ impl Adapter for Kouseikyoku {
             }
             Body::Html(html) => {
                 let lines = util::html_lines(html);
-                if !closure_list(html, &lines, &id, bureau, &mut f) {
+                if !provider_list(html, &lines, &id, bureau, &mut f) {
                     notice(&lines, &id, bureau, &mut f);
                 }
                 if f.is_empty() {
                     links = notice_links(html, url);
                 }
             }
-            _ => return Err(ParseError::WrongKind("expected HTML, PDF text or a spreadsheet".into())),
+            _ => {
+                return Err(ParseError::WrongKind(
+                    "expected HTML, PDF text or a spreadsheet".into(),
+                ))
+            }
         }
         if f.is_empty() && links.is_empty() {
-            return Err(ParseError::NoContent("no order, list or notice links".into()));
+            return Err(ParseError::NoContent(
+                "no order, list or notice links".into(),
+            ));
         }
         Ok(Parsed {
             facts: f.into_vec(),
@@ -125,11 +132,20 @@ fn strip_label(line: &str, label: &str) -> Option<String> {
         }
     }
     let value: String = rest.collect();
-    Some(clean(value.trim_start_matches([' ', '\u{3000}', ':', '：'])))
+    Some(clean(
+        value.trim_start_matches([' ', '\u{3000}', ':', '：']),
+    ))
 }
 
 const PARTY_LABELS: &[&str] = &[
-    "氏名", "名称", "施設の名称", "所在地", "計画名", "法人名", "開設者", "施設番号",
+    "氏名",
+    "名称",
+    "施設の名称",
+    "所在地",
+    "計画名",
+    "法人名",
+    "開設者",
+    "施設番号",
 ];
 
 static SECTION_RE: LazyLock<Regex> =
@@ -144,7 +160,9 @@ fn notice(lines: &[String], id: &str, bureau: Option<&str>, f: &mut Facts) {
         !c.contains('>')
             && c.chars().count() < 90
             && (c.ends_with("について") || c.contains("について"))
-            && ["命令", "取消", "取り消", "処分", "停止"].iter().any(|k| c.contains(k))
+            && ["命令", "取消", "取り消", "処分", "停止"]
+                .iter()
+                .any(|k| c.contains(k))
     }) else {
         return;
     };
@@ -164,7 +182,7 @@ fn notice(lines: &[String], id: &str, bureau: Option<&str>, f: &mut Facts) {
     let on = date;
     let lead: String = lines.get(title_at + 1..ki_at).unwrap_or(&[]).concat();
     let authority = {
-        let c = nfkc_no_space(&lead);
+        let c = compact(&lead);
         // `九州厚生局長は` — else the bureau of the URL.
         c.find("長は")
             .and_then(|i| c.get(..i + "長".len()))
@@ -199,7 +217,12 @@ fn notice(lines: &[String], id: &str, bureau: Option<&str>, f: &mut Facts) {
 
     let action = SubjectKey::new(K::Action, NAME, id);
     f.add(&action, P::Headline, title.as_str(), on);
-    f.add(&action, P::ActionType, util::action_type(&title).as_str(), on);
+    f.add(
+        &action,
+        P::ActionType,
+        util::action_type(&title).as_str(),
+        on,
+    );
     f.date(&action, P::IssuedOn, date, on);
     if let Some(a) = &authority {
         f.add(&action, P::Authority, a.as_str(), on);
@@ -222,10 +245,6 @@ fn notice(lines: &[String], id: &str, bureau: Option<&str>, f: &mut Facts) {
     }
 }
 
-fn nfkc_no_space(s: &str) -> String {
-    compact(s)
-}
-
 /// The `第1 被処分者等` block: labelled values (the value may sit on the next line, as in a
 /// two-column table), several plans under one `計画名` label.
 fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>, f: &mut Facts) {
@@ -245,18 +264,16 @@ fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>
                 fields.push((l, vals));
             }
             None => {
-                let Some((_, vals)) = fields.last_mut() else { continue };
+                let Some((_, vals)) = fields.last_mut() else {
+                    continue;
+                };
                 let t = clean(line);
                 let c = compact(&t);
                 // `（以下「膝治療」とする）` continues the previous plan; anything else is a
                 // further value (a second plan, a wrapped address).
-                if c.starts_with("(以下") || vals.is_empty() {
-                    match vals.last_mut() {
-                        Some(last) if c.starts_with("(以下") => last.push_str(&t),
-                        _ => vals.push(t),
-                    }
-                } else {
-                    vals.push(t);
+                match vals.last_mut() {
+                    Some(last) if c.starts_with("(以下") => last.push_str(&t),
+                    _ => vals.push(t),
                 }
             }
         }
@@ -274,7 +291,11 @@ fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>
     let mut organization: Option<SubjectKey> = None;
 
     // 名称 / 法人名 / 開設者: the corporation itself.
-    for v in get("名称").into_iter().chain(get("法人名")).chain(get("開設者")) {
+    for v in get("名称")
+        .into_iter()
+        .chain(get("法人名"))
+        .chain(get("開設者"))
+    {
         let name: String = v.chars().take_while(|c| !matches!(c, '（' | '(')).collect();
         let name = clean(&name);
         if name.is_empty() {
@@ -291,16 +312,31 @@ fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>
     for v in get("氏名") {
         let chars: Vec<char> = v.chars().collect();
         let open = chars.iter().position(|c| matches!(c, '（' | '('));
-        let person_name = clean(&chars.iter().take(open.unwrap_or(chars.len())).collect::<String>());
-        let role_text = open
-            .and_then(|o| util::bracketed(&chars, o, chars.get(o).copied().unwrap_or('（'), if chars.get(o) == Some(&'(') { ')' } else { '）' }))
-            .map(|(s, _)| clean(&s));
+        let person_name = clean(
+            &chars
+                .iter()
+                .take(open.unwrap_or(chars.len()))
+                .collect::<String>(),
+        );
+        let role_text = open.and_then(|o| {
+            let open_char = chars.get(o).copied()?;
+            let close = if open_char == '(' { ')' } else { '）' };
+            util::bracketed(&chars, o, open_char, close).map(|(s, _)| clean(&s))
+        });
         n += 1;
         let person = SubjectKey::new(K::Person, NAME, &format!("{id}#{n}-person"));
         f.add(&person, P::Name, person_name, on);
         f.link(action, P::Target, &person, on);
         let Some(role_text) = role_text else { continue };
-        let roles = ["管理者", "開設者", "理事長", "代表取締役", "代表者", "院長", "施設長"];
+        let roles = [
+            "管理者",
+            "開設者",
+            "理事長",
+            "代表取締役",
+            "代表者",
+            "院長",
+            "施設長",
+        ];
         let role = roles.iter().find(|r| role_text.ends_with(**r)).copied();
         let holder = match role {
             Some(r) => role_text.strip_suffix(r).unwrap_or(&role_text).to_string(),
@@ -310,7 +346,11 @@ fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>
         if fac.is_empty() {
             continue;
         }
-        let kind = if util::looks_like_cpc(&fac) { K::Cpc } else { K::Facility };
+        let kind = if util::looks_like_cpc(&fac) {
+            K::Cpc
+        } else {
+            K::Facility
+        };
         let facility = SubjectKey::new(kind, NAME, &format!("{id}#{n}"));
         f.add(&facility, P::Name, fac.as_str(), on);
         f.link(action, P::Target, &facility, on);
@@ -328,7 +368,11 @@ fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>
 
     // 施設の名称: a CPC, keyed by its 施設番号 when given.
     for v in get("施設の名称") {
-        let number = util::facility_number(&v).or_else(|| get("施設番号").first().and_then(|s| util::facility_number(s)));
+        let number = util::facility_number(&v).or_else(|| {
+            get("施設番号")
+                .first()
+                .and_then(|s| util::facility_number(s))
+        });
         let name: String = v.chars().take_while(|c| !matches!(c, '（' | '(')).collect();
         let name = clean(&name);
         n += 1;
@@ -403,8 +447,12 @@ fn cpc_sheet(sheet: &Sheet, bureau: Option<&str>, f: &mut Facts) {
     else {
         return;
     };
-    let Some(header) = sheet.rows.get(header_at) else { return };
-    let Some(i_no) = header_index(header, &["施設番号"]) else { return };
+    let Some(header) = sheet.rows.get(header_at) else {
+        return;
+    };
+    let Some(i_no) = header_index(header, &["施設番号"]) else {
+        return;
+    };
     let i_name = header_index(header, &["施設の名称", "施設名"]);
     let i_addr = header_index(header, &["所在地", "住所"]);
     let i_holder = header_index(header, &["氏名又は名称", "事業者", "開設者", "申請者"]);
@@ -412,7 +460,11 @@ fn cpc_sheet(sheet: &Sheet, bureau: Option<&str>, f: &mut Facts) {
     let i_date = header_index(header, &["年月日", "日付"]);
     let list = format!("{} 細胞培養加工施設一覧", bureau.unwrap_or("地方厚生局"));
     for row in sheet.rows.iter().skip(header_at + 1) {
-        let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|s| clean(s)).unwrap_or_default();
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| row.get(i))
+                .map(|s| clean(s))
+                .unwrap_or_default()
+        };
         let Some(number) = util::facility_number(&cell(Some(i_no))) else {
             continue;
         };
@@ -437,7 +489,12 @@ fn cpc_sheet(sheet: &Sheet, bureau: Option<&str>, f: &mut Facts) {
         if let Some(k) = kind {
             f.add(&cpc, P::LicenceKind, k, as_of);
         }
-        f.date(&cpc, P::RegisteredOn, util::first_date(&cell(i_date)), as_of);
+        f.date(
+            &cpc,
+            P::RegisteredOn,
+            util::first_date(&cell(i_date)),
+            as_of,
+        );
         let holder = cell(i_holder);
         if !holder.is_empty() {
             let org = SubjectKey::new(K::Organization, NAME, &format!("{number}-operator"));
@@ -448,28 +505,52 @@ fn cpc_sheet(sheet: &Sheet, bureau: Option<&str>, f: &mut Facts) {
     }
 }
 
-/// The list of closed providers (a table whose header mentions 廃止). Returns whether the page
-/// was one.
-fn closure_list(html: &str, lines: &[String], id: &str, bureau: Option<&str>, f: &mut Facts) -> bool {
+/// A list of providers in a table: closed ones (a `廃止` date column) or newly notified ones
+/// (`開設年月日` / `届出年月日`), with 開設者 and, where given, 管理者. Returns whether the page
+/// was such a list.
+fn provider_list(
+    html: &str,
+    lines: &[String],
+    id: &str,
+    bureau: Option<&str>,
+    f: &mut Facts,
+) -> bool {
     let rows = util::table_rows(html);
+    let date_keys = ["廃止", "開設年月日", "届出年月日", "開設日"];
     let Some(header_at) = rows
         .iter()
-        .position(|r| r.header && header_index(&r.cells, &["廃止"]).is_some())
+        .position(|r| r.header && header_index(&r.cells, &date_keys).is_some())
     else {
         return false;
     };
-    let Some(header) = rows.get(header_at) else { return false };
+    let Some(header) = rows.get(header_at) else {
+        return false;
+    };
     let i_name = header_index(&header.cells, &["医療機関", "名称"]);
     let i_op = header_index(&header.cells, &["開設者"]);
+    let i_manager = header_index(&header.cells, &["管理者"]);
     let i_addr = header_index(&header.cells, &["所在地", "住所"]);
-    let i_date = header_index(&header.cells, &["廃止"]);
+    let i_date = header_index(&header.cells, &date_keys);
+    let closing = i_date
+        .and_then(|i| header.cells.get(i))
+        .is_some_and(|h| h.contains("廃止"));
     let i_note = header_index(&header.cells, &["備考"]);
-    // `令和8年3月31日更新`
+    // `令和8年3月31日更新` / `…現在`
     let as_of = lines
         .iter()
         .filter(|l| l.contains("更新") || l.contains("現在"))
         .find_map(|l| util::first_date(l));
-    let list = format!("{} 再生医療等提供機関の廃止一覧", bureau.unwrap_or("地方厚生局"));
+    let title = util::html_title(html)
+        .map(|t| t.split(['｜', '|']).next().unwrap_or("").trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| {
+            if closing {
+                "再生医療等提供機関の廃止一覧".into()
+            } else {
+                "再生医療等提供機関一覧".into()
+            }
+        });
+    let list = format!("{} {}", bureau.unwrap_or("地方厚生局"), title);
     for row in rows.iter().skip(header_at + 1) {
         let cell = |i: Option<usize>| {
             i.and_then(|i| row.cells.get(i))
@@ -477,15 +558,25 @@ fn closure_list(html: &str, lines: &[String], id: &str, bureau: Option<&str>, f:
                 .unwrap_or_default()
         };
         let name = cell(i_name);
-        let Some(closed) = util::first_date(&cell(i_date)) else {
+        let Some(date) = util::first_date(&cell(i_date)) else {
             continue;
         };
         if name.is_empty() {
             continue;
         }
-        let key = SubjectKey::new(K::Facility, NAME, &format!("{id}/{name}/{closed}"));
+        let local = format!("{id}/{name}/{date}");
+        let key = SubjectKey::new(K::Facility, NAME, &local);
         f.add(&key, P::Name, name.as_str(), as_of);
-        f.date(&key, P::ClosedOn, Some(closed), as_of);
+        f.date(
+            &key,
+            if closing {
+                P::ClosedOn
+            } else {
+                P::RegisteredOn
+            },
+            Some(date),
+            as_of,
+        );
         let addr = cell(i_addr);
         if let Some(p) = util::prefecture_of(&addr) {
             f.add(&key, P::Prefecture, p, as_of);
@@ -502,12 +593,18 @@ fn closure_list(html: &str, lines: &[String], id: &str, bureau: Option<&str>, f:
             _ => op.clone(),
         };
         if !op_name.is_empty() {
-            let org = SubjectKey::new(K::Organization, NAME, &format!("{id}/{name}/{closed}-operator"));
+            let org = SubjectKey::new(K::Organization, NAME, &format!("{local}-operator"));
             f.add(&org, P::Name, clean(&op_name), as_of);
             if op.starts_with("個人") {
                 f.add(&org, P::OrgKind, "個人", as_of);
             }
             f.link(&key, P::Operator, &org, as_of);
+        }
+        let manager = cell(i_manager);
+        if !manager.is_empty() {
+            let person = SubjectKey::new(K::Person, NAME, &format!("{local}-manager"));
+            f.add(&person, P::Name, manager, as_of);
+            f.link(&key, P::Manager, &person, as_of);
         }
         let note = cell(i_note);
         if let Some(i) = note.find("旧名称") {

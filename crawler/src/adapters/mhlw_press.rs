@@ -39,7 +39,11 @@ impl Adapter for MhlwPress {
                 release_links(util::html_links(html, &doc.meta.url, &[HOST])),
             ),
             Body::Text(text) => (util::text_lines(text), Vec::new()),
-            _ => return Err(ParseError::WrongKind("expected an HTML or PDF release".into())),
+            _ => {
+                return Err(ParseError::WrongKind(
+                    "expected an HTML or PDF release".into(),
+                ))
+            }
         };
         let id = util::url_stem(&doc.meta.url).unwrap_or_else(|| doc.meta.sha256.clone());
         let facts = match Release::read(&lines) {
@@ -47,7 +51,9 @@ impl Adapter for MhlwPress {
             None => Vec::new(),
         };
         if facts.is_empty() && links.is_empty() {
-            return Err(ParseError::NoContent("neither a release nor a list of releases".into()));
+            return Err(ParseError::NoContent(
+                "neither a release nor a list of releases".into(),
+            ));
         }
         Ok(Parsed { facts, links })
     }
@@ -146,7 +152,12 @@ impl Release {
         let mut f = Facts::default();
         let action = SubjectKey::new(K::Action, NAME, id);
         f.add(&action, P::Headline, self.title.as_str(), on);
-        f.add(&action, P::ActionType, util::action_type(&self.title).as_str(), on);
+        f.add(
+            &action,
+            P::ActionType,
+            util::action_type(&self.title).as_str(),
+            on,
+        );
         f.date(&action, P::IssuedOn, self.date, on);
         f.add(&action, P::Authority, "厚生労働大臣", on);
         for a in util::basis_articles(&self.lead) {
@@ -162,7 +173,10 @@ impl Release {
                 continue;
             }
             let items = util::items(body);
-            if h.contains("再生医療等") && (h.contains("命じた") || h.contains("停止")) && !h.contains("違反") {
+            if h.contains("再生医療等")
+                && (h.contains("命じた") || h.contains("停止"))
+                && !h.contains("違反")
+            {
                 for item in items {
                     plan_no += 1;
                     let plan = SubjectKey::new(K::Plan, NAME, &format!("{id}#p{plan_no}"));
@@ -172,11 +186,19 @@ impl Release {
                     }
                     f.link(&action, P::ConcernsPlan, &plan, on);
                 }
-            } else if h.contains("違反") || h.contains("事案") || h.contains("確認") || h.contains("指摘") {
+            } else if h.contains("違反")
+                || h.contains("事案")
+                || h.contains("確認")
+                || h.contains("指摘")
+            {
                 for item in items {
                     f.add(&action, P::Finding, item, on);
                 }
-            } else if h.contains("内容") || h.contains("措置") || h.contains("命じた") || h.contains("求めた") {
+            } else if h.contains("内容")
+                || h.contains("措置")
+                || h.contains("命じた")
+                || h.contains("求めた")
+            {
                 for item in items {
                     f.add(&action, P::Measure, item, on);
                 }
@@ -234,7 +256,10 @@ pub(crate) fn lead_targets(lead: &str) -> Vec<Target> {
         // A parenthesis right after the quote: place, manager, 施設番号 — or `（現　新名）`.
         let mut paren = None;
         let mut next = end;
-        while chars.get(next).is_some_and(|c| *c == ' ' || *c == '\u{3000}') {
+        while chars
+            .get(next)
+            .is_some_and(|c| *c == ' ' || *c == '\u{3000}')
+        {
             next += 1;
         }
         if let Some(&open @ ('（' | '(')) = chars.get(next) {
@@ -255,9 +280,17 @@ pub(crate) fn lead_targets(lead: &str) -> Vec<Target> {
         let (op_now, fac_now) = split_operator(&current);
         let (op_old, fac_old) = former.as_deref().map(split_operator).unwrap_or_default();
         let mut t = Target {
-            name: if fac_now.is_empty() { op_now.clone().unwrap_or_default() } else { fac_now.clone() },
+            name: if fac_now.is_empty() {
+                op_now.clone().unwrap_or_default()
+            } else {
+                fac_now.clone()
+            },
             former: former.map(|_| fac_old).filter(|s| !s.is_empty()),
-            operator: if fac_now.is_empty() { None } else { op_now.or(op_old) },
+            operator: if fac_now.is_empty() {
+                None
+            } else {
+                op_now.or(op_old)
+            },
             ..Default::default()
         };
         if let Some(p) = paren {

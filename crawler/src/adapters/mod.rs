@@ -29,7 +29,9 @@ pub fn by_name(name: &str) -> Option<Box<dyn Adapter>> {
 
 /// Parse a fixed, known-good URL (start URLs are constants).
 fn fixed_urls(urls: &[&str]) -> Vec<url::Url> {
-    urls.iter().filter_map(|u| url::Url::parse(u).ok()).collect()
+    urls.iter()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -39,7 +41,16 @@ mod tests {
     #[test]
     fn names_are_the_interface() {
         let names: Vec<&str> = all().iter().map(|a| a.name()).collect();
-        assert_eq!(names, ["e-saisei", "mhlw-press", "kouseikyoku", "houjin-bangou", "jrct"]);
+        assert_eq!(
+            names,
+            [
+                "e-saisei",
+                "mhlw-press",
+                "kouseikyoku",
+                "houjin-bangou",
+                "jrct"
+            ]
+        );
         for n in names {
             let a = by_name(n).expect("adapter by name");
             assert!(!a.start_urls().is_empty(), "{n} has start urls");

@@ -6,8 +6,8 @@
 use crate::provenance::{Fact, Property, SubjectKey};
 use chrono::NaiveDate;
 use regex::Regex;
-use std::collections::HashSet;
 use scraper::{ElementRef, Html, Node, Selector};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
@@ -29,7 +29,8 @@ pub fn clean(s: &str) -> String {
         pending_space = false;
         out.push(c);
     }
-    out.trim_matches(|c: char| c == '\u{3000}' || c == ' ').to_string()
+    out.trim_matches(|c: char| c == '\u{3000}' || c == ' ')
+        .to_string()
 }
 
 /// NFKC, every kind of whitespace collapsed to one ASCII space, trimmed. For matching, not display.
@@ -120,77 +121,13 @@ pub fn kanji_to_digits(s: &str) -> String {
     out
 }
 
-/// (name, first day of the era, year offset so that western = offset + era year)
-const ERAS: &[(&str, (i32, u32, u32), i32)] = &[
-    ("明治", (1868, 10, 23), 1867),
-    ("大正", (1912, 7, 30), 1911),
-    ("昭和", (1926, 12, 25), 1925),
-    ("平成", (1989, 1, 8), 1988),
-    ("令和", (2019, 5, 1), 2018),
-];
-
-fn era_date(era: &str, year: i32, month: u32, day: u32) -> Option<NaiveDate> {
-    let idx = ERAS.iter().position(|(n, _, _)| *n == era)?;
-    let (_, (sy, sm, sd), offset) = ERAS.get(idx)?;
-    let date = NaiveDate::from_ymd_opt(offset + year, month, day)?;
-    let start = NaiveDate::from_ymd_opt(*sy, *sm, *sd)?;
-    if date < start {
-        return None;
-    }
-    // A date on or after the next era's first day does not exist in this era (平成31年5月1日).
-    if let Some((_, (ny, nm, nd), _)) = ERAS.get(idx + 1) {
-        if date >= NaiveDate::from_ymd_opt(*ny, *nm, *nd)? {
-            return None;
-        }
-    }
-    Some(date)
-}
-
-static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?P<era>明治|大正|昭和|平成|令和)(?P<ey>元|\d{1,2})年(?P<em>\d{1,2})月(?P<ed>\d{1,2})日",
-        r"|(?P<ab>[MTSHRmtshr])\.?(?P<ay>\d{1,2})\.(?P<am>\d{1,2})\.(?P<ad>\d{1,2})",
-        r"|(?P<wy>(?:19|20)\d{2})年(?P<wm>\d{1,2})月(?P<wd>\d{1,2})日",
-        r"|(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})",
-    ))
-    .expect("static regex")
-});
-
-fn num<T: std::str::FromStr>(m: Option<regex::Match<'_>>) -> Option<T> {
-    m.and_then(|m| m.as_str().parse().ok())
-}
-
-fn date_from_caps(c: &regex::Captures<'_>) -> Option<NaiveDate> {
-    if let Some(era) = c.name("era") {
-        let year = match c.name("ey").map(|m| m.as_str()) {
-            Some("元") => 1,
-            other => other?.parse().ok()?,
-        };
-        return era_date(era.as_str(), year, num(c.name("em"))?, num(c.name("ed"))?);
-    }
-    if let Some(ab) = c.name("ab") {
-        let era = match ab.as_str().to_ascii_uppercase().as_str() {
-            "M" => "明治",
-            "T" => "大正",
-            "S" => "昭和",
-            "H" => "平成",
-            _ => "令和",
-        };
-        return era_date(era, num(c.name("ay"))?, num(c.name("am"))?, num(c.name("ad"))?);
-    }
-    if c.name("wy").is_some() {
-        return NaiveDate::from_ymd_opt(num(c.name("wy"))?, num(c.name("wm"))?, num(c.name("wd"))?);
-    }
-    NaiveDate::from_ymd_opt(num(c.name("iy"))?, num(c.name("im"))?, num(c.name("id"))?)
-}
-
 /// Every valid date in `s`, in order: 和暦 (`令和7年3月5日`, `令和元年`, `令和6年 10 月 24 日`,
 /// kanji numerals), `R7.3.5`, `2025年3月5日`, `2025-03-05`, `2017/11/15`, full-width digits.
+/// Impossible dates (`平成31年5月1日`, `令和7年2月30日`) are not dates.
 pub fn find_dates(s: &str) -> Vec<NaiveDate> {
-    let text = kanji_to_digits(&compact(s));
-    DATE_RE
-        .captures_iter(&text)
-        .filter_map(|c| date_from_caps(&c))
+    mieru_text::find_dates(s)
+        .into_iter()
+        .map(|(d, _)| d)
         .collect()
 }
 
@@ -249,43 +186,45 @@ pub fn find_articles(s: &str) -> Vec<ArticleHit> {
 
 /// Whether a 13-digit 法人番号 passes its check digit.
 pub fn valid_corporate_number(s: &str) -> bool {
-    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != 13 || s.chars().count() != 13 {
-        return false;
-    }
-    let (Some(check), Some(base)) = (digits.first(), digits.get(1..)) else {
-        return false;
-    };
-    let sum: u32 = base
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { *d } else { d * 2 })
-        .sum();
-    9 - sum % 9 == *check
+    s.chars().all(|c| c.is_ascii_digit()) && mieru_text::is_valid_corporate_number(s)
 }
-
-pub const PREFECTURES: [&str; 47] = [
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
-];
 
 /// The prefecture an address starts with, if any.
 pub fn prefecture_of(addr: &str) -> Option<&'static str> {
     let a = addr.trim_start_matches([' ', '\u{3000}']);
-    PREFECTURES.iter().copied().find(|p| a.starts_with(p))
+    mieru_text::address::PREFECTURES
+        .iter()
+        .copied()
+        .find(|p| a.starts_with(p))
 }
 
 /// Corporate forms a facility string may start with, as written (both widths of brackets).
 const CORP_PREFIXES: &[&str] = &[
-    "医療法人社団", "医療法人財団", "社会医療法人財団", "社会医療法人社団", "社会医療法人", "医療法人",
-    "一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定医療法人", "株式会社",
-    "有限会社", "合同会社", "学校法人", "社会福祉法人", "(医)", "（医）", "(医社)", "（医社）",
-    "(株)", "（株）", "㈱", "(一社)", "（一社）",
+    "医療法人社団",
+    "医療法人財団",
+    "社会医療法人財団",
+    "社会医療法人社団",
+    "社会医療法人",
+    "医療法人",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "特定医療法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "学校法人",
+    "社会福祉法人",
+    "(医)",
+    "（医）",
+    "(医社)",
+    "（医社）",
+    "(株)",
+    "（株）",
+    "㈱",
+    "(一社)",
+    "（一社）",
 ];
 
 fn is_space(c: char) -> bool {
@@ -299,7 +238,7 @@ fn is_space(c: char) -> bool {
 pub fn split_operator(s: &str) -> (Option<String>, String) {
     let s = clean(s);
     let Some(prefix) = CORP_PREFIXES.iter().find(|p| s.starts_with(**p)) else {
-        return (None, s);
+        return split_trailing_operator(&s).unwrap_or((None, s));
     };
     let chars: Vec<char> = s.chars().collect();
     let plen = prefix.chars().count();
@@ -336,20 +275,71 @@ pub fn split_operator(s: &str) -> (Option<String>, String) {
     (Some(s), String::new())
 }
 
+/// `ＸＸクリニック（医療法人社団○○会）`: the corporation in a closing bracket.
+fn split_trailing_operator(s: &str) -> Option<(Option<String>, String)> {
+    let trimmed = s.trim_end_matches(is_space);
+    let inner = trimmed
+        .strip_suffix('）')
+        .or_else(|| trimmed.strip_suffix(')'))?;
+    let open = inner.rfind(['（', '('])?;
+    let org = inner
+        .get(open..)?
+        .trim_start_matches(['（', '('])
+        .trim_matches(is_space);
+    let facility = inner.get(..open)?.trim_matches(is_space);
+    let is_corp = CORP_PREFIXES.iter().any(|p| org.starts_with(p));
+    (is_corp && !facility.is_empty()).then(|| (Some(org.to_string()), facility.to_string()))
+}
+
 /// Whether a name denotes a cell culture processing facility rather than a clinic.
 pub fn looks_like_cpc(name: &str) -> bool {
     let n = nfkc(name);
-    ["細胞加工", "細胞培養", "加工施設", "培養センター", "培養室", "加工室", "CPC", "ラボ"]
-        .iter()
-        .any(|k| n.contains(k))
+    [
+        "細胞加工",
+        "細胞培養",
+        "加工施設",
+        "培養センター",
+        "培養室",
+        "加工室",
+        "CPC",
+        "ラボ",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
 }
 
 // ------------------------------------------------------------------------------------ HTML
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol", "dl",
-    "dt", "dd", "section", "article", "header", "footer", "main", "nav", "blockquote", "pre", "hr",
-    "title", "td", "th",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "blockquote",
+    "pre",
+    "hr",
+    "title",
+    "td",
+    "th",
 ];
 
 fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
@@ -472,8 +462,12 @@ pub fn html_links(html: &str, base: &str, hosts: &[&str]) -> Vec<Url> {
     };
     let mut out: Vec<Url> = Vec::new();
     for el in doc.select(&a) {
-        let Some(href) = el.value().attr("href") else { continue };
-        let Ok(mut url) = base.join(href.trim()) else { continue };
+        let Some(href) = el.value().attr("href") else {
+            continue;
+        };
+        let Ok(mut url) = base.join(href.trim()) else {
+            continue;
+        };
         url.set_fragment(None);
         let allowed = matches!(url.scheme(), "http" | "https")
             && url.host_str().is_some_and(|h| hosts.contains(&h));
@@ -578,7 +572,13 @@ impl Facts {
         self.add(subject, property, to.as_str(), on);
     }
 
-    pub fn date(&mut self, subject: &SubjectKey, property: Property, d: Option<NaiveDate>, on: Option<NaiveDate>) {
+    pub fn date(
+        &mut self,
+        subject: &SubjectKey,
+        property: Property,
+        d: Option<NaiveDate>,
+        on: Option<NaiveDate>,
+    ) {
         if let Some(d) = d {
             self.add(subject, property, d.format("%Y-%m-%d").to_string(), on);
         }
@@ -640,7 +640,10 @@ pub fn basis_articles(lead: &str) -> Vec<String> {
     let sentences = lead_sentences(lead);
     let issuing = |s: &&String| {
         let c = compact(s);
-        c.contains("命じ") || c.contains("行いました") || c.contains("取り消") || c.contains("要請し")
+        c.contains("命じ")
+            || c.contains("行いました")
+            || c.contains("取り消")
+            || c.contains("要請し")
     };
     let sentence = sentences
         .iter()
@@ -655,10 +658,17 @@ pub fn basis_articles(lead: &str) -> Vec<String> {
             .filter_map(|k| hit.after.find(k).map(|i| (i, k.len())))
             .min();
         let what: String = match basis_at {
-            Some((i, len)) => hit.after.get(i + len..).unwrap_or("").chars().take(12).collect(),
+            Some((i, len)) => hit
+                .after
+                .get(i + len..)
+                .unwrap_or("")
+                .chars()
+                .take(12)
+                .collect(),
             None => String::new(),
         };
-        if hit.after.starts_with("違反") || what.contains("立入検査") || what.contains("報告") {
+        if hit.after.starts_with("違反") || what.contains("立入検査") || what.contains("報告")
+        {
             continue;
         }
         if !out.contains(&hit.article) {
@@ -688,7 +698,8 @@ pub fn strip_item_marker(line: &str) -> Option<String> {
     let t = line.trim_start_matches(is_space);
     let mut chars = t.chars();
     let first = chars.next()?;
-    if matches!(first, '・' | '･' | '○' | '●' | '◯' | '-' | '－') || ('①'..='⑳').contains(&first) {
+    if matches!(first, '・' | '･' | '○' | '●' | '◯' | '-' | '－') || ('①'..='⑳').contains(&first)
+    {
         return Some(clean(chars.as_str().trim_start_matches(is_space)));
     }
     // (1) / （１）
@@ -702,10 +713,16 @@ pub fn strip_item_marker(line: &str) -> Option<String> {
         }
     }
     // "1 " / "１　" / "1." — a number followed by a separator, not a date or an amount.
-    let digits = t.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    let digits = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
     if digits > 0 && digits <= 2 {
         let next = t.chars().nth(digits);
-        if matches!(next, Some(' ') | Some('\u{3000}') | Some('.') | Some('．') | Some('、')) {
+        if matches!(
+            next,
+            Some(' ') | Some('\u{3000}') | Some('.') | Some('．') | Some('、')
+        ) {
             let orig: String = t.chars().skip(digits + 1).collect();
             return Some(clean(orig.trim_start_matches(is_space)));
         }
@@ -767,10 +784,12 @@ mod tests {
             .map(|h| h.article)
             .collect();
         assert_eq!(a, ["法第22条", "法第47条"]);
-        let a: Vec<String> = find_articles("（平成２５年法律第８５号。以下「法」という。）第２３条第１項及び第４８条第２項")
-            .into_iter()
-            .map(|h| h.article)
-            .collect();
+        let a: Vec<String> = find_articles(
+            "（平成２５年法律第８５号。以下「法」という。）第２３条第１項及び第４８条第２項",
+        )
+        .into_iter()
+        .map(|h| h.article)
+        .collect();
         assert_eq!(a, ["法第23条第1項", "法第48条第2項"]);
         let a = find_articles("法第四条第三項第二号違反");
         assert_eq!(a[0].article, "法第4条第3項第2号");
@@ -782,18 +801,45 @@ mod tests {
     fn operator_split() {
         assert_eq!(
             split_operator("医療法人社団蒼天会\r\n銀座アオバ再生クリニック"),
-            (Some("医療法人社団蒼天会".into()), "銀座アオバ再生クリニック".into())
+            (
+                Some("医療法人社団蒼天会".into()),
+                "銀座アオバ再生クリニック".into()
+            )
         );
         assert_eq!(
             split_operator("医療法人 玄海会 博多リジェネクリニック"),
-            (Some("医療法人 玄海会".into()), "博多リジェネクリニック".into())
+            (
+                Some("医療法人 玄海会".into()),
+                "博多リジェネクリニック".into()
+            )
         );
         assert_eq!(
             split_operator("医療法人社団蒼天会銀座アオバ再生クリニック"),
-            (Some("医療法人社団蒼天会".into()), "銀座アオバ再生クリニック".into())
+            (
+                Some("医療法人社団蒼天会".into()),
+                "銀座アオバ再生クリニック".into()
+            )
         );
-        assert_eq!(split_operator("銀座ルミナスクリニック"), (None, "銀座ルミナスクリニック".into()));
-        assert_eq!(split_operator("株式会社ミナトバイオ"), (Some("株式会社ミナトバイオ".into()), String::new()));
+        assert_eq!(
+            split_operator("銀座ルミナスクリニック"),
+            (None, "銀座ルミナスクリニック".into())
+        );
+        assert_eq!(
+            split_operator("株式会社ミナトバイオ"),
+            (Some("株式会社ミナトバイオ".into()), String::new())
+        );
+    }
+
+    #[test]
+    fn operator_in_a_trailing_bracket() {
+        assert_eq!(
+            split_operator("架空クリニック（医療法人社団架空会）"),
+            (Some("医療法人社団架空会".into()), "架空クリニック".into())
+        );
+        assert_eq!(
+            split_operator("架空クリニック（東京都）"),
+            (None, "架空クリニック（東京都）".into())
+        );
     }
 
     #[test]
@@ -808,9 +854,15 @@ mod tests {
     fn renamed_and_brackets() {
         assert_eq!(
             split_renamed("銀座アオバ再生クリニック（現　銀座ミライ整形クリニック）"),
-            ("銀座ミライ整形クリニック".into(), Some("銀座アオバ再生クリニック".into()))
+            (
+                "銀座ミライ整形クリニック".into(),
+                Some("銀座アオバ再生クリニック".into())
+            )
         );
-        assert_eq!(split_renamed("Aクリニック（東京都）"), ("Aクリニック（東京都）".into(), None));
+        assert_eq!(
+            split_renamed("Aクリニック（東京都）"),
+            ("Aクリニック（東京都）".into(), None)
+        );
         let chars: Vec<char> = "・「未完の計画名（計画番号：1）".chars().collect();
         let (inner, end) = bracketed(&chars, 0, '「', '」').unwrap();
         assert_eq!(inner, "未完の計画名（計画番号：1）");
@@ -820,6 +872,9 @@ mod tests {
 
     #[test]
     fn clean_keeps_spelling() {
-        assert_eq!(clean(" 医療法人社団蒼天会\r\n銀座　クリニック\t"), "医療法人社団蒼天会 銀座　クリニック");
+        assert_eq!(
+            clean(" 医療法人社団蒼天会\r\n銀座　クリニック\t"),
+            "医療法人社団蒼天会 銀座　クリニック"
+        );
     }
 }

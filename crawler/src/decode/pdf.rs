@@ -117,6 +117,23 @@ mod tests {
         assert!(text.contains("Improvement order 2026"), "{text:?}");
     }
 
+    /// The fallback path runs only where poppler-utils is installed (CI may not have it).
+    #[test]
+    fn pdftotext_fallback_when_installed() {
+        let installed = Command::new("pdftotext")
+            .arg("-v")
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        let out = pdftotext(&tiny_pdf("Fallback layer 7"));
+        if installed {
+            assert!(out.unwrap().contains("Fallback layer 7"));
+            assert_eq!(pdftotext(b"not a pdf"), None);
+        } else {
+            assert_eq!(out, None);
+        }
+    }
+
     #[test]
     fn garbage_does_not_panic() {
         assert_eq!(

@@ -74,6 +74,8 @@ impl Default for FetchConfig {
 }
 
 /// The result of a successful fetch.
+// One value per fetch, moved once: boxing the metadata would only add noise for callers.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchOutcome {
     /// A body was received. `meta.url` is the real URL of the final hop.

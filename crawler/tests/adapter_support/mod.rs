@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use mieru_crawler::adapter::{Adapter, Parsed};
+use mieru_crawler::adapter::Parsed;
 use mieru_crawler::adapters;
 use mieru_crawler::document::Document;
 use mieru_crawler::provenance::{DocumentMeta, Fact, Property};
@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 /// Path of a file of the committed replica (`replica/<host>/<path>`).
 pub fn replica(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../replica").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../replica")
+        .join(rel)
 }
 
 /// Decode `replica/<rel>` as if fetched from `url`.
@@ -72,7 +74,10 @@ pub fn fact<'a>(facts: &'a [Fact], subject: &str, property: Property, value: &st
 
 /// Every subject key of the parse, deduplicated, sorted.
 pub fn subjects(facts: &[Fact]) -> Vec<String> {
-    let mut s: Vec<String> = facts.iter().map(|f| f.subject.as_str().to_string()).collect();
+    let mut s: Vec<String> = facts
+        .iter()
+        .map(|f| f.subject.as_str().to_string())
+        .collect();
     s.sort();
     s.dedup();
     s
@@ -81,7 +86,12 @@ pub fn subjects(facts: &[Fact]) -> Vec<String> {
 pub fn dump(facts: &[Fact]) -> String {
     facts
         .iter()
-        .map(|f| format!("{} {:?} {} {:?}", f.subject, f.property, f.value, f.observed_on))
+        .map(|f| {
+            format!(
+                "{} {:?} {} {:?}",
+                f.subject, f.property, f.value, f.observed_on
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -9,6 +9,11 @@ use crate::input::validate_sha256;
 use crate::model::DocumentInfo;
 use crate::AppState;
 
+/// The archived bytes, as documented in OpenAPI (a binary string, not an array of numbers).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ArchivedBytes(pub Vec<u8>);
+
 /// Types a browser would render as an active document; they get a sandboxing CSP so that
 /// archived markup never runs script on our origin.
 fn is_active_type(essence: &str) -> bool {
@@ -27,7 +32,8 @@ fn served_type(info: &DocumentInfo) -> actix_web::mime::Mime {
         .and_then(|s| s.trim().parse::<actix_web::mime::Mime>().ok());
     match parsed {
         Some(m) => {
-            if m.type_() == actix_web::mime::TEXT && m.get_param(actix_web::mime::CHARSET).is_none() {
+            if m.type_() == actix_web::mime::TEXT && m.get_param(actix_web::mime::CHARSET).is_none()
+            {
                 if let Some(enc) = info.encoding.as_deref() {
                     let with = format!("{}; charset={}", m.essence_str(), enc);
                     if let Ok(m2) = with.parse() {
@@ -48,7 +54,7 @@ fn served_type(info: &DocumentInfo) -> actix_web::mime::Mime {
     tag = "documents",
     params(("sha256" = String, Path, description = "SHA-256 of the document, 64 lowercase hex digits")),
     responses(
-        (status = 200, description = "The archived bytes, as fetched", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The archived bytes, as fetched", content_type = "application/octet-stream", body = inline(ArchivedBytes)),
         (status = 400, description = "Not a SHA-256", body = ErrorBody),
         (status = 404, description = "No such document", body = ErrorBody),
         (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
@@ -76,9 +82,19 @@ pub async fn document(
     res.insert_header((header::CONTENT_TYPE, mime.to_string()))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{}\"", doc.info.sha256.chars().filter(char::is_ascii_hexdigit).collect::<String>()),
+            format!(
+                "inline; filename=\"{}\"",
+                doc.info
+                    .sha256
+                    .chars()
+                    .filter(char::is_ascii_hexdigit)
+                    .collect::<String>()
+            ),
         ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .insert_header((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .insert_header((header::ETAG, etag))
         .insert_header((
             header::CACHE_CONTROL,
@@ -87,7 +103,9 @@ pub async fn document(
     if is_active_type(mime.essence_str()) {
         res.insert_header((
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"),
+            HeaderValue::from_static(
+                "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
+            ),
         ));
     } else {
         // PDFs and spreadsheets must stay viewable (a sandbox blocks browsers' PDF viewers),

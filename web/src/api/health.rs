@@ -15,7 +15,10 @@ use crate::AppState;
         (status = 503, description = "Registry unavailable", body = ErrorBody)
     )
 )]
-pub async fn health(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn health(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let h = state.call(|r| r.health()).await?;
     let mut res = respond::ok(&req, &h);
     res.headers_mut().insert(

@@ -25,7 +25,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/actions/{id}", web::get().to(entities::action))
             .route("/plans/{number}", web::get().to(entities::plan))
             .route("/documents/{sha256}", web::get().to(documents::document))
-            .route("/documents/{sha256}/meta", web::get().to(documents::document_meta))
+            .route(
+                "/documents/{sha256}/meta",
+                web::get().to(documents::document_meta),
+            )
             .route("/openapi.json", web::get().to(openapi::openapi_json))
             .default_service(web::to(crate::errors::fallback)),
     );

@@ -3,10 +3,10 @@
 use std::sync::OnceLock;
 
 use actix_web::http::header;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
-use crate::api::{documents, entities, health, search};
+use crate::api::{documents, entities, health, respond, search};
 use crate::errors::{ErrorBody, ErrorDetail};
 use crate::model::*;
 
@@ -61,9 +61,17 @@ fn document() -> &'static str {
     tag = "meta",
     responses((status = 200, description = "OpenAPI 3.1 description of this API", content_type = "application/json"))
 )]
-pub async fn openapi_json() -> HttpResponse {
+pub async fn openapi_json(req: HttpRequest) -> HttpResponse {
+    let body = document();
+    let etag = respond::etag_of(body.as_bytes());
+    if respond::matches_if_none_match(&req, &etag) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish();
+    }
     HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .content_type("application/json")
-        .body(document())
+        .body(body)
 }

@@ -56,7 +56,11 @@ pub fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
 }
 
 /// 200 (or `status`) JSON with an ETag, or an empty 304 when the client's copy is current.
-pub fn json<T: Serialize + ?Sized>(req: &HttpRequest, status: StatusCode, value: &T) -> HttpResponse {
+pub fn json<T: Serialize + ?Sized>(
+    req: &HttpRequest,
+    status: StatusCode,
+    value: &T,
+) -> HttpResponse {
     let body = to_safe_json(value);
     let etag = etag_of(body.as_bytes());
     let cache = HeaderValue::from_static("public, max-age=60");

@@ -24,7 +24,11 @@ pub async fn about(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
         crate::urls::safe_external(&contact).map(str::to_owned)
     };
     let tpl = AboutPage {
-        c: ctx.chrome(ctx.t.about_title.to_owned(), ctx.t.site_tagline.to_owned(), "about"),
+        c: ctx.chrome(
+            ctx.t.about_title.to_owned(),
+            ctx.t.site_tagline.to_owned(),
+            "about",
+        ),
         contact,
         contact_href,
     };

@@ -76,7 +76,11 @@ fn page(ctx: &Ctx, params: &ActionParams, filter: Option<&ActionFilter>) -> Acti
     };
     let selected = params.action_type.as_deref().unwrap_or_default();
     ActionsPage {
-        c: ctx.chrome(ctx.t.actions_list.to_owned(), ctx.t.site_tagline.to_owned(), "actions"),
+        c: ctx.chrome(
+            ctx.t.actions_list.to_owned(),
+            ctx.t.site_tagline.to_owned(),
+            "actions",
+        ),
         types: ACTION_TYPES
             .iter()
             .map(|&v| Choice {
@@ -94,7 +98,9 @@ fn page(ctx: &Ctx, params: &ActionParams, filter: Option<&ActionFilter>) -> Acti
         actions: Vec::new(),
         older: None,
         paged: filter.is_some_and(|f| f.cursor.is_some()),
-        newest: filter.map(|f| filter_href(f, "")).unwrap_or_else(|| "/actions".to_owned()),
+        newest: filter
+            .map(|f| filter_href(f, ""))
+            .unwrap_or_else(|| "/actions".to_owned()),
     }
 }
 
@@ -121,7 +127,10 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
                 .iter()
                 .map(|a| view::action_summary(ctx.lang, a))
                 .collect();
-            tpl.older = result.next_cursor.as_deref().map(|c| filter_href(&filter, c));
+            tpl.older = result
+                .next_cursor
+                .as_deref()
+                .map(|c| filter_href(&filter, c));
             ctx.render(StatusCode::OK, &tpl)
         }
         Err(crate::registry::RegistryError::BadRequest(_)) => {
@@ -141,7 +150,11 @@ pub struct ActionPage {
     pub json_href: String,
 }
 
-pub async fn detail(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let ctx = Ctx::new(&req);
     let id = match validate_id(&path) {
         Ok(id) => id.to_owned(),

@@ -6,11 +6,15 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use super::search::parse_query;
-use super::view::{self, ActionView, EventView, LinkView, PlanView, RefView, SourceView, ValueView};
+use super::view::{
+    self, ActionView, EventView, LinkView, PlanView, RefView, SourceView, ValueView,
+};
 use super::{redirect, Chrome, Ctx, PageError};
 use crate::i18n::{self, label};
 use crate::input::{validate_id, AsOfParams};
-use crate::model::{ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, PlanDetail};
+use crate::model::{
+    ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, PlanDetail,
+};
 use crate::registry::{Registry, RegistryError};
 use crate::urls;
 use crate::AppState;
@@ -18,7 +22,10 @@ use crate::AppState;
 /// Action boxes show findings and measures, which only the detail carries.
 const MAX_ACTION_DETAILS: usize = 30;
 
-fn details_of(r: &dyn Registry, actions: &[ActionSummary]) -> Result<Vec<ActionDetail>, RegistryError> {
+fn details_of(
+    r: &dyn Registry,
+    actions: &[ActionSummary],
+) -> Result<Vec<ActionDetail>, RegistryError> {
     let mut out = Vec::new();
     for a in actions.iter().take(MAX_ACTION_DETAILS) {
         if let Some(d) = r.action(&a.id)? {
@@ -29,7 +36,11 @@ fn details_of(r: &dyn Registry, actions: &[ActionSummary]) -> Result<Vec<ActionD
 }
 
 /// Summaries upgraded to details where the registry had them, in the summaries' order.
-fn action_views(ctx: &Ctx, summaries: &[ActionSummary], details: &[ActionDetail]) -> Vec<ActionView> {
+fn action_views(
+    ctx: &Ctx,
+    summaries: &[ActionSummary],
+    details: &[ActionDetail],
+) -> Vec<ActionView> {
     summaries
         .iter()
         .map(|s| match details.iter().find(|d| d.summary.id == s.id) {
@@ -74,7 +85,12 @@ fn current_address(list: &[crate::model::DatedValue]) -> String {
         .unwrap_or_default()
 }
 
-fn facility_page(ctx: &Ctx, f: &FacilityDetail, details: &[ActionDetail], as_of: Option<NaiveDate>) -> FacilityPage {
+fn facility_page(
+    ctx: &Ctx,
+    f: &FacilityDetail,
+    details: &[ActionDetail],
+    as_of: Option<NaiveDate>,
+) -> FacilityPage {
     let t = ctx.t;
     let kind = label(ctx.lang, &f.kind);
     let (confirmed, possible) = view::links(ctx.lang, &f.links);
@@ -83,7 +99,11 @@ fn facility_page(ctx: &Ctx, f: &FacilityDetail, details: &[ActionDetail], as_of:
         "{} — {}{}。{}",
         f.name,
         kind,
-        if prefecture.is_empty() { String::new() } else { format!("（{prefecture}）") },
+        if prefecture.is_empty() {
+            String::new()
+        } else {
+            format!("（{prefecture}）")
+        },
         i18n::action_count(ctx.lang, u32::try_from(f.actions.len()).unwrap_or(u32::MAX))
     );
     let q = as_of.map(|d| d.to_string()).unwrap_or_default();
@@ -101,7 +121,7 @@ fn facility_page(ctx: &Ctx, f: &FacilityDetail, details: &[ActionDetail], as_of:
         action_count: if f.actions.is_empty() {
             t.no_actions.to_owned()
         } else {
-            i18n::action_count(ctx.lang, u32::try_from(f.actions.len()).unwrap_or(u32::MAX))
+            i18n::count(ctx.lang, f.actions.len())
         },
         actions: action_views(ctx, &f.actions, details),
         names: view::values(&f.names),
@@ -121,7 +141,11 @@ fn facility_page(ctx: &Ctx, f: &FacilityDetail, details: &[ActionDetail], as_of:
     }
 }
 
-pub async fn facility(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+pub async fn facility(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let ctx = Ctx::new(&req);
     let id = match validate_id(&path) {
         Ok(id) => id.to_owned(),
@@ -142,10 +166,16 @@ pub async fn facility(req: HttpRequest, state: web::Data<AppState>, path: web::P
         })
         .await;
     match result {
-        Ok(Lookup::Found((f, details))) => ctx.render(StatusCode::OK, &facility_page(&ctx, &f, &details, as_of)),
+        Ok(Lookup::Found((f, details))) => {
+            ctx.render(StatusCode::OK, &facility_page(&ctx, &f, &details, as_of))
+        }
         Ok(Lookup::MovedTo(to)) => {
             let q = as_of.map(|d| d.to_string()).unwrap_or_default();
-            redirect(format!("/facilities/{}{}", urls::encode(&to), urls::query(&[("as_of", &q)])))
+            redirect(format!(
+                "/facilities/{}{}",
+                urls::encode(&to),
+                urls::query(&[("as_of", &q)])
+            ))
         }
         Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
         Err(e) => ctx.error(e.into()),
@@ -172,7 +202,11 @@ pub struct OrganizationPage {
     pub json_href: String,
 }
 
-fn organization_page(ctx: &Ctx, o: &OrganizationDetail, details: &[ActionDetail]) -> OrganizationPage {
+fn organization_page(
+    ctx: &Ctx,
+    o: &OrganizationDetail,
+    details: &[ActionDetail],
+) -> OrganizationPage {
     let (confirmed, possible) = view::links(ctx.lang, &o.links);
     let n = u32::try_from(o.actions.len()).unwrap_or(u32::MAX);
     OrganizationPage {
@@ -188,7 +222,7 @@ fn organization_page(ctx: &Ctx, o: &OrganizationDetail, details: &[ActionDetail]
         action_count: if n == 0 {
             ctx.t.no_actions.to_owned()
         } else {
-            i18n::action_count(ctx.lang, n)
+            i18n::count(ctx.lang, o.actions.len())
         },
         actions: action_views(ctx, &o.actions, details),
         facilities: view::entities(ctx.lang, &o.facilities),
@@ -202,7 +236,11 @@ fn organization_page(ctx: &Ctx, o: &OrganizationDetail, details: &[ActionDetail]
     }
 }
 
-pub async fn organization(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+pub async fn organization(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let ctx = Ctx::new(&req);
     let id = match validate_id(&path) {
         Ok(id) => id.to_owned(),
@@ -219,7 +257,9 @@ pub async fn organization(req: HttpRequest, state: web::Data<AppState>, path: we
         })
         .await;
     match result {
-        Ok(Lookup::Found((o, details))) => ctx.render(StatusCode::OK, &organization_page(&ctx, &o, &details)),
+        Ok(Lookup::Found((o, details))) => {
+            ctx.render(StatusCode::OK, &organization_page(&ctx, &o, &details))
+        }
         Ok(Lookup::MovedTo(to)) => redirect(format!("/organizations/{}", urls::encode(&to))),
         Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
         Err(e) => ctx.error(e.into()),
@@ -251,7 +291,11 @@ fn plan_page(ctx: &Ctx, p: &PlanDetail) -> PlanPage {
         provider: p.provider.as_ref().map(|e| view::entity(ctx.lang, e)),
         committee: p.committee.as_ref().map(|e| view::entity(ctx.lang, e)),
         cpcs: view::entities(ctx.lang, &p.cpcs),
-        actions: p.actions.iter().map(|a| view::action_summary(ctx.lang, a)).collect(),
+        actions: p
+            .actions
+            .iter()
+            .map(|a| view::action_summary(ctx.lang, a))
+            .collect(),
         events: view::events(ctx.lang, &p.events),
         sources: view::sources(&p.sources),
         json_href: format!("/api/v1/plans/{}", urls::encode(&plan.number)),
@@ -259,7 +303,11 @@ fn plan_page(ctx: &Ctx, p: &PlanDetail) -> PlanPage {
     }
 }
 
-pub async fn plan(req: HttpRequest, state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+pub async fn plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
     let ctx = Ctx::new(&req);
     let number = match validate_id(&path) {
         Ok(n) => n.to_owned(),

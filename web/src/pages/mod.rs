@@ -129,7 +129,11 @@ impl Ctx {
                 t.bad_input_title,
                 i18n::input_error(self.lang, e.code).to_owned(),
             ),
-            PageError::NotFound => (StatusCode::NOT_FOUND, t.not_found_title, t.not_found_body.to_owned()),
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                t.not_found_title,
+                t.not_found_body.to_owned(),
+            ),
             PageError::Rejected(_) => (
                 StatusCode::BAD_REQUEST,
                 t.bad_input_title,
@@ -137,7 +141,11 @@ impl Ctx {
             ),
             PageError::Unavailable(detail) => {
                 tracing::warn!(%detail, "registry unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, t.unavailable_title, t.unavailable_body.to_owned())
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    t.unavailable_title,
+                    t.unavailable_body.to_owned(),
+                )
             }
         };
         let tpl = ErrorPage {

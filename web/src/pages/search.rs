@@ -50,7 +50,11 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         }
     };
     let tpl = HomePage {
-        c: ctx.chrome(ctx.t.site_name.to_owned(), ctx.t.site_tagline.to_owned(), "search"),
+        c: ctx.chrome(
+            ctx.t.site_name.to_owned(),
+            ctx.t.site_tagline.to_owned(),
+            "search",
+        ),
         q: String::new(),
         recent,
     };
@@ -160,7 +164,13 @@ impl Current {
     }
 
     /// Facet values link to the search with that filter set (or cleared, when active).
-    fn group(&self, ctx: &Ctx, name: &str, title: &'static str, counts: &[FacetCount]) -> FacetGroup {
+    fn group(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        title: &'static str,
+        counts: &[FacetCount],
+    ) -> FacetGroup {
         let translate = matches!(name, "kind" | "action_type");
         let items = counts
             .iter()
@@ -201,7 +211,11 @@ fn build(ctx: &Ctx, request: &SearchRequest, results: &SearchResults) -> SearchP
             name: h.name.clone(),
             href: urls::entity_path(&h.entity, &h.id),
             kind: label(ctx.lang, &h.entity),
-            prefecture: h.prefecture.clone().unwrap_or_default(),
+            // Addresses often repeat the prefecture; show it once.
+            prefecture: match (&h.prefecture, &h.address) {
+                (Some(p), Some(a)) if a.starts_with(p.as_str()) => String::new(),
+                (p, _) => p.clone().unwrap_or_default(),
+            },
             address: h.address.clone().unwrap_or_default(),
             former_names: h.former_names.join("、"),
             has_actions: h.action_count > 0,
@@ -224,13 +238,20 @@ fn build(ctx: &Ctx, request: &SearchRequest, results: &SearchResults) -> SearchP
             request.offset + 1
         )
     };
-    let prev = (request.offset > 0).then(|| cur.href(None, request.offset.saturating_sub(request.limit)));
+    let prev =
+        (request.offset > 0).then(|| cur.href(None, request.offset.saturating_sub(request.limit)));
     let next_offset = request.offset + request.limit;
-    let next = (next_offset < total && next_offset <= MAX_OFFSET).then(|| cur.href(None, next_offset));
+    let next =
+        (next_offset < total && next_offset <= MAX_OFFSET).then(|| cur.href(None, next_offset));
     let facets = vec![
         cur.group(ctx, "kind", t.kind, &results.facets.kind),
         cur.group(ctx, "prefecture", t.prefecture, &results.facets.prefecture),
-        cur.group(ctx, "action_type", t.action_type, &results.facets.action_type),
+        cur.group(
+            ctx,
+            "action_type",
+            t.action_type,
+            &results.facets.action_type,
+        ),
         cur.group(ctx, "year", t.year, &results.facets.year),
     ]
     .into_iter()
@@ -242,7 +263,10 @@ fn build(ctx: &Ctx, request: &SearchRequest, results: &SearchResults) -> SearchP
         || request.year.is_some();
     SearchPage {
         c: ctx.chrome(
-            format!("「{}」{}", request.q, t.search_results),
+            match ctx.lang {
+                crate::i18n::Lang::Ja => format!("「{}」の{}", request.q, t.search_results),
+                crate::i18n::Lang::En => format!("{} for “{}”", t.search_results, request.q),
+            },
             t.site_tagline.to_owned(),
             "search",
         ),
@@ -261,7 +285,11 @@ fn build(ctx: &Ctx, request: &SearchRequest, results: &SearchResults) -> SearchP
 
 fn message_page(ctx: &Ctx, q: String, message: String) -> SearchPage {
     SearchPage {
-        c: ctx.chrome(ctx.t.search_results.to_owned(), ctx.t.site_tagline.to_owned(), "search"),
+        c: ctx.chrome(
+            ctx.t.search_results.to_owned(),
+            ctx.t.site_tagline.to_owned(),
+            "search",
+        ),
         q,
         message: Some(message),
         searched: false,
@@ -290,7 +318,11 @@ pub async fn search(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
             } else {
                 StatusCode::BAD_REQUEST
             };
-            let tpl = message_page(&ctx, echo(params.q.as_deref()), i18n::input_error(ctx.lang, e.code).to_owned());
+            let tpl = message_page(
+                &ctx,
+                echo(params.q.as_deref()),
+                i18n::input_error(ctx.lang, e.code).to_owned(),
+            );
             return ctx.render(status, &tpl);
         }
     };

@@ -53,7 +53,10 @@ fn value(v: &str, since: Option<NaiveDate>, until: Option<NaiveDate>, current: b
         first_seen: t(2024, 1, 10),
         last_seen: t(2025, 3, 6),
         current,
-        sources: vec![src("https://www.mhlw.go.jp/stf/newpage_99901.html", HTML_DOC)],
+        sources: vec![src(
+            "https://www.mhlw.go.jp/stf/newpage_99901.html",
+            HTML_DOC,
+        )],
     }
 }
 
@@ -66,13 +69,21 @@ pub fn action_a1() -> ActionDetail {
             authority: Some("架空厚生局".into()),
             articles: vec!["法第22条".into(), "法第47条".into()],
             headline: None,
-            targets: vec![eref("F001", "facility", "みらい再生クリニック", Some("target"))],
+            targets: vec![eref(
+                "F001",
+                "facility",
+                "みらい再生クリニック",
+                Some("target"),
+            )],
             status: "in_force".into(),
         },
         findings: vec!["提供計画を提出せずに再生医療等を提供（法第4条第1項違反）".into()],
         measures: vec!["再生医療等の提供の一時停止".into()],
         plans: vec![eref("02C1910156", "plan", "架空脂肪由来幹細胞治療", None)],
-        sources: vec![src("https://www.mhlw.go.jp/stf/newpage_99901.html", HTML_DOC)],
+        sources: vec![src(
+            "https://www.mhlw.go.jp/stf/newpage_99901.html",
+            HTML_DOC,
+        )],
     }
 }
 
@@ -91,7 +102,10 @@ pub fn action_a2() -> ActionDetail {
         findings: vec!["製造記録の不備".into()],
         measures: vec!["手順書の改訂".into()],
         plans: vec![],
-        sources: vec![src("https://www.mhlw.go.jp/stf/newpage_99902.html", PDF_DOC)],
+        sources: vec![src(
+            "https://www.mhlw.go.jp/stf/newpage_99902.html",
+            PDF_DOC,
+        )],
     }
 }
 
@@ -101,14 +115,24 @@ fn facility_f1() -> FacilityDetail {
         kind: "facility".into(),
         name: "みらい再生クリニック".into(),
         names: vec![
-            value("さくら再生クリニック", Some(d(2019, 4, 1)), Some(d(2025, 3, 10)), false),
+            value(
+                "さくら再生クリニック",
+                Some(d(2019, 4, 1)),
+                Some(d(2025, 3, 10)),
+                false,
+            ),
             value("みらい再生クリニック", Some(d(2025, 3, 10)), None, true),
         ],
         addresses: vec![value("東京都架空区星見町1-2-3", None, None, true)],
         prefecture: Some("東京都".into()),
         facility_numbers: vec![],
         status: "closed".into(),
-        operators: vec![eref("O001", "organization", "医療法人社団架空会", Some("operator"))],
+        operators: vec![eref(
+            "O001",
+            "organization",
+            "医療法人社団架空会",
+            Some("operator"),
+        )],
         managers: vec![value("山田 架空太郎", None, None, true)],
         plans: vec![PlanSummary {
             number: "02C1910156".into(),
@@ -126,7 +150,10 @@ fn facility_f1() -> FacilityDetail {
                 summary_ja: "名称を「みらい再生クリニック」に変更".into(),
                 summary_en: "Renamed to Mirai Regenerative Clinic".into(),
                 subject: None,
-                sources: vec![src("https://www.mhlw.go.jp/stf/newpage_99901.html", HTML_DOC)],
+                sources: vec![src(
+                    "https://www.mhlw.go.jp/stf/newpage_99901.html",
+                    HTML_DOC,
+                )],
             },
             Event {
                 date: Some(d(2019, 10, 1)),
@@ -165,7 +192,12 @@ fn facility_f2() -> FacilityDetail {
         id: "F002".into(),
         kind: "facility".into(),
         name: "あおば幹細胞クリニック".into(),
-        names: vec![value("あおば幹細胞クリニック", Some(d(2025, 4, 1)), None, true)],
+        names: vec![value(
+            "あおば幹細胞クリニック",
+            Some(d(2025, 4, 1)),
+            None,
+            true,
+        )],
         addresses: vec![value("東京都架空区星見町1-2-3", None, None, true)],
         prefecture: Some("東京都".into()),
         facility_numbers: vec![],
@@ -298,7 +330,11 @@ impl Registry for FakeRegistry {
         })
     }
 
-    fn facility(&self, id: &str, _as_of: Option<NaiveDate>) -> Result<Lookup<FacilityDetail>, RegistryError> {
+    fn facility(
+        &self,
+        id: &str,
+        _as_of: Option<NaiveDate>,
+    ) -> Result<Lookup<FacilityDetail>, RegistryError> {
         self.check()?;
         if id == "F900" {
             return Ok(Lookup::MovedTo("F001".into()));
@@ -328,7 +364,12 @@ impl Registry for FakeRegistry {
         };
         let items: Vec<ActionSummary> = all
             .into_iter()
-            .filter(|a| filter.action_type.as_deref().is_none_or(|t| t == a.action_type))
+            .filter(|a| {
+                filter
+                    .action_type
+                    .as_deref()
+                    .is_none_or(|t| t == a.action_type)
+            })
             .skip(start)
             .take(filter.limit)
             .collect();
@@ -350,7 +391,12 @@ impl Registry for FakeRegistry {
         }
         Ok(Some(PlanDetail {
             summary: facility_f1().plans.remove(0),
-            provider: Some(eref("F001", "facility", "みらい再生クリニック", Some("provider"))),
+            provider: Some(eref(
+                "F001",
+                "facility",
+                "みらい再生クリニック",
+                Some("provider"),
+            )),
             committee: Some(eref("NA8990001", "committee", "架空再生医療等委員会", None)),
             cpcs: vec![eref("F003", "cpc", MARKUP_NAME, None)],
             actions: vec![action_a1().summary],
@@ -365,8 +411,10 @@ impl Registry for FakeRegistry {
             (HTML_DOC, Some("text/html"), Some("Shift_JIS")),
             (PDF_DOC, Some("application/pdf"), None),
         ];
-        Ok(docs.into_iter().find(|(b, _, _)| sha(b) == sha256).map(|(b, ct, enc)| {
-            ArchivedDocument {
+        Ok(docs
+            .into_iter()
+            .find(|(b, _, _)| sha(b) == sha256)
+            .map(|(b, ct, enc)| ArchivedDocument {
                 info: DocumentInfo {
                     sha256: sha(b),
                     source: "mhlw-press".into(),
@@ -378,8 +426,7 @@ impl Registry for FakeRegistry {
                     removed_at: None,
                 },
                 bytes: b.to_vec(),
-            }
-        }))
+            }))
     }
 
     fn health(&self) -> Result<Health, RegistryError> {
@@ -440,5 +487,7 @@ pub fn assert_envelope(body: &[u8], code: &str) {
     let v: serde_json::Value = serde_json::from_slice(body)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(body)));
     assert_eq!(v["error"]["code"], code, "body: {v}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(v["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
 }

@@ -1,0 +1,44 @@
+//! `serve` runs a real server: middleware (compression, headers, logging) on a real socket.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::rt::net::TcpStream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[actix_web::test]
+async fn serve_answers_over_tcp_with_compression_and_headers() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let state = common::state(Arc::new(common::FakeRegistry::default()));
+    actix_web::rt::spawn(mieru_web::serve(state, addr));
+
+    let mut stream = None;
+    for _ in 0..100 {
+        if let Ok(s) = TcpStream::connect(addr).await {
+            stream = Some(s);
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut stream = stream.expect("server did not start");
+    stream
+        .write_all(
+            b"GET /about HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let head = String::from_utf8_lossy(&raw).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("content-security-policy:"), "{head}");
+    assert!(head.contains("x-frame-options: deny"), "{head}");
+}
