@@ -1,69 +1,128 @@
 //! Bulk exports of the read models: JSON Lines (one record per line, the API's shape) and
-//! CSV (flat tables for spreadsheets).
+//! CSV (flat tables for spreadsheets). The same writers serve `mieru export` and the
+//! downloads under `/api/v1/exports/`; `mieru import` reads the JSON Lines back.
 
 use crate::app::{AppError, Mieru};
-use crate::store::{read_models, StoreError};
+use crate::store::{self, read_models, DbConnection, StoreError};
 use mieru_web::model::{ActionDetail, FacilityDetail};
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-fn create(
-    dir: &Path,
-    name: &str,
-) -> Result<(PathBuf, std::io::BufWriter<std::fs::File>), AppError> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(name);
-    let file = std::fs::File::create(&path)?;
-    Ok((path, std::io::BufWriter::new(file)))
-}
+/// The files `mieru export --format jsonl` writes, in the order `mieru import` reads them.
+pub const JSONL_FILES: [&str; 5] = [
+    "entities.jsonl",
+    "facilities.jsonl",
+    "organizations.jsonl",
+    "actions.jsonl",
+    "plans.jsonl",
+];
 
-/// Writes `facilities.jsonl`, `organizations.jsonl`, `actions.jsonl`, `plans.jsonl`.
-pub fn jsonl(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
-    let mut conn = app.pool.get().map_err(StoreError::from)?;
-    let views = read_models::all_views(&mut conn)?;
-    let mut out = Vec::new();
-    for (name, want_org) in [("facilities.jsonl", false), ("organizations.jsonl", true)] {
-        let (path, mut w) = create(dir, name)?;
-        let mut n = 0;
-        for v in views
-            .iter()
-            .filter(|v| (v.kind == "organization") == want_org)
-        {
-            writeln!(w, "{}", v.detail)?;
-            n += 1;
-        }
-        w.flush()?;
-        out.push((path, n));
-    }
-    let (path, mut w) = create(dir, "actions.jsonl")?;
-    let actions = read_models::all_actions(&mut conn)?;
-    for a in &actions {
-        writeln!(w, "{}", a.detail)?;
-    }
-    w.flush()?;
-    out.push((path, actions.len()));
-    let (path, mut w) = create(dir, "plans.jsonl")?;
-    let plans = read_models::all_plans(&mut conn)?;
-    for p in &plans {
-        writeln!(w, "{}", p.detail)?;
-    }
-    w.flush()?;
-    out.push((path, plans.len()));
-    Ok(out)
+pub const CSV_FILES: [&str; 2] = ["facilities.csv", "actions.csv"];
+
+/// One line of `entities.jsonl`: every mieru ID ever published, including merged ones, so
+/// that redirects survive an export and import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityLine {
+    pub id: String,
+    /// `facility`, `cpc`, `organization`, `action`, `plan`.
+    pub kind: String,
+    pub name: String,
+    pub prefecture: Option<String>,
+    pub status: String,
+    /// Set when the ID was merged into another: the ID to redirect to.
+    pub merged_into: Option<String>,
 }
 
 fn csv_err(e: csv::Error) -> AppError {
     AppError::Io(std::io::Error::other(e))
 }
 
-/// Writes `facilities.csv` and `actions.csv`.
-pub fn csv(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
-    let mut conn = app.pool.get().map_err(StoreError::from)?;
-    std::fs::create_dir_all(dir)?;
-    let mut out = Vec::new();
+fn corrupt(e: serde_json::Error) -> AppError {
+    AppError::Store(StoreError::Corrupt(e.to_string()))
+}
 
-    let path = dir.join("facilities.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(csv_err)?;
+/// The MIME type of an export file by its name.
+pub fn content_type(name: &str) -> &'static str {
+    if name.ends_with(".csv") {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/x-ndjson; charset=utf-8"
+    }
+}
+
+/// Writes the export file `name` to `w`; `None` when no such export exists, else the number
+/// of records written.
+pub fn write_file<W: Write>(
+    conn: &mut DbConnection,
+    name: &str,
+    w: W,
+) -> Result<Option<usize>, AppError> {
+    Ok(Some(match name {
+        "entities.jsonl" => entities_jsonl(conn, w)?,
+        "facilities.jsonl" => views_jsonl(conn, false, w)?,
+        "organizations.jsonl" => views_jsonl(conn, true, w)?,
+        "actions.jsonl" => {
+            let rows = read_models::all_actions(conn)?;
+            lines(w, rows.iter().map(|r| r.detail.as_str()))?
+        }
+        "plans.jsonl" => {
+            let rows = read_models::all_plans(conn)?;
+            lines(w, rows.iter().map(|r| r.detail.as_str()))?
+        }
+        "facilities.csv" => facilities_csv(conn, w)?,
+        "actions.csv" => actions_csv(conn, w)?,
+        _ => return Ok(None),
+    }))
+}
+
+fn lines<'a, W: Write>(
+    mut w: W,
+    records: impl Iterator<Item = &'a str>,
+) -> Result<usize, AppError> {
+    let mut n = 0;
+    for r in records {
+        writeln!(w, "{r}")?;
+        n += 1;
+    }
+    w.flush()?;
+    Ok(n)
+}
+
+fn entities_jsonl<W: Write>(conn: &mut DbConnection, mut w: W) -> Result<usize, AppError> {
+    let rows = store::entities::all(conn)?;
+    for e in &rows {
+        let line = EntityLine {
+            id: e.id.clone(),
+            kind: e.kind.clone(),
+            name: e.name.clone(),
+            prefecture: e.prefecture.clone(),
+            status: e.status.clone(),
+            merged_into: e.merged_into.clone(),
+        };
+        writeln!(w, "{}", serde_json::to_string(&line).map_err(corrupt)?)?;
+    }
+    w.flush()?;
+    Ok(rows.len())
+}
+
+fn views_jsonl<W: Write>(
+    conn: &mut DbConnection,
+    organizations: bool,
+    w: W,
+) -> Result<usize, AppError> {
+    let views = read_models::all_views(conn)?;
+    lines(
+        w,
+        views
+            .iter()
+            .filter(|v| (v.kind == "organization") == organizations)
+            .map(|v| v.detail.as_str()),
+    )
+}
+
+fn facilities_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, AppError> {
+    let mut w = csv::Writer::from_writer(w);
     w.write_record([
         "id",
         "kind",
@@ -77,12 +136,11 @@ pub fn csv(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
     ])
     .map_err(csv_err)?;
     let mut n = 0;
-    for v in read_models::all_views(&mut conn)?
+    for v in read_models::all_views(conn)?
         .into_iter()
         .filter(|v| v.kind != "organization")
     {
-        let d: FacilityDetail =
-            serde_json::from_str(&v.detail).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let d: FacilityDetail = serde_json::from_str(&v.detail).map_err(corrupt)?;
         let former: Vec<&str> = d
             .names
             .iter()
@@ -111,10 +169,11 @@ pub fn csv(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
         n += 1;
     }
     w.flush()?;
-    out.push((path, n));
+    Ok(n)
+}
 
-    let path = dir.join("actions.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(csv_err)?;
+fn actions_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, AppError> {
+    let mut w = csv::Writer::from_writer(w);
     w.write_record([
         "id",
         "action_type",
@@ -126,10 +185,9 @@ pub fn csv(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
         "sources",
     ])
     .map_err(csv_err)?;
-    let actions = read_models::all_actions(&mut conn)?;
+    let actions = read_models::all_actions(conn)?;
     for a in &actions {
-        let d: ActionDetail =
-            serde_json::from_str(&a.detail).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let d: ActionDetail = serde_json::from_str(&a.detail).map_err(corrupt)?;
         let s = &d.summary;
         w.write_record([
             s.id.as_str(),
@@ -152,6 +210,29 @@ pub fn csv(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
         .map_err(csv_err)?;
     }
     w.flush()?;
-    out.push((path, actions.len()));
+    Ok(actions.len())
+}
+
+fn write_all(app: &Mieru, dir: &Path, names: &[&str]) -> Result<Vec<(PathBuf, usize)>, AppError> {
+    let mut conn = app.pool.get().map_err(StoreError::from)?;
+    std::fs::create_dir_all(dir)?;
+    let mut out = Vec::new();
+    for name in names {
+        let path = dir.join(name);
+        let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        let n = write_file(&mut conn, name, file)?.unwrap_or(0);
+        out.push((path, n));
+    }
     Ok(out)
+}
+
+/// Writes `entities.jsonl`, `facilities.jsonl`, `organizations.jsonl`, `actions.jsonl`,
+/// `plans.jsonl`.
+pub fn jsonl(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
+    write_all(app, dir, &JSONL_FILES)
+}
+
+/// Writes `facilities.csv` and `actions.csv`.
+pub fn csv(app: &Mieru, dir: &Path) -> Result<Vec<(PathBuf, usize)>, AppError> {
+    write_all(app, dir, &CSV_FILES)
 }

@@ -60,8 +60,12 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Resolve entities and links, and rebuild the read models and the index.
-    Resolve,
+    /// Resolve entities and links, and rebuild the read models and the index; `review` lists
+    /// uncertain pairs, `judge` records a human decision (it wins over every rule, for good).
+    Resolve {
+        #[command(subcommand)]
+        action: Option<ResolveAction>,
+    },
     /// Rebuild the search index from the database.
     Index,
     /// Search from the command line.
@@ -87,6 +91,35 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Restore a JSON Lines export (as `export --format jsonl` writes it) into an empty
+    /// database, then build the search index from it.
+    Import {
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ResolveAction {
+    /// List uncertain pairs (possible successors, possible duplicates) with their evidence.
+    Review,
+    /// Record a judgement on two entities (IDs) or subject keys, then re-resolve.
+    Judge {
+        a: String,
+        b: String,
+        /// same | different | successor (B succeeded A) | not_successor
+        verdict: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "reviewer")]
+        author: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    Jsonl,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,8 +216,39 @@ async fn main() -> Result<()> {
             let index = app.open_index()?;
             println!("resolve: {}", app.resolve_and_index(&index)?);
         }
-        Command::Resolve => {
+        Command::Resolve { action: None } => {
             let app = open()?;
+            let index = app.open_index()?;
+            println!("resolve: {}", app.resolve_and_index(&index)?);
+        }
+        Command::Resolve {
+            action: Some(ResolveAction::Review),
+        } => {
+            let app = open()?;
+            let mut conn = app.pool.get()?;
+            let pairs = mieru::resolve::review::list_uncertain(&mut conn)?;
+            for p in &pairs {
+                print!("{p}");
+            }
+            println!("{} uncertain pairs", pairs.len());
+        }
+        Command::Resolve {
+            action:
+                Some(ResolveAction::Judge {
+                    a,
+                    b,
+                    verdict,
+                    reason,
+                    author,
+                }),
+        } => {
+            let app = open()?;
+            let verdict = mieru::resolve::review::Verdict::parse(&verdict)?;
+            let (sa, sb) = {
+                let mut conn = app.pool.get()?;
+                mieru::resolve::review::record(&mut conn, &a, &b, verdict, &author, &reason)?
+            };
+            println!("recorded {} on {sa} / {sb}", verdict.as_str());
             let index = app.open_index()?;
             println!("resolve: {}", app.resolve_and_index(&index)?);
         }
@@ -252,6 +316,15 @@ async fn main() -> Result<()> {
             for (file, rows) in written {
                 println!("{rows}\t{}", file.display());
             }
+        }
+        Command::Import { format, dir } => {
+            let app = open()?;
+            let report = match format {
+                ImportFormat::Jsonl => mieru::import::jsonl(&app.pool, &dir)?,
+            };
+            println!("imported: {report}");
+            let index = app.open_index()?;
+            println!("indexed {} documents", app.rebuild_index(&index)?);
         }
     }
     Ok(())

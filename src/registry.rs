@@ -4,15 +4,25 @@
 use crate::archive::{is_sha256_hex, Archive};
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, DbPool, StoreError};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use mieru_web::model::*;
 use mieru_web::registry::{Registry, RegistryError};
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 pub struct DbRegistry {
     pool: DbPool,
     archive: Archive,
     index: Arc<SearchIndex>,
+    /// Export files generated for one data version (the latest `data_versions` row); a new
+    /// resolve or import makes a new version and so new files.
+    exports: Mutex<ExportCache>,
+}
+
+#[derive(Default)]
+struct ExportCache {
+    version: Option<i64>,
+    files: HashMap<String, Arc<Vec<u8>>>,
 }
 
 impl DbRegistry {
@@ -21,6 +31,7 @@ impl DbRegistry {
             pool,
             archive,
             index,
+            exports: Mutex::new(ExportCache::default()),
         }
     }
 
@@ -68,6 +79,170 @@ fn decode_cursor(cursor: &str) -> Result<(NaiveDate, String), RegistryError> {
     let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
     Ok((date, id.to_owned()))
 }
+
+/// Cursor of ID-ordered lists: the last ID, hex-encoded so clients treat it as opaque.
+fn encode_id_cursor(id: &str) -> String {
+    hex::encode(id)
+}
+
+fn decode_id_cursor(cursor: &str) -> Result<String, RegistryError> {
+    let bad = || RegistryError::BadRequest("invalid cursor".into());
+    let bytes = hex::decode(cursor).map_err(|_| bad())?;
+    let id = String::from_utf8(bytes).map_err(|_| bad())?;
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+    if ok {
+        Ok(id)
+    } else {
+        Err(bad())
+    }
+}
+
+fn facility_summary(d: &FacilityDetail) -> FacilitySummary {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    FacilitySummary {
+        id: d.id.clone(),
+        kind: d.kind.clone(),
+        name: d.name.clone(),
+        former_names: d
+            .names
+            .iter()
+            .filter(|n| !n.current && n.value != d.name)
+            .map(|n| n.value.clone())
+            .fold(Vec::new(), |mut acc, n| {
+                if !acc.contains(&n) {
+                    acc.push(n);
+                }
+                acc
+            }),
+        prefecture: d.prefecture.clone(),
+        address: d
+            .addresses
+            .iter()
+            .find(|a| a.current)
+            .or(d.addresses.last())
+            .map(|a| a.value.clone()),
+        status: d.status.clone(),
+        operators: d.operators.clone(),
+        action_count: count(d.actions.len()),
+        plan_count: count(d.plans.len()),
+        latest_action_on: d.actions.iter().filter_map(|a| a.issued_on).max(),
+        source_count: count(d.sources.len()),
+    }
+}
+
+/// Facts of one entity → its entry in the changes feed.
+fn change_of(
+    entity: EntityRef,
+    facts: &[&store::read_models::ChangeFact],
+    since: NaiveDateTime,
+) -> Change {
+    let mut at = since;
+    let mut bump = |t: NaiveDateTime| {
+        if t >= since && t > at {
+            at = t;
+        }
+    };
+    let mut props: BTreeMap<&str, PropertyChange> = BTreeMap::new();
+    let mut removed_docs: Vec<SourceRef> = Vec::new();
+    let mut earliest: Option<NaiveDateTime> = None;
+    let mut live = false;
+    for f in facts {
+        earliest = Some(earliest.map_or(f.first_seen, |e| e.min(f.first_seen)));
+        let retracted_now = f.retracted_at.is_some();
+        let doc_removed = f.document_removed_at.is_some();
+        live |= !retracted_now && !doc_removed;
+        let entry = props
+            .entry(f.property.as_str())
+            .or_insert_with(|| PropertyChange {
+                property: f.property.clone(),
+                added: 0,
+                changed: 0,
+                retracted: 0,
+            });
+        if f.first_seen >= since {
+            entry.added += 1;
+            bump(f.first_seen);
+        } else if f.last_changed >= since && !retracted_now {
+            entry.changed += 1;
+            bump(f.last_changed);
+        }
+        if let Some(r) = f.retracted_at.filter(|r| *r >= since) {
+            entry.retracted += 1;
+            bump(r);
+        }
+        if let Some(r) = f.document_removed_at.filter(|r| *r >= since) {
+            bump(r);
+            let sha = f
+                .document_sha256
+                .clone()
+                .unwrap_or_else(|| f.fact_sha256.clone());
+            if !removed_docs.iter().any(|d| d.url == f.document_url) {
+                removed_docs.push(SourceRef {
+                    source: f.document_source.clone(),
+                    url: f.document_url.clone(),
+                    sha256: sha,
+                    fetched_at: f.document_last_seen.and_utc(),
+                });
+            }
+        }
+    }
+    let change = if !live {
+        "removed"
+    } else if earliest.is_some_and(|e| e >= since) {
+        "added"
+    } else {
+        "changed"
+    };
+    Change {
+        entity,
+        change: change.to_owned(),
+        at: at.and_utc(),
+        properties: props
+            .into_values()
+            .filter(|p| p.added + p.changed + p.retracted > 0)
+            .collect(),
+        documents_removed: removed_docs,
+    }
+}
+
+impl DbRegistry {
+    /// The bytes of one export for the current data version, generated once per version.
+    fn export_bytes(&self, name: &str) -> Result<Option<Arc<Vec<u8>>>, RegistryError> {
+        let mut conn = self.conn()?;
+        let version = store::read_models::latest_version(&mut conn)
+            .map_err(unavailable)?
+            .map(|(id, _)| id);
+        {
+            let cache = self.exports.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.version == version {
+                if let Some(bytes) = cache.files.get(name) {
+                    return Ok(Some(Arc::clone(bytes)));
+                }
+            }
+        }
+        let mut bytes = Vec::new();
+        let written = crate::export::write_file(&mut conn, name, &mut bytes)
+            .map_err(|e| RegistryError::Unavailable(format!("export {name}: {e}")))?;
+        if written.is_none() {
+            return Ok(None);
+        }
+        let bytes = Arc::new(bytes);
+        let mut cache = self.exports.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.version != version {
+            cache.version = version;
+            cache.files.clear();
+        }
+        cache.files.insert(name.to_owned(), Arc::clone(&bytes));
+        Ok(Some(bytes))
+    }
+}
+
+/// Rows read per query while filtering the facility list in memory.
+const FACILITY_BATCH: i64 = 256;
 
 impl Registry for DbRegistry {
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, RegistryError> {
@@ -208,5 +383,118 @@ impl Registry for DbRegistry {
             actions: count(actions),
             documents: count(documents),
         })
+    }
+
+    fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError> {
+        let limit = filter.limit.clamp(1, 200);
+        let mut after = filter.cursor.as_deref().map(decode_id_cursor).transpose()?;
+        let mut conn = self.conn()?;
+        let mut items: Vec<FacilitySummary> = Vec::with_capacity(limit);
+        let mut more = false;
+        // `has_actions` lives in the stored record, so filter in batches until the page and
+        // one more match are found (the extra match proves there is a next page).
+        loop {
+            let batch = store::read_models::facility_views_after(
+                &mut conn,
+                filter.kind.as_deref(),
+                filter.prefecture.as_deref(),
+                after.as_deref(),
+                FACILITY_BATCH,
+            )
+            .map_err(unavailable)?;
+            let full_batch = i64::try_from(batch.len()).unwrap_or(0) == FACILITY_BATCH;
+            for row in batch {
+                after = Some(row.entity_id.clone());
+                let d: FacilityDetail = decode(&row.detail)?;
+                if filter
+                    .has_actions
+                    .is_some_and(|want| d.actions.is_empty() == want)
+                {
+                    continue;
+                }
+                if items.len() == limit {
+                    more = true;
+                    break;
+                }
+                items.push(facility_summary(&d));
+            }
+            if more || !full_batch {
+                break;
+            }
+        }
+        let next_cursor = if more {
+            items.last().map(|s| encode_id_cursor(&s.id))
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    fn changes(&self, request: &ChangesRequest) -> Result<ChangesPage, RegistryError> {
+        let until = chrono::Utc::now();
+        let since = request.since.naive_utc();
+        let after = request
+            .cursor
+            .as_deref()
+            .map(decode_id_cursor)
+            .transpose()?;
+        let limit = request.limit.clamp(1, 200);
+        let mut conn = self.conn()?;
+        let mut ids = store::read_models::changed_entity_ids(
+            &mut conn,
+            since,
+            after.as_deref(),
+            i64::try_from(limit + 1).unwrap_or(201),
+        )
+        .map_err(unavailable)?;
+        let more = ids.len() > limit;
+        ids.truncate(limit);
+        let facts = store::read_models::change_facts(&mut conn, &ids).map_err(unavailable)?;
+        let entities: HashMap<String, crate::store::models::EntityRow> =
+            store::read_models::entities_by_ids(&mut conn, &ids)
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|e| (e.id.clone(), e))
+                .collect();
+        let mut by_entity: HashMap<&str, Vec<&store::read_models::ChangeFact>> = HashMap::new();
+        for f in &facts {
+            by_entity.entry(f.entity_id.as_str()).or_default().push(f);
+        }
+        let items = ids
+            .iter()
+            .map(|id| {
+                let (kind, name) = entities
+                    .get(id)
+                    .map(|e| (e.kind.clone(), e.name.clone()))
+                    .unwrap_or_else(|| ("unknown".into(), id.clone()));
+                let entity = EntityRef {
+                    id: id.clone(),
+                    entity: kind,
+                    name,
+                    role: None,
+                };
+                let facts = by_entity.get(id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                change_of(entity, facts, since)
+            })
+            .collect();
+        let next_cursor = if more {
+            ids.last().map(|id| encode_id_cursor(id))
+        } else {
+            None
+        };
+        Ok(ChangesPage {
+            since: request.since,
+            until,
+            items,
+            next_cursor,
+        })
+    }
+
+    fn export_file(&self, name: &str) -> Result<Option<ExportFile>, RegistryError> {
+        Ok(self.export_bytes(name)?.map(|bytes| ExportFile {
+            name: name.to_owned(),
+            content_type: crate::export::content_type(name).to_owned(),
+            bytes: bytes.as_ref().clone(),
+        }))
     }
 }

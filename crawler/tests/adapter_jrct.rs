@@ -56,6 +56,26 @@ fn detail_with_changes_and_dated_attachments() {
     assert_eq!(one(f, &fac, P::Address), "大阪府大阪市北区梅田2-5-8");
     let org = one(f, &fac, P::Operator);
     assert_eq!(one(f, &org, P::Name), "医療法人和光会");
+    // Each `研究責任医師の所属機関` change names a former name of the provider, dated by it.
+    let mut former: Vec<(String, Option<String>)> = f
+        .iter()
+        .filter(|x| x.subject.as_str() == fac && x.property == P::FormerName)
+        .map(|x| (x.value.clone(), x.observed_on.map(|d| d.to_string())))
+        .collect();
+    former.sort();
+    assert_eq!(
+        former,
+        [
+            (
+                "さくら幹細胞クリニック".to_owned(),
+                Some("2023-04-10".to_owned())
+            ),
+            (
+                "梅田さくらクリニック".to_owned(),
+                Some("2025-09-01".to_owned())
+            ),
+        ]
+    );
     let changes = values(f, plan, P::Change);
     assert_eq!(
         changes,

@@ -563,6 +563,23 @@ pub fn view_row<T: serde::Serialize>(
     }
 }
 
+/// Values with the current one first: a search hit shows the first address.
+fn current_first(values: &[DatedValue]) -> Vec<String> {
+    let mut out: Vec<String> = values
+        .iter()
+        .filter(|v| v.current)
+        .map(|v| v.value.clone())
+        .collect();
+    out.extend(
+        values
+            .iter()
+            .rev()
+            .filter(|v| !v.current)
+            .map(|v| v.value.clone()),
+    );
+    out
+}
+
 pub fn facility_search_doc(d: &FacilityDetail) -> IndexDoc {
     let mut ids = d.facility_numbers.clone();
     ids.extend(d.plans.iter().map(|p| p.number.clone()));
@@ -576,7 +593,7 @@ pub fn facility_search_doc(d: &FacilityDetail) -> IndexDoc {
             .filter(|n| !n.current)
             .map(|n| n.value.clone())
             .collect(),
-        addresses: d.addresses.iter().map(|a| a.value.clone()).collect(),
+        addresses: current_first(&d.addresses),
         prefecture: d.prefecture.clone(),
         identifiers: ids,
         related_names: d.operators.iter().map(|o| o.name.clone()).collect(),
@@ -602,7 +619,7 @@ pub fn organization_search_doc(d: &OrganizationDetail) -> IndexDoc {
             .filter(|n| !n.current)
             .map(|n| n.value.clone())
             .collect(),
-        addresses: d.addresses.iter().map(|a| a.value.clone()).collect(),
+        addresses: current_first(&d.addresses),
         prefecture: d.addresses.iter().find_map(|a| {
             mieru_text::address::split_prefecture(&a.value)
                 .0

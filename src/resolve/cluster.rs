@@ -157,6 +157,16 @@ fn compatible_place(a: &Features, b: &Features) -> bool {
         || shared(&a.prefectures, &b.prefectures).is_some()
 }
 
+/// Two registry numbers that differ are two legal persons / facilities.
+fn numbered_apart(a: &Features, b: &Features) -> bool {
+    (!a.corporate_numbers.is_empty()
+        && !b.corporate_numbers.is_empty()
+        && shared(&a.corporate_numbers, &b.corporate_numbers).is_none())
+        || (!a.facility_numbers.is_empty()
+            && !b.facility_numbers.is_empty()
+            && shared(&a.facility_numbers, &b.facility_numbers).is_none())
+}
+
 /// Decides merges among subjects of facilities, CPCs and organizations.
 pub struct Clusterer<'a> {
     pub features: &'a [Features],
@@ -274,14 +284,7 @@ impl<'a> Clusterer<'a> {
                     if !same_kind(fa, fb) || !compatible_place(fa, fb) {
                         continue;
                     }
-                    // Two registry numbers that differ are two legal persons / facilities.
-                    let numbered_apart = (!fa.corporate_numbers.is_empty()
-                        && !fb.corporate_numbers.is_empty()
-                        && shared(&fa.corporate_numbers, &fb.corporate_numbers).is_none())
-                        || (!fa.facility_numbers.is_empty()
-                            && !fb.facility_numbers.is_empty()
-                            && shared(&fa.facility_numbers, &fb.facility_numbers).is_none());
-                    if numbered_apart {
+                    if numbered_apart(fa, fb) {
                         continue;
                     }
                     if let Some(block) = shared(&fa.blocks, &fb.blocks) {
@@ -383,6 +386,9 @@ impl<'a> Clusterer<'a> {
     /// was renamed where it stands.
     pub fn merge_renamed_in_place(&mut self, operator_root: &dyn Fn(&str) -> Option<String>) {
         let features = self.features;
+        // A closed facility followed by another one at its address is a successor, not a
+        // rename: those pairs are left to `relations` as possible successors.
+        let closed_roots = self.closed_roots();
         let by_addr = blocks(features, |f| Box::new(f.full_addresses.iter().cloned()));
         for (addr, members) in by_addr {
             if members.len() < 2 || members.len() > MAX_BLOCK {
@@ -392,6 +398,10 @@ impl<'a> Clusterer<'a> {
                 for &b in members.iter().skip(i + 1) {
                     let (fa, fb) = (&features[a], &features[b]);
                     if !same_kind(fa, fb) || fa.kind == Some(SubjectKind::Organization) {
+                        continue;
+                    }
+                    let (ra, rb) = (self.uf.find(a), self.uf.find(b));
+                    if closed_roots.contains(&ra) || closed_roots.contains(&rb) {
                         continue;
                     }
                     let ops_a: BTreeSet<String> = fa
@@ -412,6 +422,78 @@ impl<'a> Clusterer<'a> {
                         };
                         self.merge(a, b, 0.9, "rule", evidence);
                     }
+                }
+            }
+        }
+    }
+
+    /// Roots of clusters holding a closure record.
+    fn closed_roots(&mut self) -> BTreeSet<usize> {
+        let features = self.features;
+        (0..features.len())
+            .filter(|&i| features[i].closed)
+            .map(|i| self.uf.find(i))
+            .collect()
+    }
+
+    /// Scored matching for what moved: two subjects sharing a name (current or former) in a
+    /// compatible prefecture, at different street addresses, join when the name is backed by
+    /// a person (manager / representative) or a phone number, or — when one of them states the
+    /// name as its former name (a filed rename) — by the same operator. A shared operator alone
+    /// never joins two current names: chains run branches of one name in many places.
+    pub fn merge_moved(&mut self, operator_root: &dyn Fn(&str) -> Option<String>) {
+        let features = self.features;
+        let by_name = blocks(features, |f| Box::new(f.name_keys.iter().cloned()));
+        for (name, members) in &by_name {
+            if members.len() < 2 || members.len() > MAX_BLOCK {
+                continue;
+            }
+            for (i, &a) in members.iter().enumerate() {
+                for &b in members.iter().skip(i + 1) {
+                    let (fa, fb) = (&features[a], &features[b]);
+                    if !same_kind(fa, fb)
+                        || fa.kind == Some(SubjectKind::Organization)
+                        || !compatible_place(fa, fb)
+                        || numbered_apart(fa, fb)
+                    {
+                        continue;
+                    }
+                    let renamed = (fa.former_name_keys.contains(name)
+                        && fb.current_name_keys.contains(name))
+                        || (fb.former_name_keys.contains(name)
+                            && fa.current_name_keys.contains(name));
+                    let mut why = Vec::new();
+                    if let Some(p) = shared(&fa.people, &fb.people) {
+                        why.push(format!("same manager {p}"));
+                    }
+                    if let Some(p) = shared(&fa.phones, &fb.phones) {
+                        why.push(format!("same phone {p}"));
+                    }
+                    if renamed {
+                        let ops = |f: &Features| -> BTreeSet<String> {
+                            f.operators
+                                .iter()
+                                .filter_map(|o| operator_root(o))
+                                .collect()
+                        };
+                        if let Some(op) = shared(&ops(fa), &ops(fb)) {
+                            why.push(format!("same operator {op}"));
+                        }
+                    }
+                    if why.is_empty() {
+                        continue;
+                    }
+                    let confidence = if renamed { 0.9 } else { 0.85 };
+                    let evidence = EvidenceItem {
+                        kind: if renamed {
+                            "former_name_and_corroboration".into()
+                        } else {
+                            "name_and_corroboration".into()
+                        },
+                        detail: format!("{name}: {}", why.join(", ")),
+                        subjects: self.subjects(a, b),
+                    };
+                    self.merge(a, b, confidence, "score", evidence);
                 }
             }
         }

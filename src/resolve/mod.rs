@@ -3,10 +3,12 @@
 //! give the same result, and published IDs never change (merges leave redirects).
 
 pub mod cluster;
+pub mod eval;
 pub mod facts;
 pub mod features;
 pub mod ids;
 pub mod relations;
+pub mod review;
 
 use crate::project;
 use crate::store::models::{EntityRow, MemberRow};
@@ -84,14 +86,17 @@ pub fn load_fact_set(conn: &mut DbConnection) -> Result<FactSet, StoreError> {
     Ok(FactSet::new(facts, documents, snapshots))
 }
 
-/// Clusters the whole fact set and assigns IDs (reading the previous assignment from the
-/// store, writing nothing).
-pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
-    let set = load_fact_set(conn)?;
-    let judgements = load_judgements(conn)?;
-    let previous = store::entities::members(conn)?;
-    let previous_entities = store::entities::all(conn)?;
+/// Clusters and relations of facilities, CPCs and organizations, computed from facts and
+/// judgements alone (no store): what `resolve` builds IDs on, and what the benchmark times.
+pub struct Clustered {
+    pub features: Vec<features::Features>,
+    /// Subject indices (into `features`) per cluster, in order of first member.
+    pub clusters: Vec<Vec<usize>>,
+    pub relations: Vec<cluster::Relation>,
+    pub merges: Vec<cluster::Merge>,
+}
 
+pub fn cluster_facts(set: &FactSet, judgements: &[Judgement]) -> Clustered {
     let resolvable: Vec<String> = set
         .subjects()
         .filter(|s| {
@@ -104,11 +109,11 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
         .collect();
     let feats: Vec<features::Features> = resolvable
         .iter()
-        .map(|s| features::features(&set, s))
+        .map(|s| features::features(set, s))
         .collect();
 
     let mut clusterer = Clusterer::new(&feats);
-    clusterer.apply_judgements(&judgements);
+    clusterer.apply_judgements(judgements);
     clusterer.merge_by_identifiers();
     // Organizations first, so facilities can compare operators by their resolved cluster.
     clusterer.merge_by_names();
@@ -127,6 +132,7 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
         m
     };
     clusterer.merge_renamed_in_place(&|op: &str| op_roots.get(op).cloned());
+    clusterer.merge_moved(&|op: &str| op_roots.get(op).cloned());
     let clusters = clusterer.clusters();
 
     let mut cluster_of = vec![0usize; feats.len()];
@@ -144,13 +150,37 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
         .collect();
     let relations = relations::find_relations(
         &relations::RelationInput {
-            set: &set,
+            set,
             features: &feats,
             cluster_of: &cluster_of,
             index: &index,
         },
-        &judgements,
+        judgements,
     );
+
+    let merges = clusterer.merges.clone();
+    Clustered {
+        features: feats,
+        clusters,
+        relations,
+        merges,
+    }
+}
+
+/// Clusters the whole fact set and assigns IDs (reading the previous assignment from the
+/// store, writing nothing).
+pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
+    let set = load_fact_set(conn)?;
+    let judgements = load_judgements(conn)?;
+    let previous = store::entities::members(conn)?;
+    let previous_entities = store::entities::all(conn)?;
+
+    let Clustered {
+        features: feats,
+        clusters,
+        relations,
+        merges: clusterer_merges,
+    } = cluster_facts(&set, &judgements);
 
     // Stable IDs for facility / CPC / organization clusters.
     let cluster_subjects: Vec<Vec<String>> = clusters
@@ -241,8 +271,7 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
             evidence: serde_json::to_string(&r.evidence).unwrap_or_else(|_| "[]".into()),
         });
     }
-    let merges = clusterer
-        .merges
+    let merges = clusterer_merges
         .iter()
         .filter_map(|m| {
             let subject = feats.get(m.a)?.subject.clone();

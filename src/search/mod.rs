@@ -236,7 +236,8 @@ impl SearchIndex {
                 "offset is larger than {MAX_OFFSET}"
             )));
         }
-        let plan = query::build(&self.fields, req)?;
+        let searcher = self.reader.searcher();
+        let plan = query::build(&self.fields, req, Some(&searcher))?;
         let limit = match req.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
@@ -247,7 +248,6 @@ impl SearchIndex {
             action_type: schema::F_ACTION_TYPES,
             year: schema::F_YEARS,
         };
-        let searcher = self.reader.searcher();
         let (top, total, tally) = searcher.search(
             &*plan.query,
             &(

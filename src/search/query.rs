@@ -23,7 +23,7 @@ use tantivy::query::{
     RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::cjk_bigram::{analyze, Analyzed, TokenKind};
 use super::fold::{compact, compact_without_corporate_form, identifier};
@@ -87,7 +87,59 @@ pub(crate) fn validate(q: &str) -> Result<&str, SearchError> {
     Ok(q)
 }
 
-pub(crate) fn build(fields: &Fields, req: &SearchRequest) -> Result<Plan, SearchError> {
+/// Indexes at least this large prune near-universal tokens from the gate (see [`gate_tokens`]);
+/// below it every token counts, so small registries behave exactly as the tiers describe.
+const PRUNE_MIN_DOCS: u64 = 10_000;
+/// A token in more than this share of documents (`クリ`, `丁目` …) says little about a match.
+const PRUNE_MAX_SHARE: f64 = 0.2;
+/// The gate always keeps at least this many tokens (the rarest ones).
+const PRUNE_KEEP_AT_LEAST: usize = 2;
+
+/// Which tokens the ¾ gate counts. On a large index, tokens found in more than
+/// [`PRUNE_MAX_SHARE`] of the documents are left out of the gate (they still score in the
+/// per-field clauses): walking their posting lists for every query was most of the search
+/// time on 100,000 facilities, and a name's rare bigrams already decide whether it matches.
+fn gate_tokens<'a>(
+    fields: &Fields,
+    searcher: Option<&Searcher>,
+    tokens: &'a [Analyzed],
+) -> Vec<&'a Analyzed> {
+    let all: Vec<&Analyzed> = tokens.iter().collect();
+    let Some(searcher) = searcher else {
+        return all;
+    };
+    let docs = searcher.num_docs();
+    if docs < PRUNE_MIN_DOCS || tokens.len() <= PRUNE_KEEP_AT_LEAST {
+        return all;
+    }
+    // Unigrams and fuzzy words expand to many terms: never pruned, ranked rarest (0).
+    let mut by_freq: Vec<(u64, &Analyzed)> = tokens
+        .iter()
+        .map(|t| {
+            let freq = match t.kind {
+                TokenKind::Bigram | TokenKind::Word if !is_fuzzy_word(&t.text) => searcher
+                    .doc_freq(&Term::from_field_text(fields.all, &t.text))
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            (freq, t)
+        })
+        .collect();
+    by_freq.sort_by_key(|(freq, _)| *freq);
+    let limit = (docs as f64 * PRUNE_MAX_SHARE) as u64;
+    by_freq
+        .iter()
+        .enumerate()
+        .filter(|(rank, (freq, _))| *rank < PRUNE_KEEP_AT_LEAST || *freq <= limit)
+        .map(|(_, (_, t))| *t)
+        .collect()
+}
+
+pub(crate) fn build(
+    fields: &Fields,
+    req: &SearchRequest,
+    searcher: Option<&Searcher>,
+) -> Result<Plan, SearchError> {
     let q = validate(&req.q)?;
 
     let mut seen = HashSet::new();
@@ -163,7 +215,11 @@ pub(crate) fn build(fields: &Fields, req: &SearchRequest) -> Result<Plan, Search
         }
     }
     if !tokens.is_empty() {
-        let clauses = token_clauses(fields.all, &tokens)?;
+        let gated: Vec<Analyzed> = gate_tokens(fields, searcher, &tokens)
+            .into_iter()
+            .cloned()
+            .collect();
+        let clauses = token_clauses(fields.all, &gated)?;
         let required = min_should_match(clauses.len());
         gate.push((
             Occur::Should,

@@ -45,7 +45,8 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
             c.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                // busy_timeout first: switching to WAL itself needs the lock.
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
@@ -67,7 +68,10 @@ pub fn connect(url: &str, max_size: u32) -> Result<DbPool, StoreError> {
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(15));
     if backend == Backend::Sqlite {
-        builder = builder.connection_customizer(Box::new(SqlitePragmas));
+        // Open connections lazily: several opening at once on a new file race to enable WAL.
+        builder = builder
+            .min_idle(Some(1))
+            .connection_customizer(Box::new(SqlitePragmas));
     }
     let pool = builder
         .build(manager)

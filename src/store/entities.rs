@@ -75,9 +75,31 @@ pub fn reserve_ids(conn: &mut DbConnection, prefix: &str, n: i64) -> Result<i64,
     })
 }
 
-/// Replaces the resolution (entities upserted, members and rule/score links replaced) in one
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits
+/// for the widest row here (8 columns).
+const BATCH: usize = 500;
+
+/// Inserts `rows` in multi-row statements. Diesel's batch insert does not compile through
+/// `MultiConnection`, so the statement is built for each backend's own connection.
+macro_rules! insert_batched {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut inserted = 0usize;
+        for chunk in $rows.chunks(BATCH) {
+            inserted += match &mut *$conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConnection::Postgresql(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+        inserted
+    }};
+}
+
+/// Replaces the resolution (entities upserted, members and links replaced) in one
 /// transaction. Entities are never deleted: an ID once published stays, as itself or as a
-/// redirect (`merged_into`).
+/// redirect (`merged_into`). Human links are rebuilt from the judgements table on every run,
+/// so they are replaced like the others and a judgement is never lost.
 pub fn store_resolution(
     conn: &mut DbConnection,
     entity_rows: &[EntityRow],
@@ -88,6 +110,7 @@ pub fn store_resolution(
     conn.transaction(|conn| {
         let existing: HashMap<String, EntityRow> =
             all(conn)?.into_iter().map(|e| (e.id.clone(), e)).collect();
+        let mut fresh: Vec<&EntityRow> = Vec::new();
         for row in entity_rows {
             match existing.get(&row.id) {
                 Some(old) => {
@@ -109,33 +132,35 @@ pub fn store_resolution(
                             .execute(conn)?;
                     }
                 }
-                None => {
-                    diesel::insert_into(entities::table)
-                        .values(row)
-                        .execute(conn)?;
-                }
+                None => fresh.push(row),
             }
         }
+        // The same ID twice in one batch would fail the primary key: keep the first.
+        let mut seen = std::collections::HashSet::new();
+        let fresh: Vec<EntityRow> = fresh
+            .into_iter()
+            .filter(|r| seen.insert(r.id.as_str()))
+            .cloned()
+            .collect();
+        insert_batched!(conn, entities::table, fresh);
         diesel::delete(entity_members::table).execute(conn)?;
-        for row in member_rows {
-            diesel::insert_into(entity_members::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        diesel::delete(links::table.filter(links::origin.ne("human"))).execute(conn)?;
-        for link in link_rows {
-            diesel::insert_into(links::table)
-                .values(NewLink {
-                    from_id: &link.from_id,
-                    to_id: &link.to_id,
-                    kind: &link.kind,
-                    confidence: link.confidence,
-                    origin: &link.origin,
-                    evidence: &link.evidence,
-                    created_at: now,
-                })
-                .execute(conn)?;
-        }
+        insert_batched!(conn, entity_members::table, member_rows);
+        diesel::delete(links::table).execute(conn)?;
+        let mut seen = std::collections::HashSet::new();
+        let new_links: Vec<NewLink<'_>> = link_rows
+            .iter()
+            .filter(|l| seen.insert((l.from_id.as_str(), l.to_id.as_str(), l.kind.as_str())))
+            .map(|link| NewLink {
+                from_id: &link.from_id,
+                to_id: &link.to_id,
+                kind: &link.kind,
+                confidence: link.confidence,
+                origin: &link.origin,
+                evidence: &link.evidence,
+                created_at: now,
+            })
+            .collect();
+        insert_batched!(conn, links::table, new_links);
         Ok(())
     })
 }
@@ -206,5 +231,23 @@ pub fn judgements(conn: &mut DbConnection) -> Result<Vec<JudgementRow>, StoreErr
     Ok(judgements::table
         .order(judgements::id.asc())
         .select(JudgementRow::as_select())
+        .load(conn)?)
+}
+
+/// Member subject keys of one entity, sorted.
+pub fn members_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(entity_members::table
+        .filter(entity_members::entity_id.eq(id))
+        .order(entity_members::subject.asc())
+        .select(entity_members::subject)
+        .load(conn)?)
+}
+
+/// Links a person should look at: possible links and score-based ones, strongest first.
+pub fn uncertain_links(conn: &mut DbConnection) -> Result<Vec<LinkRow>, StoreError> {
+    Ok(links::table
+        .filter(links::kind.like("possible%").or(links::origin.eq("score")))
+        .order((links::confidence.desc(), links::id.asc()))
+        .select(LinkRow::as_select())
         .load(conn)?)
 }

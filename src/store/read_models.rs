@@ -174,3 +174,160 @@ pub fn latest_version(conn: &mut DbConnection) -> Result<Option<(i64, NaiveDateT
         .first(conn)
         .optional()?)
 }
+
+/// Facility and CPC views (never organizations, never merged IDs) with IDs after `after`,
+/// in ID order: the stable order of the facility list.
+pub fn facility_views_after(
+    conn: &mut DbConnection,
+    kind: Option<&str>,
+    prefecture: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<EntityViewRow>, StoreError> {
+    use super::schema::entities;
+    let mut query = entity_views::table
+        .inner_join(entities::table.on(entities::id.eq(entity_views::entity_id)))
+        .filter(entity_views::kind.ne("organization"))
+        .filter(entities::merged_into.is_null())
+        .select(EntityViewRow::as_select())
+        .into_boxed();
+    if let Some(k) = kind {
+        query = query.filter(entity_views::kind.eq(k.to_owned()));
+    }
+    if let Some(p) = prefecture {
+        query = query.filter(entities::prefecture.eq(p.to_owned()));
+    }
+    if let Some(a) = after {
+        query = query.filter(entity_views::entity_id.gt(a.to_owned()));
+    }
+    Ok(query
+        .order(entity_views::entity_id.asc())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// IDs of entities with a fact first seen, changed or retracted at or after `since`, or
+/// stated in a document removed at or after `since`; ID order, after `after`, at most `limit`.
+pub fn changed_entity_ids(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    use super::schema::{documents, entity_members, facts};
+    let after = after.unwrap_or("").to_owned();
+    let by_fact: Vec<String> = facts::table
+        .inner_join(entity_members::table.on(entity_members::subject.eq(facts::subject)))
+        .filter(
+            facts::first_seen
+                .ge(since)
+                .or(facts::last_changed.ge(since))
+                .or(facts::retracted_at.ge(since)),
+        )
+        .filter(entity_members::entity_id.gt(after.clone()))
+        .select(entity_members::entity_id)
+        .distinct()
+        .order(entity_members::entity_id.asc())
+        .limit(limit)
+        .load(conn)?;
+    let by_document: Vec<String> = facts::table
+        .inner_join(documents::table)
+        .inner_join(entity_members::table.on(entity_members::subject.eq(facts::subject)))
+        .filter(documents::removed_at.ge(since))
+        .filter(entity_members::entity_id.gt(after))
+        .select(entity_members::entity_id)
+        .distinct()
+        .order(entity_members::entity_id.asc())
+        .limit(limit)
+        .load(conn)?;
+    let mut ids: Vec<String> = by_fact.into_iter().chain(by_document).collect();
+    ids.sort();
+    ids.dedup();
+    ids.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(ids)
+}
+
+/// One fact of an entity with the times the changes feed needs.
+#[derive(Debug, Clone, Queryable)]
+pub struct ChangeFact {
+    pub entity_id: String,
+    pub property: String,
+    pub first_seen: NaiveDateTime,
+    pub last_changed: NaiveDateTime,
+    pub retracted_at: Option<NaiveDateTime>,
+    pub document_removed_at: Option<NaiveDateTime>,
+    pub document_source: String,
+    pub document_url: String,
+    pub document_last_seen: NaiveDateTime,
+    pub document_sha256: Option<String>,
+    pub fact_sha256: String,
+}
+
+/// Every fact of the given entities (through their member subjects).
+pub fn change_facts(
+    conn: &mut DbConnection,
+    entity_ids: &[String],
+) -> Result<Vec<ChangeFact>, StoreError> {
+    use super::schema::{documents, entity_members, facts};
+    Ok(facts::table
+        .inner_join(documents::table)
+        .inner_join(entity_members::table.on(entity_members::subject.eq(facts::subject)))
+        .filter(entity_members::entity_id.eq_any(entity_ids))
+        .order((entity_members::entity_id.asc(), facts::id.asc()))
+        .select((
+            entity_members::entity_id,
+            facts::property,
+            facts::first_seen,
+            facts::last_changed,
+            facts::retracted_at,
+            documents::removed_at,
+            documents::source,
+            documents::url,
+            documents::last_seen,
+            documents::current_sha256,
+            facts::last_sha256,
+        ))
+        .load(conn)?)
+}
+
+pub fn entities_by_ids(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<Vec<EntityRow>, StoreError> {
+    use super::schema::entities;
+    Ok(entities::table
+        .filter(entities::id.eq_any(ids))
+        .order(entities::id.asc())
+        .select(EntityRow::as_select())
+        .load(conn)?)
+}
+
+/// Whether nothing has been resolved or projected yet (the state `mieru import` needs).
+pub fn is_empty(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    use super::schema::entities;
+    let views: i64 = entity_views::table.count().get_result(conn)?;
+    let ents: i64 = entities::table.count().get_result(conn)?;
+    let acts: i64 = actions::table.count().get_result(conn)?;
+    let pls: i64 = plans::table.count().get_result(conn)?;
+    Ok(views == 0 && ents == 0 && acts == 0 && pls == 0)
+}
+
+/// Restores exported entities and read models in one transaction (import into an empty
+/// database; the caller checks [`is_empty`]).
+pub fn import_all(
+    conn: &mut DbConnection,
+    entity_rows: &[EntityRow],
+    projection: &Projection,
+    fact_count: i64,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    use super::schema::entities;
+    conn.transaction(|conn| {
+        for row in entity_rows {
+            diesel::insert_into(entities::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        replace_all(conn, projection, "import", fact_count, now)
+    })
+}

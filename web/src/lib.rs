@@ -84,14 +84,22 @@ impl AppState {
 }
 
 /// Registers every route (API, feed, health, pages, static files), the extractor error
-/// handlers and the security headers. The caller provides `AppState` via [`app_data`].
+/// handlers, the security headers and the per-client rate limit (the process-wide limiter,
+/// configured from `MIERU_RATE_PER_SEC` / `MIERU_RATE_BURST`, default 20/s with bursts of 60).
+/// The caller provides `AppState` via [`app_data`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    configure_with_limiter(cfg, api::ratelimit::default_limiter());
+}
+
+/// [`configure`] with a given rate limiter (share one clone between all workers).
+pub fn configure_with_limiter(cfg: &mut web::ServiceConfig, limiter: api::ratelimit::RateLimiter) {
     cfg.app_data(errors::json_config())
         .app_data(errors::query_config())
         .app_data(errors::path_config());
     // One catch-all scope so that security headers also cover 404s and static files.
     cfg.service(
         web::scope("")
+            .wrap_fn(move |req, srv| api::ratelimit::limit(&limiter, req, srv))
             .wrap(headers::security_headers())
             .configure(api::configure)
             .route("/healthz", web::get().to(api::health::health))

@@ -283,3 +283,114 @@ pub struct Health {
     pub actions: u64,
     pub documents: u64,
 }
+
+/// One facility or CPC in a list: enough to choose which one to open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FacilitySummary {
+    pub id: String,
+    /// `facility` or `cpc`.
+    pub kind: String,
+    pub name: String,
+    /// Every earlier name, oldest first.
+    pub former_names: Vec<String>,
+    pub prefecture: Option<String>,
+    /// Current address (or the last one known).
+    pub address: Option<String>,
+    /// `open`, `closed`, `delisted`, `unknown`.
+    pub status: String,
+    pub operators: Vec<EntityRef>,
+    pub action_count: u32,
+    pub plan_count: u32,
+    /// Issue date of the most recent action, if any.
+    pub latest_action_on: Option<NaiveDate>,
+    /// Number of archived documents the record rests on; `/api/v1/facilities/{id}` lists them.
+    pub source_count: u32,
+}
+
+/// Filters for the list of facilities; ordered by ID, `cursor` is opaque to clients.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacilityFilter {
+    pub prefecture: Option<String>,
+    /// `facility` or `cpc`.
+    pub kind: Option<String>,
+    /// Only facilities with (true) or without (false) regulatory actions.
+    pub has_actions: Option<bool>,
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+/// What happened to one property of an entity in the period asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PropertyChange {
+    /// Fact property, e.g. `name`, `address`, `status`, `issued_on`.
+    pub property: String,
+    /// Values first stated by a source in the period.
+    pub added: u32,
+    /// Values whose statement changed in the period (seen before, restated differently).
+    pub changed: u32,
+    /// Values a source stopped stating in the period.
+    pub retracted: u32,
+}
+
+/// One entity that changed since the requested time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Change {
+    pub entity: EntityRef,
+    /// `added` (no source had stated anything about it before `since`), `removed` (every
+    /// statement about it has been retracted or its documents were taken down) or `changed`.
+    pub change: String,
+    /// The latest change in the period.
+    pub at: DateTime<Utc>,
+    pub properties: Vec<PropertyChange>,
+    /// Source documents about the entity that were taken down in the period (still archived).
+    pub documents_removed: Vec<SourceRef>,
+}
+
+/// Parameters of the changes feed; `cursor` is opaque to clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesRequest {
+    pub since: DateTime<Utc>,
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+/// Entities that changed since `since`, ordered by ID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangesPage {
+    pub since: DateTime<Utc>,
+    /// When this answer was computed: pass it as the next `since` to poll for later changes.
+    pub until: DateTime<Utc>,
+    pub items: Vec<Change>,
+    /// Pass as `cursor` (with the same `since`) to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One downloadable bulk export file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ExportInfo {
+    /// File name, e.g. `facilities.jsonl`.
+    pub name: String,
+    /// `jsonl` or `csv`.
+    pub format: String,
+    pub description: String,
+    /// Where to download it.
+    pub url: String,
+}
+
+/// The list of bulk exports with their licence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ExportList {
+    pub files: Vec<ExportInfo>,
+    /// Terms of reuse of the data.
+    pub licence: String,
+    /// Where the fields are described.
+    pub data_dictionary: String,
+}
+
+/// The bytes of one export file, generated from the current read models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}

@@ -161,8 +161,10 @@ impl Adapter for Jrct {
             );
             f.link(&plan, P::Committee, &c, last);
         }
+        let mut provider = None;
         if let Some(inst) = value(&["所属機関", "Affiliation"]) {
             let facility = SubjectKey::new(K::Facility, NAME, &id);
+            provider = Some(facility.clone());
             let (op, name) = split_operator(&inst);
             let name = if name.is_empty() { inst.clone() } else { name };
             f.add(&facility, P::Name, name, last);
@@ -203,6 +205,15 @@ impl Adapter for Jrct {
                 Some(date),
             );
             f.date(&plan, P::ChangedOn, Some(date), Some(date));
+            // The investigator's institution renamed (旧 → 新): the old name is a former name
+            // of the provider, as of the change date; the resolver links records by it.
+            if let Some(facility) = provider.as_ref().filter(|_| cell(1).contains("所属機関")) {
+                let (_, old) = split_operator(&cell(2));
+                let old = if old.is_empty() { cell(2) } else { old };
+                if !old.is_empty() {
+                    f.add(facility, P::FormerName, old, Some(date));
+                }
+            }
         }
         // Attachments whose names embed a date (委員会意見書_20220916_jRCTb….pdf).
         let base = Url::parse(&doc.meta.url).ok();

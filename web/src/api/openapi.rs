@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
-use crate::api::{documents, entities, health, respond, search};
+use crate::api::{documents, entities, exports, health, lists, respond, search};
 use crate::errors::{ErrorBody, ErrorDetail};
 use crate::model::*;
 
@@ -21,8 +21,12 @@ use crate::model::*;
         search::search,
         entities::facility,
         entities::organization,
+        lists::facilities,
         entities::actions,
         entities::action,
+        lists::changes,
+        exports::exports,
+        exports::export_file,
         entities::plan,
         documents::document,
         documents::document_meta,
@@ -33,19 +37,59 @@ use crate::model::*;
     components(schemas(
         ErrorBody, ErrorDetail, entities::Moved, SourceRef, DatedValue, EntityRef, Event, Evidence,
         Link, ActionSummary, ActionDetail, PlanSummary, PlanDetail, FacilityDetail,
-        OrganizationDetail, SearchHit, FacetCount, Facets, SearchResults, DocumentInfo, Health
+        OrganizationDetail, SearchHit, FacetCount, Facets, SearchResults, DocumentInfo, Health,
+        FacilitySummary, PropertyChange, Change, ChangesPage, ExportInfo, ExportList
     )),
+    modifiers(&EveryOperation),
     tags(
         (name = "search", description = "Full-text search over every name a record ever had"),
         (name = "entities", description = "Facilities, organizations, actions and plans"),
         (name = "documents", description = "Archived source documents"),
+        (name = "exports", description = "Bulk downloads of every record, with the licence"),
         (name = "meta", description = "Service description and health"),
         (name = "feeds", description = "Syndication")
     )
 )]
 pub struct ApiDoc;
 
-fn document() -> &'static str {
+/// Adds what the middleware can answer on any route, so the document states it everywhere:
+/// the per-client rate limit's 429 (with the error envelope and `Retry-After`).
+struct EveryOperation;
+
+impl utoipa::Modify for EveryOperation {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            // Health checks are never limited (see `ratelimit::exempt`).
+            if path == "/healthz" {
+                continue;
+            }
+            let Some(op) = item.get.as_mut() else {
+                continue;
+            };
+            op.responses
+                .responses
+                .entry("429".to_owned())
+                .or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description(
+                            "Too many requests from this client; retry after `Retry-After` seconds",
+                        )
+                        .content(
+                            "application/json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                .build(),
+                        )
+                        .build()
+                        .into()
+                });
+        }
+    }
+}
+
+/// The document as served (pretty JSON), built once.
+pub fn document() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
         ApiDoc::openapi()

@@ -58,6 +58,10 @@ pub struct FacilityPage {
     pub kind: String,
     pub name: String,
     pub status: String,
+    /// For styling: a closed or delisted facility is flagged in the header.
+    pub status_code: String,
+    /// Names no longer current, shown under the heading so a rename is seen at once.
+    pub former_names: Vec<ValueView>,
     pub prefecture: String,
     pub address: String,
     pub facility_numbers: String,
@@ -75,6 +79,14 @@ pub struct FacilityPage {
     pub possible: Vec<LinkView>,
     pub sources: Vec<SourceView>,
     pub json_href: String,
+}
+
+/// The names a record no longer carries (the current one is the heading already).
+fn former_names(names: &[crate::model::DatedValue], current: &str) -> Vec<ValueView> {
+    view::values(names)
+        .into_iter()
+        .filter(|v| !v.current && v.value != current)
+        .collect()
 }
 
 fn current_address(list: &[crate::model::DatedValue]) -> String {
@@ -113,6 +125,8 @@ fn facility_page(
         kind,
         name: f.name.clone(),
         status: label(ctx.lang, &f.status),
+        status_code: view::css_token(&f.status),
+        former_names: former_names(&f.names, &f.name),
         prefecture,
         address: current_address(&f.addresses),
         facility_numbers: f.facility_numbers.join("、"),
@@ -187,6 +201,8 @@ pub async fn facility(
 pub struct OrganizationPage {
     pub c: Chrome,
     pub name: String,
+    /// Names no longer current, shown under the heading (corporations get renamed too).
+    pub former_names: Vec<ValueView>,
     pub corporate_number: String,
     pub status: String,
     pub address: String,
@@ -216,6 +232,7 @@ fn organization_page(
             "",
         ),
         name: o.name.clone(),
+        former_names: former_names(&o.names, &o.name),
         corporate_number: o.corporate_number.clone().unwrap_or_else(|| "—".to_owned()),
         status: label(ctx.lang, &o.status),
         address: current_address(&o.addresses),
@@ -317,5 +334,101 @@ pub async fn plan(
         Ok(Some(p)) => ctx.render(StatusCode::OK, &plan_page(&ctx, &p)),
         Ok(None) => ctx.error(PageError::NotFound),
         Err(e) => ctx.error(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DatedValue, EntityRef, Evidence, Link};
+    use actix_web::test::TestRequest;
+    use chrono::{TimeZone, Utc};
+
+    fn name(value: &str, current: bool) -> DatedValue {
+        DatedValue {
+            value: value.into(),
+            since: NaiveDate::from_ymd_opt(2024, 4, 1),
+            until: (!current).then(|| NaiveDate::from_ymd_opt(2025, 10, 19).unwrap()),
+            first_seen: Utc.with_ymd_and_hms(2024, 4, 2, 0, 0, 0).unwrap(),
+            last_seen: Utc.with_ymd_and_hms(2025, 10, 20, 0, 0, 0).unwrap(),
+            current,
+            sources: vec![],
+        }
+    }
+
+    fn clinic(names: Vec<DatedValue>, links: Vec<Link>) -> FacilityDetail {
+        FacilityDetail {
+            id: "F000123".into(),
+            kind: "facility".into(),
+            name: "架空みどり再生クリニック".into(),
+            names,
+            addresses: vec![],
+            prefecture: Some("北海道".into()),
+            facility_numbers: vec![],
+            status: "closed".into(),
+            operators: vec![],
+            managers: vec![],
+            plans: vec![],
+            actions: vec![],
+            events: vec![],
+            links,
+            sources: vec![],
+        }
+    }
+
+    fn render(f: &FacilityDetail) -> String {
+        let req = TestRequest::get()
+            .uri("/facilities/F000123")
+            .to_http_request();
+        let ctx = Ctx::new(&req);
+        facility_page(&ctx, f, &[], None).render().unwrap()
+    }
+
+    #[test]
+    fn header_names_former_names_and_possible_links() {
+        let possible = Link {
+            other: EntityRef {
+                id: "F000124".into(),
+                entity: "facility".into(),
+                name: "架空あおば再生クリニック".into(),
+                role: None,
+            },
+            kind: "possible_successor".into(),
+            confidence: 0.7,
+            origin: "score".into(),
+            evidence: vec![Evidence {
+                kind: "address".into(),
+                detail: "札幌市中央区北1条西2丁目".into(),
+                sources: vec![],
+            }],
+        };
+        let html = render(&clinic(
+            vec![
+                name("架空わかば再生クリニック", false),
+                name("架空みどり再生クリニック", true),
+            ],
+            vec![possible],
+        ));
+        let header = html
+            .split("<header class=\"entity-header\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</header>").next())
+            .unwrap();
+        assert!(header.contains("旧名"), "{header}");
+        assert!(header.contains("<strong>架空わかば再生クリニック</strong>"));
+        assert!(header.contains("2024-04-01 〜 2025-10-19"));
+        assert!(header.contains("関連の可能性（後継）"));
+        assert!(header.contains("href=\"/facilities/F000124\""));
+        assert!(header.contains("status-closed"));
+    }
+
+    #[test]
+    fn no_former_names_no_note() {
+        let html = render(&clinic(
+            vec![name("架空みどり再生クリニック", true)],
+            vec![],
+        ));
+        assert!(!html.contains("former-names"));
+        assert!(!html.contains("possible-top"));
     }
 }

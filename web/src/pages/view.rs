@@ -33,8 +33,12 @@ pub struct SourceView {
     pub fetched: String,
 }
 
+/// One line per distinct document: several facts of one event often cite the same snapshot,
+/// and repeating it only buries the other sources.
 pub fn sources(list: &[SourceRef]) -> Vec<SourceView> {
+    let mut seen = std::collections::HashSet::new();
     list.iter()
+        .filter(|s| seen.insert((s.sha256.as_str(), s.url.as_str())))
         .map(|s| SourceView {
             source: s.source.clone(),
             url: s.url.clone(),
@@ -120,7 +124,7 @@ pub fn action_summary(lang: Lang, a: &ActionSummary) -> ActionView {
     ActionView {
         id: a.id.clone(),
         href: format!("/actions/{}", urls::encode(&a.id)),
-        type_code: a.action_type.clone(),
+        type_code: css_token(&a.action_type),
         type_label: label(lang, &a.action_type),
         date: date(a.issued_on),
         authority: a.authority.clone().unwrap_or_else(|| "—".to_owned()),
@@ -151,6 +155,8 @@ pub fn action_detail(lang: Lang, a: &ActionDetail) -> ActionView {
 
 pub struct EventView {
     pub date: String,
+    /// The machine code, for styling (`ev-action_issued` stands out).
+    pub kind_code: String,
     pub kind: String,
     pub summary: String,
     pub subject: Option<RefView>,
@@ -165,6 +171,7 @@ pub fn events(lang: Lang, list: &[Event]) -> Vec<EventView> {
         .into_iter()
         .map(|e| EventView {
             date: date(e.date),
+            kind_code: css_token(&e.kind),
             kind: label(lang, &e.kind),
             summary: match lang {
                 Lang::Ja => e.summary_ja.clone(),
@@ -173,6 +180,14 @@ pub fn events(lang: Lang, list: &[Event]) -> Vec<EventView> {
             subject: e.subject.as_ref().map(|s| entity(lang, s)),
             sources: sources(&e.sources),
         })
+        .collect()
+}
+
+/// A code reduced to `[a-z0-9_-]`, safe as part of a class name whatever the registry sent.
+pub fn css_token(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
@@ -276,6 +291,28 @@ mod tests {
         let v = sources(&[s]);
         assert!(v[0].href.is_none());
         assert!(v[0].archive.is_none());
+    }
+
+    #[test]
+    fn repeated_sources_are_listed_once() {
+        let s = SourceRef {
+            source: "e-saisei".into(),
+            url: "https://saiseiiryo.mhlw.go.jp/published_plan/index/2".into(),
+            sha256: "a".repeat(64),
+            fetched_at: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
+        };
+        let mut other = s.clone();
+        other.sha256 = "b".repeat(64);
+        let v = sources(&[s.clone(), other, s]);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].sha256, "a".repeat(64));
+        assert_eq!(v[1].sha256, "b".repeat(64));
+    }
+
+    #[test]
+    fn css_tokens_drop_anything_odd() {
+        assert_eq!(css_token("action_issued"), "action_issued");
+        assert_eq!(css_token("x\" onclick=\"y"), "xonclicky");
     }
 
     #[test]

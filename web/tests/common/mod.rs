@@ -438,6 +438,105 @@ impl Registry for FakeRegistry {
             documents: 2,
         })
     }
+
+    fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError> {
+        self.check()?;
+        // The cursor is the last ID itself here; the real registry hex-encodes it.
+        if let Some(c) = &filter.cursor {
+            if !c.starts_with('F') {
+                return Err(RegistryError::BadRequest("unknown cursor".into()));
+            }
+        }
+        let matching: Vec<FacilitySummary> = Self::facilities()
+            .into_iter()
+            .filter(|f| filter.cursor.as_deref().is_none_or(|c| f.id.as_str() > c))
+            .filter(|f| filter.kind.as_deref().is_none_or(|k| k == f.kind))
+            .filter(|f| filter.prefecture.is_none() || f.prefecture == filter.prefecture)
+            .filter(|f| filter.has_actions.is_none_or(|h| h != f.actions.is_empty()))
+            .map(|f| FacilitySummary {
+                former_names: f
+                    .names
+                    .iter()
+                    .filter(|n| !n.current)
+                    .map(|n| n.value.clone())
+                    .collect(),
+                address: f.addresses.first().map(|a| a.value.clone()),
+                action_count: u32::try_from(f.actions.len()).unwrap(),
+                plan_count: u32::try_from(f.plans.len()).unwrap(),
+                latest_action_on: f.actions.iter().filter_map(|a| a.issued_on).max(),
+                source_count: u32::try_from(f.sources.len()).unwrap(),
+                id: f.id,
+                kind: f.kind,
+                name: f.name,
+                prefecture: f.prefecture,
+                status: f.status,
+                operators: f.operators,
+            })
+            .collect();
+        let more = matching.len() > filter.limit;
+        let items: Vec<FacilitySummary> = matching.into_iter().take(filter.limit).collect();
+        let next_cursor = if more {
+            items.last().map(|f| f.id.clone())
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    fn changes(&self, request: &ChangesRequest) -> Result<ChangesPage, RegistryError> {
+        self.check()?;
+        let renamed = t(2025, 3, 10);
+        let items = if request.since <= renamed && request.cursor.is_none() {
+            vec![Change {
+                entity: eref("F001", "facility", "みらい再生クリニック", None),
+                change: "changed".into(),
+                at: renamed,
+                properties: vec![PropertyChange {
+                    property: "name".into(),
+                    added: 1,
+                    changed: 0,
+                    retracted: 1,
+                }],
+                documents_removed: vec![src(
+                    "https://www.mhlw.go.jp/stf/newpage_99901.html",
+                    HTML_DOC,
+                )],
+            }]
+        } else {
+            vec![]
+        };
+        Ok(ChangesPage {
+            since: request.since,
+            until: t(2026, 11, 25),
+            items,
+            next_cursor: None,
+        })
+    }
+
+    fn export_file(&self, name: &str) -> Result<Option<ExportFile>, RegistryError> {
+        self.check()?;
+        let bytes = match name {
+            "facilities.jsonl" => Self::facilities()
+                .iter()
+                .map(|f| serde_json::to_string(f).unwrap() + "\n")
+                .collect::<String>()
+                .into_bytes(),
+            "actions.csv" => "id,action_type\nA001,emergency_order\nA002,improvement_order\n"
+                .as_bytes()
+                .to_vec(),
+            _ => return Ok(None),
+        };
+        let content_type = if name.ends_with(".csv") {
+            "text/csv; charset=utf-8"
+        } else {
+            "application/x-ndjson; charset=utf-8"
+        };
+        Ok(Some(ExportFile {
+            name: name.to_owned(),
+            content_type: content_type.into(),
+            bytes,
+        }))
+    }
 }
 
 pub fn state(registry: Arc<FakeRegistry>) -> AppState {

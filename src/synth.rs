@@ -1,0 +1,753 @@
+//! A deterministic synthetic registry for benchmarks and load tests: fictional facilities with
+//! Japanese names, prefectures, addresses, former names, plan numbers and corporate numbers, and
+//! dated events with text. Same seed, same corpus, on every machine and every run — so numbers
+//! from two runs (or from two engines over one corpus) are comparable.
+//!
+//! Everything here is invented; any resemblance to a real clinic is a coincidence of common words.
+
+use chrono::NaiveDate;
+
+use crate::search::IndexDoc;
+
+/// Districts and station names that open many clinic names (`銀座`, `梅田` …).
+const DISTRICTS: &[&str] = &[
+    "銀座",
+    "表参道",
+    "新宿",
+    "渋谷",
+    "池袋",
+    "六本木",
+    "恵比寿",
+    "青山",
+    "麻布",
+    "赤坂",
+    "日本橋",
+    "品川",
+    "上野",
+    "吉祥寺",
+    "横浜",
+    "川崎",
+    "大宮",
+    "柏",
+    "千葉",
+    "梅田",
+    "難波",
+    "心斎橋",
+    "天王寺",
+    "京都四条",
+    "三宮",
+    "神戸元町",
+    "名古屋栄",
+    "金山",
+    "博多",
+    "天神",
+    "小倉",
+    "札幌大通",
+    "仙台",
+    "郡山",
+    "新潟",
+    "金沢",
+    "静岡",
+    "浜松",
+    "岡山",
+    "広島",
+    "松山",
+    "高松",
+    "熊本",
+    "鹿児島",
+    "那覇",
+    "宇都宮",
+    "高崎",
+    "水戸",
+    "長野",
+    "岐阜",
+    "四日市",
+    "奈良",
+    "和歌山",
+    "姫路",
+    "福山",
+    "下関",
+    "徳島",
+    "高知",
+    "大分",
+    "宮崎",
+];
+
+/// Stems: kana (as clinics write them, often hiragana or katakana), kanji and loanwords.
+const STEMS: &[&str] = &[
+    "さくら",
+    "あおば",
+    "ひかり",
+    "みらい",
+    "わかば",
+    "すこやか",
+    "ひまわり",
+    "つばさ",
+    "セル",
+    "セルズ",
+    "ステム",
+    "リジェネ",
+    "メディカル",
+    "ビューティー",
+    "エイジング",
+    "ナチュラル",
+    "アルファ",
+    "ルミナス",
+    "グレイス",
+    "オーラ",
+    "ヴィータ",
+    "エール",
+    "再生",
+    "幹細胞",
+    "先端",
+    "統合",
+    "健康",
+    "美容",
+    "整形",
+    "皮膚",
+    "形成",
+    "青葉",
+    "若葉",
+    "明星",
+    "松風",
+    "翠",
+    "葵",
+    "楓",
+    "光明",
+    "慈恵",
+    "博愛",
+    "仁心",
+    "清和",
+    "共生",
+    "陽光",
+    "白樺",
+];
+
+/// What follows the stem: a clinic, a hospital department, or a cell-processing facility.
+const CLINIC_SUFFIXES: &[&str] = &[
+    "クリニック",
+    "医院",
+    "診療所",
+    "クリニック本院",
+    "内科クリニック",
+    "整形外科",
+    "美容外科",
+    "皮膚科クリニック",
+    "再生医療クリニック",
+    "メディカルクリニック",
+    "病院",
+];
+const CPC_SUFFIXES: &[&str] = &[
+    "細胞加工センター",
+    "細胞培養加工室",
+    "セルプロセッシングセンター",
+    "細胞培養センター",
+    "再生医療研究所",
+];
+/// A branch word some names carry, which makes look-alikes realistic (`… 駅前院`).
+const BRANCHES: &[&str] = &["", "", "", "", "駅前院", "分院", "第二", "東口院", "西口院"];
+
+/// `(prefecture, cities)`; every prefecture appears, the big ones with more cities.
+const PREFECTURES: &[(&str, &[&str])] = &[
+    ("北海道", &["札幌市中央区", "旭川市", "函館市"]),
+    ("青森県", &["青森市", "八戸市"]),
+    ("岩手県", &["盛岡市"]),
+    ("宮城県", &["仙台市青葉区", "仙台市宮城野区"]),
+    ("秋田県", &["秋田市"]),
+    ("山形県", &["山形市"]),
+    ("福島県", &["郡山市", "福島市"]),
+    ("茨城県", &["水戸市", "つくば市"]),
+    ("栃木県", &["宇都宮市"]),
+    ("群馬県", &["高崎市", "前橋市"]),
+    ("埼玉県", &["さいたま市大宮区", "川越市"]),
+    ("千葉県", &["千葉市中央区", "柏市", "船橋市"]),
+    (
+        "東京都",
+        &[
+            "中央区",
+            "港区",
+            "渋谷区",
+            "新宿区",
+            "千代田区",
+            "豊島区",
+            "品川区",
+            "武蔵野市",
+            "世田谷区",
+        ],
+    ),
+    ("神奈川県", &["横浜市西区", "横浜市中区", "川崎市川崎区"]),
+    ("新潟県", &["新潟市中央区"]),
+    ("富山県", &["富山市"]),
+    ("石川県", &["金沢市"]),
+    ("福井県", &["福井市"]),
+    ("山梨県", &["甲府市"]),
+    ("長野県", &["長野市", "松本市"]),
+    ("岐阜県", &["岐阜市"]),
+    ("静岡県", &["静岡市葵区", "浜松市中央区"]),
+    ("愛知県", &["名古屋市中区", "名古屋市中村区", "豊橋市"]),
+    ("三重県", &["四日市市", "津市"]),
+    ("滋賀県", &["大津市"]),
+    ("京都府", &["京都市下京区", "京都市中京区"]),
+    (
+        "大阪府",
+        &["大阪市北区", "大阪市中央区", "大阪市天王寺区", "堺市堺区"],
+    ),
+    ("兵庫県", &["神戸市中央区", "姫路市", "西宮市"]),
+    ("奈良県", &["奈良市"]),
+    ("和歌山県", &["和歌山市"]),
+    ("鳥取県", &["鳥取市"]),
+    ("島根県", &["松江市"]),
+    ("岡山県", &["岡山市北区"]),
+    ("広島県", &["広島市中区", "福山市"]),
+    ("山口県", &["下関市", "山口市"]),
+    ("徳島県", &["徳島市"]),
+    ("香川県", &["高松市"]),
+    ("愛媛県", &["松山市"]),
+    ("高知県", &["高知市"]),
+    (
+        "福岡県",
+        &["福岡市中央区", "福岡市博多区", "北九州市小倉北区"],
+    ),
+    ("佐賀県", &["佐賀市"]),
+    ("長崎県", &["長崎市"]),
+    ("熊本県", &["熊本市中央区"]),
+    ("大分県", &["大分市"]),
+    ("宮崎県", &["宮崎市"]),
+    ("鹿児島県", &["鹿児島市"]),
+    ("沖縄県", &["那覇市"]),
+];
+
+/// Town names inside a city (`…町`, `…通`), combined with 丁目・番・号.
+const TOWNS: &[&str] = &[
+    "本町",
+    "栄町",
+    "中町",
+    "緑町",
+    "旭町",
+    "錦町",
+    "寿町",
+    "幸町",
+    "東町",
+    "西町",
+    "南町",
+    "北町",
+    "大手町",
+    "元町",
+    "新町",
+    "桜木町",
+    "中央",
+    "駅前",
+    "宮前",
+    "城東",
+    "城西",
+    "日吉町",
+    "若松町",
+    "松が枝町",
+    "霞が丘",
+    "梅ケ丘",
+];
+const BUILDINGS: &[&str] = &[
+    "",
+    "",
+    "メディカルビル3階",
+    "第一ビル2F",
+    "スクエアタワー10階",
+    "駅前プラザ4階",
+    "センタービル",
+];
+
+const CORPORATE_FORMS: &[&str] = &[
+    "医療法人社団",
+    "医療法人",
+    "医療法人財団",
+    "株式会社",
+    "一般社団法人",
+];
+
+/// Treatments named in plan titles.
+const TREATMENTS: &[&str] = &[
+    "自己脂肪由来間葉系幹細胞を用いた変形性膝関節症の治療",
+    "多血小板血漿（PRP）を用いた皮膚の再生治療",
+    "自己線維芽細胞を用いたしわ・たるみの治療",
+    "自己脂肪由来幹細胞の静脈内投与による慢性疼痛の治療",
+    "培養表皮を用いた難治性潰瘍の治療",
+    "活性化自己リンパ球を用いたがん免疫療法",
+    "自己骨髄由来幹細胞を用いた脊髄損傷の研究",
+    "歯髄幹細胞を用いた歯周組織の再生",
+];
+const BUREAUS: &[&str] = &[
+    "北海道厚生局",
+    "東北厚生局",
+    "関東信越厚生局",
+    "東海北陸厚生局",
+    "近畿厚生局",
+    "中国四国厚生局",
+    "九州厚生局",
+];
+const FINDINGS: &[&str] = &[
+    "再生医療等提供計画を提出せずに第二種再生医療等を提供していた",
+    "特定細胞加工物の製造に係る記録を作成していなかった",
+    "細胞培養加工施設の構造設備が基準に適合していなかった",
+    "認定再生医療等委員会の意見を聴かずに計画を変更していた",
+    "疾病等の報告を怠っていた",
+    "説明同意文書を用いずに患者へ投与していた",
+];
+const MANAGERS: &[&str] = &[
+    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田",
+    "松本", "井上", "木村", "林", "清水", "山崎", "森", "池田",
+];
+const GIVEN: &[&str] = &[
+    "健", "誠", "翔太", "大輔", "花子", "美咲", "陽子", "直樹", "恵", "亮", "彩", "拓也",
+];
+
+/// Event kinds, in the order a facility's history tends to run.
+pub const EVENT_KINDS: &[&str] = &[
+    "plan_submitted",
+    "plan_changed",
+    "manager_changed",
+    "relocated",
+    "renamed",
+    "inspection",
+    "action_issued",
+    "improvement_reported",
+    "plan_discontinued",
+    "closure_filed",
+];
+
+/// One fictional facility (a clinic or a CPC) and the organization behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facility {
+    /// `SF0000001`-style ID, unique.
+    pub id: String,
+    /// `facility` or `cpc`.
+    pub kind: &'static str,
+    pub name: String,
+    pub former_names: Vec<String>,
+    pub prefecture: &'static str,
+    /// Current address first, then previous ones.
+    pub addresses: Vec<String>,
+    /// e-再生医療 plan numbers (`02C1910156`).
+    pub plan_numbers: Vec<String>,
+    /// CPC 施設番号 (`FC3…`), for CPCs only.
+    pub facility_number: Option<String>,
+    /// 13-digit 法人番号 with a valid check digit.
+    pub corporate_number: String,
+    pub corporation: String,
+    /// Indices into [`Corpus::events`].
+    pub events: std::ops::Range<usize>,
+}
+
+/// One dated line of a facility's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Index into [`Corpus::facilities`].
+    pub facility: usize,
+    pub date: NaiveDate,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Corpus {
+    pub facilities: Vec<Facility>,
+    pub events: Vec<Event>,
+}
+
+/// SplitMix64: tiny, fast and the same everywhere (no dependency on a crate's algorithm choice).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u32) -> bool {
+        self.below(100) < percent as usize
+    }
+
+    pub fn pick<'a, T: ?Sized>(&mut self, from: &[&'a T]) -> &'a T
+    where
+        &'a T: Default,
+    {
+        from.get(self.below(from.len()))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+impl Corpus {
+    /// `facilities` facilities with `events_per_facility` events each, all drawn from `seed`.
+    /// About 10% carry a former name, 5% are CPCs.
+    pub fn generate(seed: u64, facilities: usize, events_per_facility: usize) -> Self {
+        let mut rng = Rng::new(seed);
+        let mut corpus = Corpus {
+            facilities: Vec::with_capacity(facilities),
+            events: Vec::with_capacity(facilities * events_per_facility),
+        };
+        for k in 0..facilities {
+            let facility = facility(&mut rng, k, corpus.events.len()..corpus.events.len());
+            let first = corpus.events.len();
+            for e in 0..events_per_facility {
+                let event = event(&mut rng, k, &facility, e);
+                corpus.events.push(event);
+            }
+            let mut facility = facility;
+            facility.events = first..corpus.events.len();
+            corpus.facilities.push(facility);
+        }
+        corpus
+    }
+
+    /// The search documents of the facilities: events' texts go into `text`, plan, facility and
+    /// corporate numbers into `identifiers`, the corporation into `related_names`.
+    pub fn index_docs(&self) -> impl Iterator<Item = IndexDoc> + '_ {
+        self.facilities.iter().map(|f| self.index_doc(f))
+    }
+
+    pub fn index_doc(&self, f: &Facility) -> IndexDoc {
+        let events = self.events.get(f.events.clone()).unwrap_or_default();
+        let actions: Vec<&Event> = events
+            .iter()
+            .filter(|e| e.kind == "action_issued")
+            .collect();
+        let mut identifiers = f.plan_numbers.clone();
+        identifiers.extend(f.facility_number.clone());
+        identifiers.push(f.corporate_number.clone());
+        let mut years: Vec<i32> = actions
+            .iter()
+            .map(|e| chrono::Datelike::year(&e.date))
+            .collect();
+        years.dedup();
+        IndexDoc {
+            id: f.id.clone(),
+            entity: f.kind.into(),
+            name: f.name.clone(),
+            former_names: f.former_names.clone(),
+            addresses: f.addresses.clone(),
+            prefecture: Some(f.prefecture.into()),
+            identifiers,
+            related_names: vec![f.corporation.clone()],
+            text: events.iter().map(|e| e.text.clone()).collect(),
+            action_count: u32::try_from(actions.len()).unwrap_or(u32::MAX),
+            action_types: if actions.is_empty() {
+                Vec::new()
+            } else {
+                vec!["improvement_order".into()]
+            },
+            years,
+        }
+    }
+}
+
+fn facility(rng: &mut Rng, k: usize, events: std::ops::Range<usize>) -> Facility {
+    let cpc = rng.chance(5);
+    let name = facility_name(rng, cpc);
+    let former_names = if rng.chance(10) {
+        // A rename keeps the district more often than not, as real ones do after an order.
+        let district = DISTRICTS
+            .iter()
+            .copied()
+            .find(|d| name.starts_with(d))
+            .filter(|_| rng.chance(60));
+        let mut former = facility_name_in(rng, cpc, district);
+        if former == name {
+            former.push_str("旧院");
+        }
+        vec![former]
+    } else {
+        Vec::new()
+    };
+    let (prefecture, cities) = PREFECTURES
+        .get(rng.below(PREFECTURES.len()))
+        .copied()
+        .unwrap_or(("東京都", &["中央区"]));
+    let mut addresses = vec![address(rng, prefecture, cities)];
+    if rng.chance(8) {
+        addresses.push(address(rng, prefecture, cities));
+    }
+    let region = rng.below(8) + 1;
+    let plans = 1 + rng.below(3);
+    let plan_numbers = (0..plans)
+        .map(|p| {
+            let class = ["A", "B", "C", "D", "E", "F", "G"]
+                .get(rng.below(7))
+                .copied()
+                .unwrap_or("C");
+            // k and p make the number unique across the corpus.
+            format!("{region:02}{class}{:07}", (k * 3 + p) % 10_000_000)
+        })
+        .collect();
+    let facility_number = cpc.then(|| {
+        format!(
+            "F{}{}{:06}",
+            ["A", "B", "C"].get(rng.below(3)).copied().unwrap_or("C"),
+            region,
+            k % 1_000_000
+        )
+    });
+    let base = format!(
+        "{:012}",
+        300_000_000_000 + (k as u64) * 7919 % 600_000_000_000
+    );
+    let check = mieru_text::ids::corporate_check_digit(&base).unwrap_or(0);
+    let corporate_number = format!("{check}{base}");
+    let form = rng.pick(CORPORATE_FORMS);
+    let corporation = if form == "株式会社" {
+        format!(
+            "{form}{}{}",
+            rng.pick(STEMS),
+            rng.pick(&["メディカル", "ヘルスケア", "バイオ", "ライフサイエンス"])
+        )
+    } else {
+        format!("{form}{}{}会", rng.pick(STEMS), rng.pick(MANAGERS))
+    };
+    Facility {
+        id: format!("SF{k:07}"),
+        kind: if cpc { "cpc" } else { "facility" },
+        name,
+        former_names,
+        prefecture,
+        addresses,
+        plan_numbers,
+        facility_number,
+        corporate_number,
+        corporation,
+        events,
+    }
+}
+
+fn facility_name(rng: &mut Rng, cpc: bool) -> String {
+    facility_name_in(rng, cpc, None)
+}
+
+/// A name, opening with `district` when given.
+fn facility_name_in(rng: &mut Rng, cpc: bool, district: Option<&str>) -> String {
+    let suffix = if cpc {
+        rng.pick(CPC_SUFFIXES)
+    } else {
+        rng.pick(CLINIC_SUFFIXES)
+    };
+    let mut name = String::new();
+    // Some names open with no district (`さくら幹細胞クリニック`).
+    match district {
+        Some(d) => name.push_str(d),
+        None if rng.chance(85) => name.push_str(rng.pick(DISTRICTS)),
+        None => {}
+    }
+    name.push_str(rng.pick(STEMS));
+    if rng.chance(30) {
+        name.push_str(rng.pick(STEMS));
+    }
+    name.push_str(suffix);
+    name.push_str(rng.pick(BRANCHES));
+    name
+}
+
+fn address(rng: &mut Rng, prefecture: &str, cities: &[&str]) -> String {
+    let city = cities.get(rng.below(cities.len())).copied().unwrap_or("");
+    format!(
+        "{prefecture}{city}{}{}丁目{}番{}号{}",
+        rng.pick(TOWNS),
+        rng.below(9) + 1,
+        rng.below(30) + 1,
+        rng.below(25) + 1,
+        rng.pick(BUILDINGS)
+    )
+}
+
+fn event(rng: &mut Rng, k: usize, f: &Facility, e: usize) -> Event {
+    let kind = EVENT_KINDS
+        .get(e % EVENT_KINDS.len())
+        .copied()
+        .unwrap_or("plan_changed");
+    let year = 2015 + ((k + e) % 11) as i32;
+    let date = NaiveDate::from_ymd_opt(year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
+        .unwrap_or_default();
+    let plan = f
+        .plan_numbers
+        .get(rng.below(f.plan_numbers.len()))
+        .map_or("", String::as_str);
+    let bureau = rng.pick(BUREAUS);
+    let treatment = rng.pick(TREATMENTS);
+    let text = match kind {
+        "plan_submitted" => format!(
+            "{}が再生医療等提供計画（{plan}「{treatment}」）を{bureau}に提出した。",
+            f.name
+        ),
+        "plan_changed" => format!("計画{plan}の変更届：細胞培養加工施設及び実施医師を変更。"),
+        "manager_changed" => format!(
+            "管理者が{}{}医師から{}{}医師に交代した。",
+            rng.pick(MANAGERS),
+            rng.pick(GIVEN),
+            rng.pick(MANAGERS),
+            rng.pick(GIVEN)
+        ),
+        "relocated" => match (f.addresses.first(), f.addresses.get(1)) {
+            (Some(now), Some(before)) => format!("{now}へ移転（旧所在地：{before}）。"),
+            _ => format!(
+                "所在地の住居表示が変更された（{}）。",
+                f.addresses.first().map_or("", String::as_str)
+            ),
+        },
+        "renamed" => match f.former_names.first() {
+            Some(former) => format!("名称を{former}から{}に変更した。", f.name),
+            None => format!("開設者{}の名称表記を更新した。", f.corporation),
+        },
+        "inspection" => format!(
+            "{bureau}による立入検査。{}ことが確認された。",
+            rng.pick(FINDINGS)
+        ),
+        "action_issued" => format!(
+            "{bureau}長が法第二十四条に基づく改善命令を発出。{}。",
+            rng.pick(FINDINGS)
+        ),
+        "improvement_reported" => "改善命令に対する改善報告書を提出した。".to_string(),
+        "plan_discontinued" => format!("計画{plan}の提供を中止した（中止届）。"),
+        _ => format!("{}が廃止届を提出した。", f.name),
+    };
+    Event {
+        facility: k,
+        date,
+        kind,
+        text,
+    }
+}
+
+/// Katakana → hiragana (a user typing a clinic's katakana name in hiragana).
+pub fn to_hiragana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Full-width katakana, ASCII and the long-vowel mark → half-width (`クリニック` → `ｸﾘﾆｯｸ`),
+/// as old systems and some users type them.
+pub fn to_halfwidth(s: &str) -> String {
+    const FULL: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+    const HALF: &str = "ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ";
+    let half_of = |c: char| FULL.chars().zip(HALF.chars()).find(|(f, _)| *f == c);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if let Some((_, h)) = half_of(c) {
+            out.push(h);
+        } else if let Some((_, h)) = char::from_u32(c as u32 - 1)
+            .and_then(half_of)
+            .filter(|_| "ガギグゲゴザジズゼゾダヂヅデドバビブベボ".contains(c))
+        {
+            out.push(h);
+            out.push('ﾞ');
+        } else if let Some((_, h)) = char::from_u32(c as u32 - 2)
+            .and_then(half_of)
+            .filter(|_| "パピプペポ".contains(c))
+        {
+            out.push(h);
+            out.push('ﾟ');
+        } else if c == 'ヴ' {
+            out.push_str("ｳﾞ");
+        } else if ('！'..='～').contains(&c) {
+            out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_corpus_and_sizes() {
+        let a = Corpus::generate(7, 500, 10);
+        let b = Corpus::generate(7, 500, 10);
+        assert_eq!(a, b);
+        assert_eq!(a.facilities.len(), 500);
+        assert_eq!(a.events.len(), 5_000);
+        assert_ne!(a, Corpus::generate(8, 500, 10));
+        for f in &a.facilities {
+            assert_eq!(f.events.len(), 10);
+            assert!(a
+                .events
+                .get(f.events.clone())
+                .unwrap()
+                .iter()
+                .all(|e| e.facility == a.facilities.iter().position(|g| g.id == f.id).unwrap()));
+        }
+    }
+
+    #[test]
+    fn identifiers_are_valid_and_unique() {
+        let c = Corpus::generate(1, 2_000, 1);
+        let mut plans = std::collections::HashSet::new();
+        for f in &c.facilities {
+            assert!(
+                mieru_text::ids::is_valid_corporate_number(&f.corporate_number),
+                "{}",
+                f.corporate_number
+            );
+            for p in &f.plan_numbers {
+                assert_eq!(mieru_text::ids::find_plan_numbers(p), [p.clone()]);
+                assert!(plans.insert(p.clone()), "duplicate {p}");
+            }
+            assert_eq!(f.kind == "cpc", f.facility_number.is_some());
+            assert!(f.addresses.iter().all(|a| a.starts_with(f.prefecture)));
+        }
+        let former = c
+            .facilities
+            .iter()
+            .filter(|f| !f.former_names.is_empty())
+            .count();
+        assert!((120..=280).contains(&former), "about 10% renamed: {former}");
+        let cpcs = c.facilities.iter().filter(|f| f.kind == "cpc").count();
+        assert!((40..=170).contains(&cpcs), "about 5% CPCs: {cpcs}");
+    }
+
+    #[test]
+    fn index_docs_carry_events_and_identifiers() {
+        let c = Corpus::generate(3, 20, 10);
+        let docs: Vec<IndexDoc> = c.index_docs().collect();
+        assert_eq!(docs.len(), 20);
+        for (doc, f) in docs.iter().zip(&c.facilities) {
+            assert_eq!(doc.text.len(), 10);
+            assert!(doc.identifiers.contains(&f.corporate_number));
+            assert!(doc.text.iter().any(|t| t.contains(&f.name)));
+            assert_eq!(doc.action_count, 1);
+        }
+    }
+
+    #[test]
+    fn kana_variants() {
+        assert_eq!(to_hiragana("さくらクリニック"), "さくらくりにっく");
+        assert_eq!(
+            to_halfwidth("ステムセル・クリニック"),
+            "ｽﾃﾑｾﾙ･ｸﾘﾆｯｸ".replace('･', "・")
+        );
+        assert_eq!(to_halfwidth("ビューティーパーク"), "ﾋﾞｭｰﾃｨｰﾊﾟｰｸ");
+        assert_eq!(
+            mieru_text::display_clean(&to_halfwidth("ガーデン")),
+            "ガーデン"
+        );
+    }
+}

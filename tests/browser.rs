@@ -1,0 +1,449 @@
+//! The site in a real browser, as a patient uses it: headless Chromium driven through
+//! chromedriver (WebDriver) against the server on loopback, fed by the whole pipeline over a
+//! copy of the bundled replica. Screenshots land in `target/screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (and a Japanese font such as
+//! `fonts-ipafont-gothic`); `.ci/run` installs them. Without them the test fails and says so:
+//! a browser test that silently passes would hide a broken front end.
+//! `MIERU_CHROMIUM` / `MIERU_CHROMEDRIVER` override the binaries' paths.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpServer};
+use fantoccini::{Client, ClientBuilder, Locator};
+use mieru::app::Mieru;
+use mieru::replica::{self, ReplicaFiles};
+use mieru_crawler::crawl::CrawlOptions;
+
+const INSTALL_HINT: &str = "install them with `apt-get install -y chromium chromium-driver \
+fonts-ipafont-gothic` (.ci/run does this), or point MIERU_CHROMIUM / MIERU_CHROMEDRIVER at them";
+
+/// A fictional clinic whose name carries markup, added to a copy of the replica's
+/// new-provider list, to prove names are escaped end to end (crawl → resolve → page).
+const MARKUP_CLINIC: &str =
+    "<img src=x onerror=alert(1)><script>alert(2)</script>幻灯再生クリニック";
+
+/// The first of `candidates` found on PATH (or the override in `env`), as an absolute path.
+fn find_binary(env: &str, candidates: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    candidates.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// chromedriver, killed when the test ends however it ends.
+struct Driver {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Driver {
+    fn start(binary: &Path, log: PathBuf) -> Driver {
+        let port = free_port();
+        let out = std::fs::File::create(&log).expect("chromedriver log file");
+        let child = Command::new(binary)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(out.try_clone().expect("log handle"))
+            .stderr(out)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}; {INSTALL_HINT}", binary.display()));
+        let driver = Driver { child, port, log };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port} within 20 s; log: {}",
+                std::fs::read_to_string(&driver.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// The bundled replica plus one new-provider row whose clinic name is markup (HTML-escaped
+/// in the source page, as a real page would carry it, so the parsed name holds `<script>`).
+fn replica_with_markup(root: &Path) {
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("replica"), root);
+    let page = root.join("kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/kaisetsu.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let escaped = MARKUP_CLINIC.replace('<', "&lt;").replace('>', "&gt;");
+    let row = format!(
+        "<tr><td>{escaped}</td><td>医療法人社団幻灯会</td><td>夢野　灯</td>\
+         <td>東京都港区芝浦9丁目8番7号　幻灯ビル2階</td><td>令和8年1月5日</td></tr>\n<tr><td colspan"
+    );
+    let changed = html.replacen("<tr><td colspan", &row, 1);
+    assert_ne!(changed, html, "kaisetsu.html still has its note row");
+    std::fs::write(page, changed).unwrap();
+}
+
+async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    let dir = target_dir().join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    // WebDriver captures the viewport only: grow the window to the page's height (capped) so
+    // the whole page is in the picture.
+    let height = client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(2400)
+        .clamp(800, 12_000);
+    let _ = client.set_window_size(1280, height as u32 + 140).await;
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Searches from the home page's form, as typed by hand.
+async fn search_from_home(client: &Client, base: &str, q: &str) {
+    client.goto(&format!("{base}/")).await.unwrap();
+    let input = client.find(Locator::Id("q")).await.unwrap();
+    input.send_keys(q).await.unwrap();
+    client
+        .find(Locator::Css("form.search-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("p.summary"))
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn a_patient_finds_a_renamed_clinic_in_a_real_browser() {
+    let (Some(chromium), Some(chromedriver)) = (
+        find_binary(
+            "MIERU_CHROMIUM",
+            &["chromium", "chromium-browser", "google-chrome"],
+        ),
+        find_binary("MIERU_CHROMEDRIVER", &["chromedriver"]),
+    ) else {
+        panic!("headless Chromium and chromedriver are needed by tests/browser.rs: {INSTALL_HINT}");
+    };
+
+    // The pipeline: replica copy → crawl → resolve → index.
+    let tmp = tempfile::tempdir().unwrap();
+    let replica_root = tmp.path().join("replica");
+    replica_with_markup(&replica_root);
+    let data = tmp.path().join("data");
+    let app = Mieru::open(&data, None).unwrap();
+    let replica = replica::start(ReplicaFiles::Dir(replica_root)).unwrap();
+    let opts = CrawlOptions {
+        rate_per_sec: 100.0,
+        ..CrawlOptions::default()
+    };
+    app.crawl(&[], &replica.mirrors(), &opts).await.unwrap();
+    let index = Arc::new(app.open_index().unwrap());
+    app.resolve_and_index(&index).unwrap();
+
+    // The site, in-process on a free loopback port.
+    let state = mieru_web::app_data(mieru_web::AppState {
+        registry: Arc::new(app.registry(index.clone())),
+        site: mieru_web::SiteConfig::default(),
+    });
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(mieru_web::configure)
+    })
+    .workers(2)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let addr: SocketAddr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    let base = format!("http://{addr}");
+
+    // The browser, with a fresh profile and nothing talking to the network on its own.
+    let profile = tmp.path().join("chromium-profile");
+    let driver = Driver::start(&chromedriver, tmp.path().join("chromedriver.log"));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+                "--window-size=1280,2400", "--lang=ja",
+            ],
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "no WebDriver session: {e}; chromedriver log: {}",
+                std::fs::read_to_string(&driver.log).unwrap_or_default()
+            )
+        });
+
+    let outcome = drive(&client, &base).await;
+    let _ = client.close().await;
+    handle.stop(true).await;
+    replica.server.stop(true).await;
+    drop(driver);
+    outcome.unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The journey itself; errors come back so the browser is closed before the test fails.
+async fn drive(client: &Client, base: &str) -> Result<(), String> {
+    // 1. The patient remembers the clinic's old name.
+    search_from_home(client, base, "銀座アオバ再生クリニック").await;
+    let hit = client
+        .find(Locator::LinkText("銀座ミライ整形クリニック"))
+        .await
+        .map_err(|e| format!("renamed clinic not among the hits: {e}"))?;
+    let former = text_of(client, "ol.hits").await;
+    check(
+        former.contains("銀座アオバ再生クリニック"),
+        format!("former name shown on the hit: {former}"),
+    )?;
+    screenshot(client, "search_ja.png").await;
+    hit.click().await.map_err(|e| e.to_string())?;
+
+    // 2. The facility page: new name, rename history, the order, the timeline.
+    client
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    check(url.path().starts_with("/facilities/"), format!("on {url}"))?;
+    let facility_url = url.clone();
+    check(
+        text_of(client, "h1")
+            .await
+            .contains("銀座ミライ整形クリニック"),
+        "heading is the current name".into(),
+    )?;
+    let names = text_of(client, "#names-h + table, section[aria-labelledby=names-h]").await;
+    check(
+        names.contains("銀座アオバ再生クリニック"),
+        format!("rename history lists the former name: {names}"),
+    )?;
+    // The rename is visible at the top, not only deep in the history table.
+    let former = text_of(client, "p.former-names").await;
+    check(
+        former.contains("銀座アオバ再生クリニック"),
+        format!("former name under the heading: {former}"),
+    )?;
+    // The same-address successor is only "possibly related", shown with its evidence.
+    let possible = text_of(client, "div.possible-box").await;
+    check(
+        possible.contains("関連の可能性")
+            && possible.contains("銀座ルミナスクリニック")
+            && possible.contains("根拠"),
+        format!("possible link with evidence: {possible}"),
+    )?;
+    let actions = text_of(client, "section.actions-box").await;
+    check(
+        actions.contains("緊急命令"),
+        format!("emergency order in the actions box: {actions}"),
+    )?;
+    let timeline = text_of(client, "ol.timeline").await;
+    check(
+        timeline.contains("名称変更"),
+        format!("rename on the timeline: {timeline}"),
+    )?;
+    check(
+        timeline.contains("緊急命令") || timeline.contains("処分"),
+        format!("action on the timeline: {timeline}"),
+    )?;
+    let shot = screenshot(client, "facility_ja.png").await;
+    eprintln!("screenshot: {}", shot.display());
+
+    // 3. A source link leads to the archived copy, byte for byte as fetched.
+    let archived = client
+        .find(Locator::LinkText("保存版"))
+        .await
+        .map_err(|e| format!("no archived-copy link: {e}"))?;
+    let href = archived
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("archived-copy link without href")?;
+    check(
+        href.starts_with("/api/v1/documents/"),
+        format!("archive link {href}"),
+    )?;
+    archived.click().await.map_err(|e| e.to_string())?;
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    check(
+        url.path() == href.as_str(),
+        format!("followed to {url}, expected {href}"),
+    )?;
+    let body = client.source().await.map_err(|e| e.to_string())?;
+    check(
+        body.contains("mhlw") || body.contains("再生") || body.contains("<"),
+        format!("archived copy shows the document: {body}"),
+    )?;
+    client.back().await.map_err(|e| e.to_string())?;
+
+    // 4. Switch to English; the choice sticks for the next page.
+    client
+        .goto(facility_url.as_str())
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .find(Locator::Css("a.lang-switch"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css("html[lang=en]"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let actions = text_of(client, "section.actions-box").await;
+    check(
+        actions.contains("Emergency order"),
+        format!("English action label: {actions}"),
+    )?;
+    check(
+        text_of(client, "h1")
+            .await
+            .contains("銀座ミライ整形クリニック"),
+        "names stay as published".into(),
+    )?;
+    screenshot(client, "facility_en.png").await;
+    client
+        .goto(&format!("{base}/actions"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let lang = client
+        .find(Locator::Css("html"))
+        .await
+        .map_err(|e| e.to_string())?
+        .attr("lang")
+        .await
+        .map_err(|e| e.to_string())?;
+    check(
+        lang.as_deref() == Some("en"),
+        format!("cookie keeps English: {lang:?}"),
+    )?;
+    screenshot(client, "actions_en.png").await;
+
+    // 5. Markup in a published name is shown as text and never runs.
+    client
+        .goto(&format!("{base}/?lang=ja"))
+        .await
+        .map_err(|e| e.to_string())?;
+    search_from_home(client, base, "幻灯再生クリニック").await;
+    let hit = client
+        .find(Locator::XPath(
+            "//ol[@class='hits']//a[contains(., '幻灯再生クリニック')]",
+        ))
+        .await
+        .map_err(|e| format!("markup clinic not found: {e}"))?;
+    check(
+        hit.text().await.map_err(|e| e.to_string())? == MARKUP_CLINIC,
+        "the hit shows the markup as text".into(),
+    )?;
+    hit.click().await.map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let h1 = text_of(client, "h1").await;
+    check(
+        h1 == MARKUP_CLINIC,
+        format!("heading shows markup as text: {h1}"),
+    )?;
+    let injected = client
+        .execute(
+            "return [document.querySelectorAll('main script, main img').length, \
+             document.scripts.length];",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    check(
+        injected == serde_json::json!([0, 1]),
+        format!("no injected elements, only app.js: {injected}"),
+    )?;
+    check(
+        client.get_alert_text().await.is_err(),
+        "no alert dialog opened".into(),
+    )?;
+    screenshot(client, "markup_clinic_ja.png").await;
+    Ok(())
+}
+
+fn check(ok: bool, what: String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(what)
+    }
+}

@@ -1,0 +1,327 @@
+//! The researcher's API: facility list with filters and cursors, the changes feed, exports,
+//! rate limiting, CORS preflight, compression and the human-readable API page.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Compress;
+use actix_web::test::{self, TestRequest};
+use actix_web::App;
+use common::{assert_envelope, FakeRegistry};
+use mieru_web::api::ratelimit::{RateLimitConfig, RateLimiter};
+use serde_json::Value;
+
+fn json(body: &[u8]) -> Value {
+    serde_json::from_slice(body).expect("JSON body")
+}
+
+#[actix_web::test]
+async fn facility_list_filters_and_pages() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (status, _, body) = get!(app, "/api/v1/facilities");
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["F001", "F002", "F003"]);
+    assert_eq!(v["items"][0]["former_names"][0], "さくら再生クリニック");
+    assert!(v["next_cursor"].is_null());
+
+    let (_, _, body) = get!(app, "/api/v1/facilities?kind=cpc");
+    assert_eq!(json(&body)["items"][0]["id"], "F003");
+    let (_, _, body) = get!(app, "/api/v1/facilities?has_actions=false");
+    let v = json(&body);
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    assert_eq!(v["items"][0]["id"], "F002");
+    let (_, _, body) = get!(
+        app,
+        "/api/v1/facilities?prefecture=%E5%A4%A7%E9%98%AA%E5%BA%9C"
+    );
+    assert_eq!(json(&body)["items"][0]["id"], "F003");
+
+    // Walk with limit=1: every facility once, in order.
+    let mut seen = Vec::new();
+    let mut uri = "/api/v1/facilities?limit=1".to_owned();
+    loop {
+        let (status, _, body) = get!(app, uri.as_str());
+        assert_eq!(status, StatusCode::OK);
+        let v = json(&body);
+        seen.extend(
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned()),
+        );
+        match v["next_cursor"].as_str() {
+            Some(c) => uri = format!("/api/v1/facilities?limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["F001", "F002", "F003"]);
+
+    for (uri, code) in [
+        ("/api/v1/facilities?kind=plan", "invalid_kind"),
+        ("/api/v1/facilities?has_actions=maybe", "invalid_parameter"),
+        ("/api/v1/facilities?limit=0", "invalid_limit"),
+        ("/api/v1/facilities?cursor=%2F%2F", "invalid_cursor"),
+        ("/api/v1/facilities?cursor=zz", "bad_request"),
+    ] {
+        let (status, _, body) = get!(app, uri);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_envelope(&body, code);
+    }
+}
+
+#[actix_web::test]
+async fn changes_feed() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (status, _, body) = get!(app, "/api/v1/changes?since=2025-01-01");
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["since"], "2025-01-01T00:00:00Z");
+    assert_eq!(v["items"][0]["entity"]["id"], "F001");
+    assert_eq!(v["items"][0]["properties"][0]["property"], "name");
+    let (_, _, body) = get!(app, "/api/v1/changes?since=2026-01-01T00:00:00%2B09:00");
+    assert!(json(&body)["items"].as_array().unwrap().is_empty());
+    for (uri, code) in [
+        ("/api/v1/changes", "missing_since"),
+        ("/api/v1/changes?since=last%20week", "invalid_since"),
+        ("/api/v1/changes?since=2025-13-01", "invalid_since"),
+        (
+            "/api/v1/changes?since=2025-01-01&limit=1000",
+            "invalid_limit",
+        ),
+    ] {
+        let (status, _, body) = get!(app, uri);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_envelope(&body, code);
+    }
+}
+
+#[actix_web::test]
+async fn exports_are_listed_and_downloadable() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (status, _, body) = get!(app, "/api/v1/exports");
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    let names: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"facilities.jsonl") && names.contains(&"actions.csv"));
+    assert!(v["licence"].as_str().unwrap().contains("attribution"));
+
+    let (status, headers, body) = get!(app, "/api/v1/exports/facilities.jsonl");
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("application/x-ndjson"));
+    assert!(headers
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let lines: Vec<Value> = std::str::from_utf8(&body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let etag = headers
+        .get(header::ETAG)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let (status, _, _) = get!(
+        app,
+        "/api/v1/exports/facilities.jsonl",
+        [(header::IF_NONE_MATCH, etag)]
+    );
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+
+    let (status, _, body) = get!(app, "/api/v1/exports/secrets.txt");
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_envelope(&body, "not_found");
+    let (status, _, body) = get!(app, "/api/v1/exports/%2E%2E%2Fmieru.db");
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_envelope(&body, "invalid_export");
+}
+
+fn from(ip: &str) -> SocketAddr {
+    format!("{ip}:40000").parse().unwrap()
+}
+
+#[actix_web::test]
+async fn rate_limit_answers_429_with_retry_after() {
+    let limiter = RateLimiter::new(RateLimitConfig::new(0.5, 3).unwrap());
+    let app = test::init_service(
+        App::new()
+            .app_data(mieru_web::app_data(common::state(Arc::new(
+                FakeRegistry::default(),
+            ))))
+            .configure(|cfg| mieru_web::configure_with_limiter(cfg, limiter.clone())),
+    )
+    .await;
+    let call = |ip: &'static str, uri: &'static str| {
+        TestRequest::get().uri(uri).peer_addr(from(ip)).to_request()
+    };
+    for _ in 0..3 {
+        let res = test::call_service(&app, call("192.0.2.10", "/api/v1/actions")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = test::call_service(&app, call("192.0.2.10", "/api/v1/actions")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = res
+        .headers()
+        .get(header::RETRY_AFTER)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry), "{retry}");
+    assert_eq!(
+        res.headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .unwrap(),
+        "*"
+    );
+    assert!(res.headers().contains_key("content-security-policy"));
+    let body = test::read_body(res).await;
+    assert_envelope(&body, "rate_limited");
+    // Pages are limited too (plain text there); health checks and other clients are not.
+    let res = test::call_service(&app, call("192.0.2.10", "/about")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let res = test::call_service(&app, call("192.0.2.10", "/healthz")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = test::call_service(&app, call("198.51.100.7", "/api/v1/actions")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The same /64 is the same client.
+    for _ in 0..3 {
+        let res = test::call_service(&app, call("[2001:db8::1]", "/api/v1/actions")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = test::call_service(&app, call("[2001:db8::2]", "/api/v1/actions")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[actix_web::test]
+async fn default_limit_is_on_and_generous() {
+    let config = mieru_web::api::ratelimit::default_limiter().config();
+    assert!(
+        config.per_second >= 10.0 && config.burst >= 30,
+        "{config:?}"
+    );
+}
+
+#[actix_web::test]
+async fn preflight_and_exposed_headers() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let req = TestRequest::default()
+        .method(actix_web::http::Method::OPTIONS)
+        .uri("/api/v1/facilities/F001")
+        .insert_header((header::ORIGIN, "https://research.example.org"))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "GET"))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "if-none-match"))
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let h = res.headers();
+    assert_eq!(h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "*");
+    assert!(h
+        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("If-None-Match"));
+    let (_, headers, _) = get!(app, "/api/v1/actions");
+    assert!(headers
+        .get(header::ACCESS_CONTROL_EXPOSE_HEADERS)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("ETag"));
+}
+
+#[actix_web::test]
+async fn responses_are_compressed_when_asked() {
+    // As `mieru_web::serve` assembles the app.
+    let app = test::init_service(
+        App::new()
+            .app_data(mieru_web::app_data(common::state(Arc::new(
+                FakeRegistry::default(),
+            ))))
+            .wrap(Compress::default())
+            .configure(mieru_web::configure),
+    )
+    .await;
+    for encoding in ["gzip", "br"] {
+        let req = TestRequest::get()
+            .uri("/api/v1/openapi.json")
+            .insert_header((header::ACCEPT_ENCODING, encoding))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers().get(header::CONTENT_ENCODING).unwrap(),
+            encoding
+        );
+        let compressed = test::read_body(res).await;
+        let (_, _, plain) = get!(app, "/api/v1/openapi.json");
+        assert!(
+            compressed.len() * 3 < plain.len(),
+            "{encoding}: {} vs {}",
+            compressed.len(),
+            plain.len()
+        );
+    }
+}
+
+#[actix_web::test]
+async fn api_page_lists_every_endpoint_of_the_document() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (status, headers, body) = get!(app, "/api");
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let page = String::from_utf8(body.to_vec()).unwrap();
+    let (_, _, doc) = get!(app, "/api/v1/openapi.json");
+    let doc = json(&doc);
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        assert!(
+            page.contains(&format!("GET {path}")),
+            "{path} missing from /api"
+        );
+        for p in item["get"]["parameters"].as_array().into_iter().flatten() {
+            let name = p["name"].as_str().unwrap();
+            assert!(
+                page.contains(&format!("<code>{name}</code>")),
+                "{path}: parameter {name}"
+            );
+        }
+    }
+    // Examples use this site's origin.
+    assert!(page.contains("curl 'https://mieru.example.jp/api/v1/facilities/F000001'"));
+    // Self-contained: no script, nothing loaded from elsewhere.
+    assert!(!page.contains("<script") && !page.contains("src="));
+    assert!(!page.contains("href=\"http"));
+}
