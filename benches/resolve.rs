@@ -115,8 +115,9 @@ fn corpus(n: usize, seed: u64) -> Vec<FactRow> {
         rows: Vec::with_capacity(n * 24),
         at,
     };
-    let address = |rng: &mut StdRng| {
-        let pref = prefs[rng.gen_range(0..prefs.len())];
+    // A relocation stays in its prefecture (`pref` given); a new facility goes anywhere.
+    let address = |rng: &mut StdRng, pref: Option<&str>| {
+        let pref = pref.unwrap_or_else(|| prefs[rng.gen_range(0..prefs.len())]);
         format!(
             "{pref}{}{}{}丁目{}番{}号",
             CITIES[rng.gen_range(0..CITIES.len())],
@@ -137,7 +138,8 @@ fn corpus(n: usize, seed: u64) -> Vec<FactRow> {
             )
         };
         let name0 = name(&mut rng, 0);
-        let addr0 = address(&mut rng);
+        let pref = prefs[rng.gen_range(0..prefs.len())];
+        let addr0 = address(&mut rng, Some(pref));
         let corp = format!("{:013}", 1_000_000_000_000u64 + i as u64);
         let org = format!("organization:houjin-bangou:{corp}");
         c.fact(&org, Property::CorporateNumber, corp.clone());
@@ -160,7 +162,7 @@ fn corpus(n: usize, seed: u64) -> Vec<FactRow> {
         if i % 5 == 0 {
             let name1 = name(&mut rng, 1);
             let addr1 = if i % 15 == 0 {
-                address(&mut rng)
+                address(&mut rng, Some(pref))
             } else {
                 addr0
             };

@@ -708,7 +708,10 @@ mod tests {
                 f.corporate_number
             );
             for p in &f.plan_numbers {
-                assert_eq!(mieru_text::ids::find_plan_numbers(p), [p.clone()]);
+                assert_eq!(
+                    mieru_text::ids::find_plan_numbers(p),
+                    std::slice::from_ref(p)
+                );
                 assert!(plans.insert(p.clone()), "duplicate {p}");
             }
             assert_eq!(f.kind == "cpc", f.facility_number.is_some());

@@ -448,13 +448,17 @@ pub fn read_file(
         .next()
         .filter(|n| !n.is_empty())
         .unwrap_or("document");
+    // The content hash is part of the URL: two different files that happen to share a name
+    // (every bureau publishes an `index.html`) must not overwrite each other's facts, and the
+    // same file ingested twice must be recognised as one document.
+    let sha256 = hex::encode(Sha256::digest(bytes));
     let url = Url::parse("file:///")
         .ok()
         .and_then(|mut u| {
-            u.path_segments_mut().ok()?.clear().push(name);
+            u.path_segments_mut().ok()?.clear().push(&sha256).push(name);
             Some(u.to_string())
         })
-        .unwrap_or_else(|| format!("file:///{name}"));
+        .unwrap_or_else(|| format!("file:///{sha256}/{name}"));
     let mut meta = DocumentMeta {
         source: adapter.name().to_string(),
         url,
@@ -465,7 +469,7 @@ pub fn read_file(
             .map(|m| m.essence_str().to_string()),
         etag: None,
         last_modified: None,
-        sha256: hex::encode(Sha256::digest(bytes)),
+        sha256,
         size: bytes.len() as u64,
         encoding: None,
     };
@@ -497,7 +501,13 @@ mod tests {
     fn read_file_describes_the_file() {
         let owned: Vec<u8> = b"a,b\n1,2\n".into();
         let (meta, body) = read_file(&Nop, "/tmp/in/命令書 2026.csv", owned);
-        assert_eq!(meta.url, "file:///%E5%91%BD%E4%BB%A4%E6%9B%B8%202026.csv");
+        assert_eq!(
+            meta.url,
+            format!(
+                "file:///{}/%E5%91%BD%E4%BB%A4%E6%9B%B8%202026.csv",
+                meta.sha256
+            )
+        );
         assert_eq!(meta.source, "nop");
         assert_eq!(meta.http_status, 200);
         assert_eq!(meta.content_type.as_deref(), Some("text/csv"));
@@ -512,7 +522,7 @@ mod tests {
             ])
         );
         let (meta, _) = read_file(&Nop, "C:\\docs\\order.pdf", b"".as_slice());
-        assert_eq!(meta.url, "file:///order.pdf");
+        assert_eq!(meta.url, format!("file:///{}/order.pdf", meta.sha256));
     }
 
     #[test]

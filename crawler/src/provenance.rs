@@ -14,7 +14,7 @@ pub type SourceName = &'static str;
 pub struct DocumentMeta {
     /// Adapter that fetched and read it.
     pub source: String,
-    /// The real (public) URL, never the mirror URL; for an ingested file `file:///<name>`.
+    /// The real (public) URL, never the mirror URL; for an ingested file `file:///<sha256>/<name>`.
     pub url: String,
     pub fetched_at: DateTime<Utc>,
     pub http_status: u16,

@@ -80,9 +80,9 @@ fn registry_successors(
             }
             let detail = match input.set.first_value(&f.subject, Property::CloseCause) {
                 Some(cause) => {
-                    format!("closed (cause {cause}); successor corporate number recorded")
+                    format!("法人番号公表サイトに閉鎖（事由 {cause}）と承継先法人番号の記録 — registry records the closure (cause {cause}) and the successor's corporate number")
                 }
-                None => "successor corporate number recorded".to_owned(),
+                None => "法人番号公表サイトに承継先法人番号の記録 — registry records the successor's corporate number".to_owned(),
             };
             out.insert(
                 (from, to, "successor"),
@@ -163,21 +163,21 @@ fn facility_successors(
                 if let Some(addr) = ca.full.intersection(&cb.full).next() {
                     evidence.push(EvidenceItem {
                         kind: "address".into(),
-                        detail: format!("same address including building and floor: {addr}"),
+                        detail: format!("所在地（建物・階まで）が同一 — same address including building and floor: {}", readable_key(addr)),
                         subjects: both(sa, sb),
                     });
                 }
                 if let Some(p) = ca.people.intersection(&cb.people).next() {
                     evidence.push(EvidenceItem {
                         kind: "manager".into(),
-                        detail: format!("same manager name: {p}"),
+                        detail: format!("管理者名が同一 — same manager name: {p}"),
                         subjects: both(sa, sb),
                     });
                 }
                 if let Some(p) = ca.phones.intersection(&cb.phones).next() {
                     evidence.push(EvidenceItem {
                         kind: "phone".into(),
-                        detail: format!("same phone number: {p}"),
+                        detail: format!("電話番号が同一 — same phone number: {p}"),
                         subjects: both(sa, sb),
                     });
                 }
@@ -236,7 +236,8 @@ fn ambiguous_names(
                     evidence: vec![EvidenceItem {
                         kind: "name".into(),
                         detail: format!(
-                            "same name {name} in {city}, different street address or none"
+                            "同じ市区町村に同名の施設（番地が異なるか不明） — same name {name} in {}, different street address or none",
+                            readable_key(&city)
                         ),
                         subjects: vec![],
                     }],
@@ -244,4 +245,15 @@ fn ambiguous_names(
             }
         }
     }
+}
+
+/// An address key (`東京都|中央区|銀座4-9-13|アオバビル5階`) as people write it.
+fn readable_key(key: &str) -> String {
+    let mut parts = key.split('|');
+    let mut out: String = parts.by_ref().take(3).collect();
+    if let Some(building) = parts.next().filter(|b| !b.is_empty()) {
+        out.push(' ');
+        out.push_str(building);
+    }
+    out
 }

@@ -89,16 +89,16 @@ pub(crate) fn validate(q: &str) -> Result<&str, SearchError> {
 
 /// Indexes at least this large prune near-universal tokens from the gate (see [`gate_tokens`]);
 /// below it every token counts, so small registries behave exactly as the tiers describe.
-const PRUNE_MIN_DOCS: u64 = 10_000;
+pub(crate) const PRUNE_MIN_DOCS: u64 = 10_000;
 /// A token in more than this share of documents (`クリ`, `丁目` …) says little about a match.
-const PRUNE_MAX_SHARE: f64 = 0.2;
+const PRUNE_MAX_SHARE: f64 = 0.1;
 /// The gate always keeps at least this many tokens (the rarest ones).
 const PRUNE_KEEP_AT_LEAST: usize = 2;
 
-/// Which tokens the ¾ gate counts. On a large index, tokens found in more than
-/// [`PRUNE_MAX_SHARE`] of the documents are left out of the gate (they still score in the
-/// per-field clauses): walking their posting lists for every query was most of the search
-/// time on 100,000 facilities, and a name's rare bigrams already decide whether it matches.
+/// Which tokens the ¾ gate counts and the per-field clauses score. On a large index, tokens
+/// found in more than [`PRUNE_MAX_SHARE`] of the documents are left out: walking their posting
+/// lists for every query was most of the search time on 100,000 facilities (profiled), their
+/// BM25 weight is near zero anyway, and a name's rare bigrams already decide whether it matches.
 fn gate_tokens<'a>(
     fields: &Fields,
     searcher: Option<&Searcher>,
@@ -112,11 +112,13 @@ fn gate_tokens<'a>(
     if docs < PRUNE_MIN_DOCS || tokens.len() <= PRUNE_KEEP_AT_LEAST {
         return all;
     }
-    // Unigrams and fuzzy words expand to many terms: never pruned, ranked rarest (0).
+    // Unigrams and fuzzy words expand to many terms, and a bigram with a digit (`3丁`, `町3`)
+    // is what tells one block of an address from the next: never pruned, ranked rarest (0).
     let mut by_freq: Vec<(u64, &Analyzed)> = tokens
         .iter()
         .map(|t| {
             let freq = match t.kind {
+                _ if t.text.chars().any(|c| c.is_ascii_digit()) => 0,
                 TokenKind::Bigram | TokenKind::Word if !is_fuzzy_word(&t.text) => searcher
                     .doc_freq(&Term::from_field_text(fields.all, &t.text))
                     .unwrap_or(0),
@@ -214,11 +216,12 @@ pub(crate) fn build(
             ));
         }
     }
+    // The tokens that decide and rank a match (all of them unless the index is large).
+    let gated: Vec<Analyzed> = gate_tokens(fields, searcher, &tokens)
+        .into_iter()
+        .cloned()
+        .collect();
     if !tokens.is_empty() {
-        let gated: Vec<Analyzed> = gate_tokens(fields, searcher, &tokens)
-            .into_iter()
-            .cloned()
-            .collect();
         let clauses = token_clauses(fields.all, &gated)?;
         let required = min_should_match(clauses.len());
         gate.push((
@@ -251,7 +254,7 @@ pub(crate) fn build(
             (fields.related_names, RELATED_BOOST),
             (fields.text, TEXT_BOOST),
         ] {
-            let union = BooleanQuery::union(token_clauses(field, &tokens)?);
+            let union = BooleanQuery::union(token_clauses(field, &gated)?);
             top.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(union), boost)),

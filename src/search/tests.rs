@@ -586,3 +586,43 @@ fn persisted_index_reopens_and_a_schema_change_recreates_it() {
         SCHEMA_VERSION
     );
 }
+
+/// On a large index the gate leaves out near-universal bigrams (`クリ`, `ニツ` …): exact
+/// names, kana variants and partial names must find the same facilities as before, and a
+/// query made only of common tokens must still match (the rarest tokens are always kept).
+#[test]
+fn large_index_gate_prunes_common_tokens_without_losing_matches() {
+    let corpus = crate::synth::Corpus::generate(11, 12_000, 0);
+    let index = SearchIndex::in_memory().expect("index");
+    index.rebuild(corpus.index_docs()).expect("rebuild");
+    assert!(index.doc_count() >= super::query::PRUNE_MIN_DOCS);
+    let search = |q: &str| {
+        index
+            .search(&SearchRequest {
+                q: q.into(),
+                limit: 20,
+                ..SearchRequest::default()
+            })
+            .expect("search")
+    };
+    for f in corpus.facilities.iter().step_by(997) {
+        let hits = search(&f.name);
+        assert!(
+            hits.hits
+                .iter()
+                .any(|h| h.id == f.id && h.matched.as_deref() == Some("name")),
+            "{} not found by its name",
+            f.name
+        );
+        let kana = crate::synth::to_halfwidth(&f.name);
+        assert!(
+            search(&kana).hits.iter().any(|h| h.id == f.id),
+            "{kana} not found"
+        );
+    }
+    // Every hit of a common-only query still holds ¾ of its tokens somewhere.
+    let common = search("クリニック");
+    assert!(common.total > 1_000, "{}", common.total);
+    assert!(common.hits.iter().all(|h| h.name.contains("クリニック")
+        || h.former_names.iter().any(|n| n.contains("クリニック"))));
+}
