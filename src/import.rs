@@ -4,10 +4,11 @@
 //! registry answers every read but cannot be re-resolved.
 
 use crate::export::EntityLine;
-use crate::store::models::{ActionRow, EntityRow, EntityViewRow, NewEvent, PlanRow};
+use crate::project;
+use crate::store::models::{ActionRow, EntityRow, EntityViewRow, PlanRow};
 use crate::store::read_models::{self, Projection};
 use crate::store::{self, DbPool, StoreError};
-use mieru_web::model::{ActionDetail, Event, FacilityDetail, OrganizationDetail, PlanDetail};
+use mieru_web::model::{ActionDetail, FacilityDetail, OrganizationDetail, PlanDetail};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -87,34 +88,6 @@ fn encode<T: serde::Serialize>(v: &T) -> Result<String, ImportError> {
     serde_json::to_string(v).map_err(|e| ImportError::Store(StoreError::Corrupt(e.to_string())))
 }
 
-/// The stored timeline rows of one history, as the projection writes them.
-fn event_rows(entity_id: &str, events: &[Event]) -> Vec<NewEvent> {
-    events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| NewEvent {
-            entity_id: entity_id.to_owned(),
-            event_date: e.date,
-            kind: e.kind.clone(),
-            summary_ja: e.summary_ja.clone(),
-            summary_en: e.summary_en.clone(),
-            related_id: e
-                .subject
-                .as_ref()
-                .map(|s| s.id.clone())
-                .filter(|s| !s.is_empty()),
-            fact_ids: serde_json::to_string(
-                &e.sources
-                    .iter()
-                    .map(|s| s.sha256.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .unwrap_or_else(|_| "[]".into()),
-            position: i32::try_from(i).unwrap_or(i32::MAX),
-        })
-        .collect()
-}
-
 /// Reads the JSON Lines files of `dir` (as `mieru export --format jsonl` wrote them) and
 /// stores them in one transaction. Refuses a database that already holds resolved data.
 pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
@@ -154,7 +127,9 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         events: Vec::new(),
     };
     for f in &facilities {
-        projection.events.extend(event_rows(&f.id, &f.events));
+        projection
+            .events
+            .extend(project::events::rows(&f.id, &f.events));
         projection.views.push(EntityViewRow {
             entity_id: f.id.clone(),
             kind: f.kind.clone(),
@@ -163,7 +138,9 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         });
     }
     for o in &organizations {
-        projection.events.extend(event_rows(&o.id, &o.events));
+        projection
+            .events
+            .extend(project::events::rows(&o.id, &o.events));
         projection.views.push(EntityViewRow {
             entity_id: o.id.clone(),
             kind: "organization".into(),

@@ -3,6 +3,7 @@
 use crate::store::models::NewEvent;
 use mieru_web::model::Event;
 
+/// The stored timeline rows of one history (also used by `mieru import`).
 pub fn rows(entity_id: &str, events: &[Event]) -> Vec<NewEvent> {
     events
         .iter()

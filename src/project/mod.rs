@@ -4,7 +4,7 @@
 
 pub mod actions;
 pub mod entities;
-mod events;
+pub mod events;
 pub mod plans;
 pub mod timeline;
 
