@@ -40,13 +40,26 @@ pub struct Mieru {
 
 impl Mieru {
     pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Self, AppError> {
+        Self::open_with_archive(data_dir, database_url, None)
+    }
+
+    /// [`Mieru::open`] with the archive elsewhere than `DATA_DIR/archive` (shared by servers).
+    pub fn open_with_archive(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        archive_dir: Option<&Path>,
+    ) -> Result<Self, AppError> {
         std::fs::create_dir_all(data_dir)?;
         let url = match database_url {
             Some(u) => u.to_owned(),
             None => data_dir.join("mieru.db").to_string_lossy().into_owned(),
         };
         let pool = store::connect(&url, 8)?;
-        let archive = Archive::open(data_dir.join("archive"))?;
+        let archive = Archive::open(
+            archive_dir
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| data_dir.join("archive")),
+        )?;
         Ok(Self {
             data_dir: data_dir.to_owned(),
             pool,
@@ -120,14 +133,12 @@ impl Mieru {
                 let other = crawl_state::lock_holder(&mut conn, lock)?.unwrap_or_default();
                 if holder_is_dead_here(&other) {
                     tracing::warn!(previous = %other, "taking over the crawler lock of a process that no longer exists");
-                    crawl_state::acquire_lock(
-                        &mut conn,
-                        lock,
-                        holder,
-                        store::now(),
-                        chrono::Duration::zero(),
-                    )?;
-                    Ok(())
+                    // Only from that holder: another crawler may have taken it over meanwhile.
+                    if crawl_state::take_over_lock(&mut conn, lock, &other, holder, store::now())? {
+                        Ok(())
+                    } else {
+                        Err(StoreError::Locked(msg).into())
+                    }
                 } else {
                     Err(StoreError::Locked(msg).into())
                 }
@@ -143,14 +154,8 @@ impl Mieru {
         let mut sink = StoreSink::new(self.pool.clone(), self.archive.clone());
         for path in files {
             let bytes = std::fs::read(path)?;
-            let (meta, body) =
-                mieru_crawler::crawl::read_file(adapter.as_ref(), &path.to_string_lossy(), &bytes);
-            let doc = mieru_crawler::document::Document {
-                meta: meta.clone(),
-                body,
-            };
-            let outcome = adapter.parse(&doc);
-            sink.document(&doc.meta, &bytes, &outcome)
+            let name = path.to_string_lossy();
+            crate::admin_ingest::record_bytes(&mut sink, adapter.as_ref(), &name, None, &bytes)
                 .map_err(|e| AppError::Crawler(e.to_string()))?;
         }
         Ok(sink.stats)
@@ -160,15 +165,13 @@ impl Mieru {
     pub fn resolve_and_index(&self, index: &SearchIndex) -> Result<ResolveReport, AppError> {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
         let (report, projected) = crate::resolve::run(&mut conn)?;
-        index.rebuild(projected.search_docs)?;
+        index.rebuild_at_version(projected.search_docs, report.data_version)?;
         Ok(report)
     }
 
     /// Rebuilds the index from the stored read models.
     pub fn rebuild_index(&self, index: &SearchIndex) -> Result<u64, AppError> {
-        let mut conn = self.pool.get().map_err(StoreError::from)?;
-        let docs = crate::project::search_docs_from_store(&mut conn)?;
-        Ok(index.rebuild(docs)?)
+        Ok(crate::index_follower::rebuild(&self.pool, index)?.documents)
     }
 
     pub fn registry(&self, index: Arc<SearchIndex>) -> DbRegistry {

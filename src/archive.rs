@@ -46,7 +46,8 @@ impl Archive {
         &self.root
     }
 
-    fn path_of(&self, sha256: &str) -> Result<PathBuf, ArchiveError> {
+    /// Where the file named `sha256` lives (`ab/cd/<sha256>` under the root).
+    pub fn path_of(&self, sha256: &str) -> Result<PathBuf, ArchiveError> {
         if !is_sha256_hex(sha256) {
             return Err(ArchiveError::BadKey(sha256.chars().take(80).collect()));
         }

@@ -27,6 +27,10 @@ struct Cli {
     /// Database URL (`postgres://…`); default: SQLite at DATA_DIR/mieru.db.
     #[arg(long, global = true, env = "MIERU_DATABASE_URL")]
     database_url: Option<String>,
+    /// Archive directory; default DATA_DIR/archive. Servers sharing one PostgreSQL database
+    /// share it too (a network file system or one host), so each can serve every document.
+    #[arg(long, global = true, env = "MIERU_ARCHIVE_DIR")]
+    archive_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +82,16 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// How often (milliseconds) to check whether the database moved on and re-index
+        /// (several servers on one PostgreSQL stay in step); 0 turns it off.
+        #[arg(long, default_value_t = 1000, env = "MIERU_INDEX_POLL_MS")]
+        index_poll_ms: u64,
+    },
+    /// Verify the archive's SHA-256s and the database's references; exit code 1 on problems.
+    Check {
+        /// Remove temporary files left by interrupted archive writes (never any data).
+        #[arg(long)]
+        repair: bool,
     },
     /// Serve the bundled replica of the public sites on loopback (for trying the crawler).
     Replica {
@@ -98,6 +112,92 @@ enum Command {
         format: ImportFormat,
         dir: PathBuf,
     },
+    /// Manage curators: `add` prints a new bearer token once (only its hash is stored).
+    Curator {
+        #[command(subcommand)]
+        action: CuratorAction,
+    },
+    /// The public correction reports: list them, or accept / reject one as a curator.
+    Corrections {
+        #[command(subcommand)]
+        action: CorrectionsAction,
+    },
+    /// Load a synthetic registry (fictional facilities and their events, see `mieru::synth`)
+    /// into an empty data directory, then resolve and index it: for benchmarks and load tests.
+    Synth {
+        #[arg(long, default_value_t = 10_000)]
+        facilities: usize,
+        /// Events per facility in the generated corpus.
+        #[arg(long, default_value_t = 10)]
+        events_per: usize,
+        #[arg(long, default_value_t = 20_261_125)]
+        seed: u64,
+        /// Only load the documents and facts.
+        #[arg(long)]
+        no_resolve: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CuratorAction {
+    /// Create a curator (or re-issue a revoked one's token) and print the token.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value = "curator")]
+        role: RoleArg,
+    },
+    /// Revoke a curator's token at once.
+    Revoke {
+        name: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// List curators (names, roles, whether revoked; never tokens).
+    List,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RoleArg {
+    Curator,
+    Admin,
+}
+
+#[derive(Subcommand, Debug)]
+enum CorrectionsAction {
+    /// The public log, newest first.
+    List {
+        /// open | accepted | rejected (default: all).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Accept or reject an open report; accepting re-resolves and re-indexes.
+    Decide {
+        id: String,
+        #[arg(value_enum)]
+        decision: DecisionArg,
+        /// The curator deciding (an active curator's name).
+        #[arg(long = "as")]
+        as_name: String,
+        #[arg(long)]
+        reason: String,
+        /// For link reports: same | different | successor | not_successor.
+        #[arg(long)]
+        verdict: Option<String>,
+        /// For wrong_fact reports that name no fact: the fact to hide.
+        #[arg(long)]
+        fact_id: Option<i64>,
+        /// For outdated reports: the note shown on the record.
+        #[arg(long)]
+        text: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DecisionArg {
+    Accept,
+    Reject,
 }
 
 #[derive(Subcommand, Debug)]
@@ -163,8 +263,12 @@ async fn main() -> Result<()> {
     init_logging();
     let cli = Cli::parse();
     let open = || {
-        Mieru::open(&cli.data_dir, cli.database_url.as_deref())
-            .context("cannot open the data directory")
+        Mieru::open_with_archive(
+            &cli.data_dir,
+            cli.database_url.as_deref(),
+            cli.archive_dir.as_deref(),
+        )
+        .context("cannot open the data directory")
     };
     match cli.command {
         Command::Demo { addr } => {
@@ -246,7 +350,8 @@ async fn main() -> Result<()> {
             let verdict = mieru::resolve::review::Verdict::parse(&verdict)?;
             let (sa, sb) = {
                 let mut conn = app.pool.get()?;
-                mieru::resolve::review::record(&mut conn, &a, &b, verdict, &author, &reason)?
+                // Audited like every curation change.
+                mieru::curation::ops::judge_from_cli(&mut conn, &a, &b, verdict, &author, &reason)?
             };
             println!("recorded {} on {sa} / {sb}", verdict.as_str());
             let index = app.open_index()?;
@@ -288,13 +393,40 @@ async fn main() -> Result<()> {
                 );
             }
         }
-        Command::Serve { addr } => {
+        Command::Serve {
+            addr,
+            index_poll_ms,
+        } => {
+            use mieru::index_follower::{self, IndexFollower};
             let app = open()?;
             let index = Arc::new(app.open_index()?);
-            if index.doc_count() == 0 {
-                app.rebuild_index(&index)?;
+            // A missing or behind index is built before the first request is served.
+            if let Some(r) = index_follower::catch_up(&app.pool, &index)? {
+                eprintln!(
+                    "indexed {} documents (data version {:?})",
+                    r.documents, r.version
+                );
             }
-            serve(&app, index, addr).await?;
+            let follower = (index_poll_ms > 0).then(|| {
+                IndexFollower::start(
+                    app.pool.clone(),
+                    index.clone(),
+                    std::time::Duration::from_millis(index_poll_ms),
+                )
+            });
+            let served = serve(&app, index, addr).await;
+            if let Some(f) = follower {
+                f.stop();
+            }
+            served?;
+        }
+        Command::Check { repair } => {
+            let app = open()?;
+            let report = mieru::check::run(&app, mieru::check::CheckOptions { repair })?;
+            println!("{report}");
+            if !report.is_clean() {
+                std::process::exit(1);
+            }
         }
         Command::Replica { addr } => {
             let replica = mieru::replica::start_on(mieru::replica::ReplicaFiles::Bundled, addr)?;
@@ -325,6 +457,106 @@ async fn main() -> Result<()> {
             println!("imported: {report}");
             let index = app.open_index()?;
             println!("indexed {} documents", app.rebuild_index(&index)?);
+        }
+        Command::Curator { action } => {
+            use mieru_web::curation::Role;
+            let app = open()?;
+            let mut conn = app.pool.get()?;
+            // Who ran the command, as far as the machine knows (there is no token on the CLI).
+            let actor = match std::env::var("USER") {
+                Ok(user) if !user.is_empty() => format!("cli:{user}"),
+                _ => "cli".to_owned(),
+            };
+            match action {
+                CuratorAction::Add { name, role } => {
+                    let role = match role {
+                        RoleArg::Curator => Role::Curator,
+                        RoleArg::Admin => Role::Admin,
+                    };
+                    let token = mieru::curation::add_curator(&mut conn, &name, role, &actor)?;
+                    eprintln!(
+                        "curator {name} ({}): token shown once, keep it secret",
+                        role.as_str()
+                    );
+                    println!("{token}");
+                }
+                CuratorAction::Revoke { name, reason } => {
+                    mieru::curation::revoke_curator(&mut conn, &name, &actor, &reason)?;
+                    println!("revoked {name}");
+                }
+                CuratorAction::List => {
+                    for c in mieru::store::curation::all_curators(&mut conn)? {
+                        let state = match c.revoked_at {
+                            Some(at) => format!("revoked {at}"),
+                            None => "active".to_owned(),
+                        };
+                        println!("{}\t{}\t{state}", c.name, c.role);
+                    }
+                }
+            }
+        }
+        Command::Corrections { action } => {
+            let app = open()?;
+            let mut conn = app.pool.get()?;
+            match action {
+                CorrectionsAction::List { status, limit } => {
+                    let rows = mieru::curation::corrections::list(
+                        &mut conn,
+                        None,
+                        status.as_deref(),
+                        limit,
+                    )?;
+                    for r in &rows {
+                        println!("{}", mieru::curation::corrections::one_line(r));
+                    }
+                    println!("{} reports", rows.len());
+                }
+                CorrectionsAction::Decide {
+                    id,
+                    decision,
+                    as_name,
+                    reason,
+                    verdict,
+                    fact_id,
+                    text,
+                } => {
+                    let by = mieru::curation::active_curator(&mut conn, &as_name)?
+                        .with_context(|| format!("{as_name} is not an active curator"))?;
+                    let decision = mieru_web::curation::Decision {
+                        decision: match decision {
+                            DecisionArg::Accept => mieru_web::curation::Verdict::Accept,
+                            DecisionArg::Reject => mieru_web::curation::Verdict::Reject,
+                        },
+                        reason,
+                        verdict,
+                        fact_id,
+                        text,
+                    };
+                    let applied =
+                        mieru::curation::corrections::decide(&mut conn, &id, &decision, &by)?;
+                    println!("{}", mieru::curation::corrections::one_line(&applied.value));
+                    if let Some(refreshed) = applied.refreshed {
+                        println!("resolve: {}", refreshed.report);
+                        let index = app.open_index()?;
+                        println!("indexed {} documents", refreshed.reindex(&index)?);
+                    }
+                }
+            }
+        }
+        Command::Synth {
+            facilities,
+            events_per,
+            seed,
+            no_resolve,
+        } => {
+            let app = open()?;
+            let spec = mieru::synth::Spec::new(seed, facilities, events_per);
+            let report = mieru::synth::load::run(&app, &spec, !no_resolve, &mut |done, total| {
+                if done % 10_000 < mieru::synth::load::DEFAULT_BLOCK || done == total {
+                    eprintln!("loaded {done}/{total} facilities");
+                }
+            })?;
+            print!("{report}");
         }
     }
     Ok(())

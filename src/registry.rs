@@ -35,10 +35,103 @@ impl DbRegistry {
         }
     }
 
+    /// A facility or organization record at a point in time, with its citation. The latest
+    /// version comes from the stored read model; an older one is reconstructed from the facts
+    /// known then; `as_of` then cuts either at a date.
+    fn record_at<T: PointInTimeRecord>(
+        &self,
+        conn: &mut store::DbConnection,
+        id: &str,
+        at: PointInTime,
+    ) -> Result<Option<T>, RegistryError> {
+        let latest = store::read_models::latest_version(conn).map_err(unavailable)?;
+        let (version, created_at) = match at.version {
+            None => match latest {
+                Some(v) => v,
+                // Nothing resolved yet: no record to show.
+                None => return Ok(None),
+            },
+            Some(n) => match store::read_models::version(conn, n).map_err(unavailable)? {
+                Some(v) => (v.id, v.created_at),
+                None => {
+                    return Err(RegistryError::BadRequest(format!(
+                        "unknown data version {n}; /api/v1/versions lists them"
+                    )))
+                }
+            },
+        };
+        let is_latest = latest.map(|(id, _)| id) == Some(version);
+        let record: Option<T> = if is_latest {
+            match store::read_models::entity_view(conn, id).map_err(unavailable)? {
+                Some(v) if (v.kind == "organization") == T::ORGANIZATION => {
+                    Some(decode(&v.detail)?)
+                }
+                _ => None,
+            }
+        } else {
+            match crate::history::record_known_at(conn, id, created_at).map_err(unavailable)? {
+                Some(value) => serde_json::from_value(value).ok(),
+                None => None,
+            }
+        };
+        Ok(record.map(|r: T| {
+            let mut r = match at.as_of {
+                Some(date) => r.at_date(date),
+                None => r,
+            };
+            let pinned = PointInTime {
+                as_of: at.as_of,
+                version: Some(version),
+            };
+            let path = if T::ORGANIZATION {
+                "organizations"
+            } else {
+                "facilities"
+            };
+            let query = mieru_web::urls::point_in_time(&pinned);
+            r.set_citation(Citation {
+                data_version: version,
+                data_version_created_at: created_at.and_utc(),
+                as_of: at.as_of,
+                permalink: format!("/{path}/{}{query}", mieru_web::urls::encode(id)),
+                api_permalink: format!("/api/v1/{path}/{}{query}", mieru_web::urls::encode(id)),
+                latest: is_latest,
+            });
+            r
+        }))
+    }
+
     fn conn(&self) -> Result<store::PooledConn, RegistryError> {
         self.pool
             .get()
             .map_err(|e| RegistryError::Unavailable(e.to_string()))
+    }
+}
+
+/// Records that can be shown at a point in time and cited.
+trait PointInTimeRecord: serde::de::DeserializeOwned {
+    const ORGANIZATION: bool;
+    fn at_date(self, date: NaiveDate) -> Self;
+    fn set_citation(&mut self, citation: Citation);
+}
+
+impl PointInTimeRecord for FacilityDetail {
+    const ORGANIZATION: bool = false;
+    fn at_date(self, date: NaiveDate) -> Self {
+        crate::history::facility_as_of(self, date)
+    }
+    fn set_citation(&mut self, citation: Citation) {
+        self.citation = Some(citation);
+    }
+}
+
+impl PointInTimeRecord for OrganizationDetail {
+    const ORGANIZATION: bool = true;
+    fn at_date(self, date: NaiveDate) -> Self {
+        crate::history::organization_as_of(self, date)
+    }
+    fn set_citation(&mut self, citation: Citation) {
+        self.citation = Some(citation);
     }
 }
 
@@ -252,42 +345,46 @@ impl Registry for DbRegistry {
         })
     }
 
-    fn facility(
-        &self,
-        id: &str,
-        as_of: Option<NaiveDate>,
-    ) -> Result<Lookup<FacilityDetail>, RegistryError> {
+    fn facility(&self, id: &str, at: PointInTime) -> Result<Lookup<FacilityDetail>, RegistryError> {
         let mut conn = self.conn()?;
         let id = match follow(&mut conn, id)? {
             None => return Ok(Lookup::NotFound),
             Some(Err(target)) => return Ok(Lookup::MovedTo(target)),
             Some(Ok(id)) => id,
         };
-        if let Some(date) = as_of {
-            return match crate::history::facility_as_of(&mut conn, &id, date)
-                .map_err(unavailable)?
-            {
-                Some(d) => Ok(Lookup::Found(d)),
-                None => Ok(Lookup::NotFound),
-            };
-        }
-        match store::read_models::entity_view(&mut conn, &id).map_err(unavailable)? {
-            Some(v) if v.kind != "organization" => Ok(Lookup::Found(decode(&v.detail)?)),
-            _ => Ok(Lookup::NotFound),
-        }
+        let record: Option<FacilityDetail> = self.record_at(&mut conn, &id, at)?;
+        Ok(record.map_or(Lookup::NotFound, Lookup::Found))
     }
 
-    fn organization(&self, id: &str) -> Result<Lookup<OrganizationDetail>, RegistryError> {
+    fn organization(
+        &self,
+        id: &str,
+        at: PointInTime,
+    ) -> Result<Lookup<OrganizationDetail>, RegistryError> {
         let mut conn = self.conn()?;
         let id = match follow(&mut conn, id)? {
             None => return Ok(Lookup::NotFound),
             Some(Err(target)) => return Ok(Lookup::MovedTo(target)),
             Some(Ok(id)) => id,
         };
-        match store::read_models::entity_view(&mut conn, &id).map_err(unavailable)? {
-            Some(v) if v.kind == "organization" => Ok(Lookup::Found(decode(&v.detail)?)),
-            _ => Ok(Lookup::NotFound),
-        }
+        let record: Option<OrganizationDetail> = self.record_at(&mut conn, &id, at)?;
+        Ok(record.map_or(Lookup::NotFound, Lookup::Found))
+    }
+
+    fn versions(&self, limit: usize) -> Result<Vec<DataVersion>, RegistryError> {
+        let mut conn = self.conn()?;
+        let limit = i64::try_from(limit.clamp(1, 1000)).unwrap_or(1000);
+        Ok(store::read_models::versions(&mut conn, limit)
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|v| DataVersion {
+                id: v.id,
+                created_at: v.created_at.and_utc(),
+                facts: u64::try_from(v.facts).unwrap_or(0),
+                entities: u64::try_from(v.entities).unwrap_or(0),
+                note: v.note,
+            })
+            .collect())
     }
 
     fn actions(&self, filter: &ActionFilter) -> Result<Page<ActionSummary>, RegistryError> {
@@ -496,5 +593,130 @@ impl Registry for DbRegistry {
             content_type: crate::export::content_type(name).to_owned(),
             bytes: bytes.as_ref().clone(),
         }))
+    }
+
+    fn watch_feed(
+        &self,
+        scope: &mieru_web::watch::WatchScope,
+    ) -> Result<Lookup<mieru_web::watch::WatchFeed>, RegistryError> {
+        let mut conn = self.conn()?;
+        crate::watch::feed(&mut conn, scope).map_err(unavailable)
+    }
+
+    fn sources(&self) -> Result<SourcesReport, RegistryError> {
+        let mut conn = self.conn()?;
+        crate::sources::report(&mut conn).map_err(unavailable)
+    }
+
+    // Curation: see `crate::curation::registry`.
+
+    fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<Option<mieru_web::curation::CuratorInfo>, RegistryError> {
+        crate::curation::registry::authenticate(&self.pool, token)
+    }
+
+    fn submit_correction(
+        &self,
+        new: &mieru_web::curation::NewCorrection,
+    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Correction>, RegistryError> {
+        crate::curation::registry::submit(&self.pool, new)
+    }
+
+    fn corrections(
+        &self,
+        filter: &mieru_web::curation::CorrectionFilter,
+    ) -> Result<Page<mieru_web::curation::Correction>, RegistryError> {
+        crate::curation::registry::list(&self.pool, filter)
+    }
+
+    fn correction(
+        &self,
+        id: &str,
+    ) -> Result<Option<mieru_web::curation::Correction>, RegistryError> {
+        crate::curation::registry::get(&self.pool, id)
+    }
+
+    fn decide_correction(
+        &self,
+        id: &str,
+        decision: &mieru_web::curation::Decision,
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Correction>, RegistryError> {
+        crate::curation::registry::decide(&self.pool, &self.index, id, decision, by)
+    }
+
+    fn judge(
+        &self,
+        request: &mieru_web::curation::JudgementRequest,
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::JudgementRecorded>, RegistryError>
+    {
+        crate::curation::registry::judge(&self.pool, &self.index, request, by)
+    }
+
+    fn annotate(
+        &self,
+        new: &mieru_web::curation::NewAnnotation,
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Annotation>, RegistryError> {
+        crate::curation::registry::annotate(&self.pool, &self.index, new, by)
+    }
+
+    fn withdraw_annotation(
+        &self,
+        id: i64,
+        reason: &str,
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Annotation>, RegistryError> {
+        crate::curation::registry::withdraw(&self.pool, &self.index, id, reason, by)
+    }
+
+    fn entity_facts(
+        &self,
+        id: &str,
+    ) -> Result<Option<Vec<mieru_web::curation::FactInfo>>, RegistryError> {
+        crate::curation::registry::entity_facts(&self.pool, id)
+    }
+
+    fn audit_log(
+        &self,
+        filter: &mieru_web::curation::AuditFilter,
+    ) -> Result<Page<mieru_web::curation::AuditEntry>, RegistryError> {
+        crate::curation::registry::audit_log(&self.pool, filter)
+    }
+
+    fn add_curator(
+        &self,
+        new: &mieru_web::curation::NewCurator,
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::IssuedToken>, RegistryError> {
+        crate::curation::registry::add_curator(&self.pool, new, by)
+    }
+
+    fn revoke_curator(
+        &self,
+        name: &str,
+        reason: &str,
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::curation::Curated<()>, RegistryError> {
+        crate::curation::registry::revoke_curator(&self.pool, name, reason, by)
+    }
+
+    fn ingest_document(
+        &self,
+        request: &mieru_web::admin::IngestRequest,
+        body: &[u8],
+        by: &mieru_web::curation::CuratorInfo,
+    ) -> Result<mieru_web::admin::IngestResult, RegistryError> {
+        crate::admin_ingest::ingest_document(
+            &self.pool,
+            &self.archive,
+            &self.index,
+            request,
+            body,
+            by,
+        )
     }
 }

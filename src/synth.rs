@@ -5,12 +5,17 @@
 //!
 //! Everything here is invented; any resemblance to a real clinic is a coincidence of common words.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
 use crate::search::IndexDoc;
 
+pub mod facts;
+pub mod load;
+
 /// Districts and station names that open many clinic names (`銀座`, `梅田` …).
-const DISTRICTS: &[&str] = &[
+pub const DISTRICTS: &[&str] = &[
     "銀座",
     "表参道",
     "新宿",
@@ -74,7 +79,7 @@ const DISTRICTS: &[&str] = &[
 ];
 
 /// Stems: kana (as clinics write them, often hiragana or katakana), kanji and loanwords.
-const STEMS: &[&str] = &[
+pub const STEMS: &[&str] = &[
     "さくら",
     "あおば",
     "ひかり",
@@ -124,7 +129,7 @@ const STEMS: &[&str] = &[
 ];
 
 /// What follows the stem: a clinic, a hospital department, or a cell-processing facility.
-const CLINIC_SUFFIXES: &[&str] = &[
+pub const CLINIC_SUFFIXES: &[&str] = &[
     "クリニック",
     "医院",
     "診療所",
@@ -148,7 +153,7 @@ const CPC_SUFFIXES: &[&str] = &[
 const BRANCHES: &[&str] = &["", "", "", "", "駅前院", "分院", "第二", "東口院", "西口院"];
 
 /// `(prefecture, cities)`; every prefecture appears, the big ones with more cities.
-const PREFECTURES: &[(&str, &[&str])] = &[
+pub const PREFECTURES: &[(&str, &[&str])] = &[
     ("北海道", &["札幌市中央区", "旭川市", "函館市"]),
     ("青森県", &["青森市", "八戸市"]),
     ("岩手県", &["盛岡市"]),
@@ -218,7 +223,7 @@ const PREFECTURES: &[(&str, &[&str])] = &[
 ];
 
 /// Town names inside a city (`…町`, `…通`), combined with 丁目・番・号.
-const TOWNS: &[&str] = &[
+pub const TOWNS: &[&str] = &[
     "本町",
     "栄町",
     "中町",
@@ -393,17 +398,82 @@ impl Rng {
     }
 }
 
+/// What to generate. [`Spec::new`] is the standard corpus; the other fields are for tests and
+/// benchmarks that need something particular of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub seed: u64,
+    pub facilities: usize,
+    pub events_per_facility: usize,
+    /// Share of facilities with a former name, in percent (10 in the standard corpus).
+    pub renamed_percent: u32,
+    /// Every name (current and former) distinct from every other once folded, so that a name
+    /// denotes one facility — what a ranking test needs. Off, look-alikes may coincide, as
+    /// real clinic names sometimes do.
+    pub unique_names: bool,
+}
+
+impl Spec {
+    pub fn new(seed: u64, facilities: usize, events_per_facility: usize) -> Self {
+        Self {
+            seed,
+            facilities,
+            events_per_facility,
+            renamed_percent: 10,
+            unique_names: false,
+        }
+    }
+}
+
+/// Folded names already given out (only kept when names must be unique).
+struct Names(Option<HashSet<String>>);
+
+impl Names {
+    /// Draws names with `draw` until one is free; after a few collisions a number makes it so
+    /// (`…第12`), which keeps generation linear however full the name space gets.
+    fn claim(&mut self, k: usize, mut draw: impl FnMut() -> String) -> String {
+        let Some(taken) = &mut self.0 else {
+            return draw();
+        };
+        let mut name = draw();
+        for _ in 0..8 {
+            if !taken.contains(&mieru_text::fold(&name)) {
+                break;
+            }
+            name = draw();
+        }
+        if taken.contains(&mieru_text::fold(&name)) {
+            name = format!("{name}第{k}");
+        }
+        taken.insert(mieru_text::fold(&name));
+        name
+    }
+}
+
 impl Corpus {
     /// `facilities` facilities with `events_per_facility` events each, all drawn from `seed`.
     /// About 10% carry a former name, 5% are CPCs.
     pub fn generate(seed: u64, facilities: usize, events_per_facility: usize) -> Self {
-        let mut rng = Rng::new(seed);
+        Self::from_spec(&Spec::new(seed, facilities, events_per_facility))
+    }
+
+    pub fn from_spec(spec: &Spec) -> Self {
+        let facilities = spec.facilities;
+        let events_per_facility = spec.events_per_facility;
+        let mut rng = Rng::new(spec.seed);
+        let mut names = Names(spec.unique_names.then(HashSet::new));
         let mut corpus = Corpus {
             facilities: Vec::with_capacity(facilities),
             events: Vec::with_capacity(facilities * events_per_facility),
         };
         for k in 0..facilities {
-            let facility = facility(&mut rng, k, corpus.events.len()..corpus.events.len());
+            let facility = facility(
+                &mut rng,
+                k,
+                corpus.events.len()..corpus.events.len(),
+                spec,
+                &mut names,
+            );
             let first = corpus.events.len();
             for e in 0..events_per_facility {
                 let event = event(&mut rng, k, &facility, e);
@@ -457,20 +527,29 @@ impl Corpus {
     }
 }
 
-fn facility(rng: &mut Rng, k: usize, events: std::ops::Range<usize>) -> Facility {
+fn facility(
+    rng: &mut Rng,
+    k: usize,
+    events: std::ops::Range<usize>,
+    spec: &Spec,
+    names: &mut Names,
+) -> Facility {
     let cpc = rng.chance(5);
-    let name = facility_name(rng, cpc);
-    let former_names = if rng.chance(10) {
+    let name = names.claim(k, || facility_name(rng, cpc));
+    let former_names = if rng.chance(spec.renamed_percent) {
         // A rename keeps the district more often than not, as real ones do after an order.
         let district = DISTRICTS
             .iter()
             .copied()
             .find(|d| name.starts_with(d))
             .filter(|_| rng.chance(60));
-        let mut former = facility_name_in(rng, cpc, district);
-        if former == name {
-            former.push_str("旧院");
-        }
+        let former = names.claim(k, || {
+            let mut former = facility_name_in(rng, cpc, district);
+            if former == name {
+                former.push_str("旧院");
+            }
+            former
+        });
         vec![former]
     } else {
         Vec::new()
@@ -694,6 +773,35 @@ mod tests {
                 .unwrap()
                 .iter()
                 .all(|e| e.facility == a.facilities.iter().position(|g| g.id == f.id).unwrap()));
+        }
+    }
+
+    #[test]
+    fn the_standard_spec_is_the_standard_corpus() {
+        assert_eq!(
+            Corpus::from_spec(&Spec::new(5, 300, 3)),
+            Corpus::generate(5, 300, 3)
+        );
+        // A facility does not depend on how many follow it (a 10k corpus is a 100k's prefix).
+        let small = Corpus::generate(20_261_125, 10, 0);
+        let large = Corpus::generate(20_261_125, 50, 0);
+        assert_eq!(small.facilities.first(), large.facilities.first());
+    }
+
+    #[test]
+    fn unique_names_never_repeat_once_folded() {
+        let spec = Spec {
+            renamed_percent: 100,
+            unique_names: true,
+            ..Spec::new(9, 5_000, 0)
+        };
+        let c = Corpus::from_spec(&spec);
+        let mut seen = std::collections::HashSet::new();
+        for f in &c.facilities {
+            assert_eq!(f.former_names.len(), 1);
+            for n in std::iter::once(&f.name).chain(&f.former_names) {
+                assert!(seen.insert(mieru_text::fold(n)), "{n} twice");
+            }
         }
     }
 

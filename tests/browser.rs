@@ -320,6 +320,110 @@ async fn drive(client: &Client, base: &str) -> Result<(), String> {
     let shot = screenshot(client, "facility_ja.png").await;
     eprintln!("screenshot: {}", shot.display());
 
+    // 2b. The record as it stood before the rename, through the page's own date form (no
+    // JavaScript needed), then its permalink.
+    client
+        .goto(&format!("{facility_url}?lang=ja"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let field = client
+        .find(Locator::Css("form.as-of input[name=as_of]"))
+        .await
+        .map_err(|e| format!("no as-of form: {e}"))?;
+    // Chromium's date input takes keystrokes in the locale's order; set it directly.
+    client
+        .execute(
+            "arguments[0].value = '2025-09-30';",
+            vec![serde_json::to_value(&field).map_err(|e| e.to_string())?],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .find(Locator::Css("form.as-of button[type=submit]"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css("div.banner"))
+        .await
+        .map_err(|e| format!("no as-of banner: {e}"))?;
+    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    check(
+        url.query().unwrap_or_default().contains("as_of=2025-09-30"),
+        format!("as-of URL: {url}"),
+    )?;
+    let h1 = text_of(client, "h1").await;
+    check(
+        h1.contains("銀座アオバ再生クリニック"),
+        format!("before the rename the heading is the old name: {h1}"),
+    )?;
+    let actions = text_of(client, "section.actions-box").await;
+    check(
+        actions.contains("緊急命令")
+            && actions.contains("1件")
+            && !actions.contains("後続の処分あり"),
+        format!("only the order issued by then, in force then: {actions}"),
+    )?;
+    screenshot(client, "facility_as_of_ja.png").await;
+    let permalink = client
+        .find(Locator::Css("a.permalink"))
+        .await
+        .map_err(|e| format!("no permalink: {e}"))?;
+    let href = permalink
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("permalink without href")?;
+    check(
+        href.contains("version=") && href.contains("as_of=2025-09-30"),
+        format!("permalink names the data version and the date: {href}"),
+    )?;
+    permalink.click().await.map_err(|e| e.to_string())?;
+    client
+        .wait()
+        .for_element(Locator::Css("h1"))
+        .await
+        .map_err(|e| e.to_string())?;
+    check(
+        text_of(client, "h1")
+            .await
+            .contains("銀座アオバ再生クリニック"),
+        "the permalink shows the same record".into(),
+    )?;
+    let sources = text_of(client, "ul.sources").await;
+    check(
+        sources.contains("SHA-256"),
+        format!("each source names its SHA-256: {sources}"),
+    )?;
+    screenshot(client, "permalink_ja.png").await;
+
+    // 2c. Source health.
+    client
+        .goto(&format!("{base}/sources?lang=ja"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = text_of(client, "main").await;
+    for source in [
+        "mhlw-press",
+        "kouseikyoku",
+        "e-saisei",
+        "jrct",
+        "houjin-bangou",
+    ] {
+        check(
+            body.contains(source),
+            format!("/sources lists {source}: {body}"),
+        )?;
+    }
+    screenshot(client, "sources_ja.png").await;
+    client
+        .goto(facility_url.as_str())
+        .await
+        .map_err(|e| e.to_string())?;
+
     // 3. A source link leads to the archived copy, byte for byte as fetched.
     let archived = client
         .find(Locator::LinkText("保存版"))

@@ -169,7 +169,10 @@ fn cli_ingest_of_an_order_page_then_resolve() {
         .unwrap();
     let hit = hits.hits.first().expect("the clinic is indexed");
     let registry = app.registry(index.clone());
-    let mieru_web::model::Lookup::Found(detail) = registry.facility(&hit.id, None).unwrap() else {
+    let mieru_web::model::Lookup::Found(detail) = registry
+        .facility(&hit.id, mieru_web::model::PointInTime::latest())
+        .unwrap()
+    else {
         panic!("the facility page exists");
     };
     assert!(
@@ -409,7 +412,10 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
         .unwrap();
     let mut delisted = Vec::new();
     for hit in &hits.hits {
-        if let mieru_web::model::Lookup::Found(detail) = registry.facility(&hit.id, None).unwrap() {
+        if let mieru_web::model::Lookup::Found(detail) = registry
+            .facility(&hit.id, mieru_web::model::PointInTime::latest())
+            .unwrap()
+        {
             delisted.extend(
                 detail
                     .events

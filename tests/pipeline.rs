@@ -64,7 +64,9 @@ async fn crawl_resolve_index_and_find_a_renamed_clinic() {
         .find(|(_, name)| name == "銀座ミライ整形クリニック")
         .expect("renamed clinic found by its former name");
     let registry = app.registry(index.clone());
-    let mieru_web::model::Lookup::Found(detail) = registry.facility(&clinic.0, None).unwrap()
+    let mieru_web::model::Lookup::Found(detail) = registry
+        .facility(&clinic.0, mieru_web::model::PointInTime::latest())
+        .unwrap()
     else {
         panic!("facility page exists");
     };

@@ -3,137 +3,23 @@
 //! former name, a plan or corporate number — the clinic they mean comes first, even among
 //! thousands of `〇〇セルクリニック` that differ by one character.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mieru::search::{IndexDoc, SearchIndex};
+use mieru::synth::{to_hiragana, Corpus, Spec};
 use mieru_web::model::SearchRequest;
 
-const PLACES: &[&str] = &[
-    "表参道",
-    "新宿",
-    "銀座",
-    "梅田",
-    "天神",
-    "栄",
-    "札幌",
-    "仙台",
-    "横浜",
-    "神戸",
-    "博多",
-    "京都",
-    "恵比寿",
-    "青山",
-    "六本木",
-    "心斎橋",
-];
-const MIDDLES: &[&str] = &[
-    "セル",
-    "セルズ",
-    "再生",
-    "幹細胞",
-    "メディカル",
-    "スキン",
-    "ビューティー",
-    "エイジング",
-    "リジェネ",
-    "ステム",
-    "",
-];
-const SUFFIXES: &[&str] = &[
-    "クリニック",
-    "医院",
-    "診療所",
-    "クリニック本院",
-    "メディカルクリニック",
-];
-const PREFECTURES: &[&str] = &["東京都", "大阪府", "福岡県", "北海道", "愛知県"];
-
-/// A small deterministic generator: the corpus is the same on every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
-
-fn pick<'a>(rng: &mut Lcg, from: &[&'a str]) -> &'a str {
-    from.get(rng.next(from.len())).copied().unwrap_or_default()
-}
-
-/// Katakana → hiragana, as a user typing on a phone might enter a name.
-fn to_hiragana(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{30A1}'..='\u{30F6}' => char::from_u32(u32::from(c) - 0x60).unwrap_or(c),
-            other => other,
-        })
-        .collect()
-}
-
+/// The synthetic registry (`mieru::synth`) with every facility renamed once and every name,
+/// current or former, distinct once folded — yet thousands of them look alike
+/// (`表参道セルクリニック`, `表参道セルズクリニック`, `銀座セルクリニック分院` …).
 fn corpus(n: usize) -> Vec<IndexDoc> {
-    let mut rng = Lcg(20_261_125);
-    let mut names = HashSet::new();
-    let mut docs = Vec::with_capacity(n);
-    let mut i = 0;
-    while docs.len() < n {
-        i += 1;
-        // A number in some names makes enough distinct ones; most stay pure look-alikes.
-        let branch = if rng.next(3) == 0 {
-            format!("第{}", rng.next(60) + 1)
-        } else {
-            String::new()
-        };
-        let name = format!(
-            "{}{}{}{}",
-            pick(&mut rng, PLACES),
-            pick(&mut rng, MIDDLES),
-            branch,
-            pick(&mut rng, SUFFIXES)
-        );
-        let former = format!(
-            "{}旧{}美容外科{}",
-            pick(&mut rng, PLACES),
-            i,
-            pick(&mut rng, SUFFIXES)
-        );
-        if !names.insert(name.clone()) {
-            continue;
-        }
-        let k = docs.len();
-        let prefecture = pick(&mut rng, PREFECTURES);
-        docs.push(IndexDoc {
-            id: format!("F{k:06}"),
-            entity: "facility".into(),
-            name,
-            former_names: vec![former],
-            addresses: vec![format!(
-                "{prefecture}架空市{}町{}-{}-{}",
-                pick(&mut rng, PLACES),
-                rng.next(9) + 1,
-                rng.next(30) + 1,
-                rng.next(20) + 1
-            )],
-            prefecture: Some(prefecture.into()),
-            identifiers: vec![format!("PB9{k:06}"), format!("99{k:011}")],
-            related_names: vec![format!("医療法人社団架空会{k}")],
-            text: Vec::new(),
-            action_count: u32::from(k % 10 == 0),
-            action_types: if k % 10 == 0 {
-                vec!["improvement_order".into()]
-            } else {
-                Vec::new()
-            },
-            years: if k % 10 == 0 { vec![2025] } else { Vec::new() },
-        });
-    }
-    docs
+    let spec = Spec {
+        renamed_percent: 100,
+        unique_names: true,
+        ..Spec::new(20_261_125, n, 0)
+    };
+    Corpus::from_spec(&spec).index_docs().collect()
 }
 
 fn top(index: &SearchIndex, q: &str) -> Option<String> {

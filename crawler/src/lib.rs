@@ -7,6 +7,7 @@ pub mod crawl;
 pub mod decode;
 pub mod document;
 pub mod fetch;
+pub mod fuzzing;
 pub mod mirror;
 pub mod provenance;
 pub mod sink;

@@ -51,7 +51,22 @@ fn detail_with_changes_and_dated_attachments() {
     assert_eq!(one(f, &c, P::CommitteeNumber), "NA8190027");
     assert_eq!(one(f, &c, P::Name), "なにわ特定認定再生医療等委員会");
     let fac = one(f, plan, P::Provider);
-    assert_eq!(one(f, &fac, P::Name), "うめだ再生医療クリニック");
+    // The current name, and each renamed-to name dated by its change (変更後).
+    let mut names: Vec<(String, Option<String>)> = f
+        .iter()
+        .filter(|x| x.subject.as_str() == fac && x.property == P::Name)
+        .map(|x| (x.value.clone(), x.observed_on.map(|d| d.to_string())))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0].0, "うめだ再生医療クリニック");
+    assert_eq!(
+        names[1],
+        (
+            "梅田さくらクリニック".to_owned(),
+            Some("2023-04-10".to_owned())
+        )
+    );
     // `大阪府大阪府大阪市…` with the English half dropped.
     assert_eq!(one(f, &fac, P::Address), "大阪府大阪市北区梅田2-5-8");
     let org = one(f, &fac, P::Operator);

@@ -315,7 +315,12 @@ fn common_events(
             ));
         }
     }
-    let _ = id;
+    // Accepted corrections, annotations and human judgements on this record.
+    events.extend(ctx.curation.events_for(id, &ctx.res.entity_of, &|other| {
+        ctx.summaries
+            .get(other)
+            .map(|s| (s.kind.clone(), s.name.clone()))
+    }));
     events.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
     events
 }
@@ -504,6 +509,7 @@ pub fn facility(
         sources: ctx
             .set
             .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        citation: None,
     }
 }
 
@@ -546,6 +552,7 @@ pub fn organization(
         sources: ctx
             .set
             .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        citation: None,
     }
 }
 

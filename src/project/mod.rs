@@ -8,6 +8,7 @@ pub mod events;
 pub mod plans;
 pub mod timeline;
 
+use crate::curation::view::CurationView;
 use crate::resolve::facts::FactSet;
 use crate::resolve::Resolution;
 use crate::search::IndexDoc;
@@ -40,6 +41,8 @@ pub struct Context<'a> {
     /// Subject → facts (by index into `set.facts`) whose value references it.
     pub referrers: HashMap<&'a str, Vec<usize>>,
     pub summaries: HashMap<String, Summary>,
+    /// Curation's additions to the histories (see `crate::curation::view`).
+    pub curation: &'a CurationView,
 }
 
 impl<'a> Context<'a> {
@@ -56,6 +59,7 @@ impl<'a> Context<'a> {
             set,
             referrers,
             summaries: HashMap::new(),
+            curation: &crate::curation::view::EMPTY,
         };
         let summaries: HashMap<String, Summary> = res
             .members
@@ -120,7 +124,15 @@ impl<'a> Context<'a> {
 }
 
 pub fn project(res: &Resolution, now: NaiveDateTime) -> Projected {
-    let ctx = Context::new(res);
+    project_curated(res, &crate::curation::view::EMPTY, now)
+}
+
+/// [`project`] with curation's history events (hidden facts must already be out of `res.set`).
+pub fn project_curated(res: &Resolution, curation: &CurationView, now: NaiveDateTime) -> Projected {
+    let ctx = Context {
+        curation,
+        ..Context::new(res)
+    };
     let mut tables = Projection {
         views: Vec::new(),
         actions: Vec::new(),
@@ -134,11 +146,14 @@ pub fn project(res: &Resolution, now: NaiveDateTime) -> Projected {
     let mut action_details = BTreeMap::new();
     for (id, members) in &res.members {
         if ctx.kind(id) == Some(SubjectKind::Action) {
-            let detail = actions::detail(&ctx, id, members);
-            tables.actions.push(actions::row(&ctx, &detail, now));
-            search_docs.push(actions::search_doc(&detail));
-            action_details.insert(id.clone(), detail);
+            action_details.insert(id.clone(), actions::detail(&ctx, id, members));
         }
+    }
+    // A status depends on the other actions on the same targets (liftings, later orders).
+    actions::apply_statuses(&ctx, &mut action_details, now.date());
+    for detail in action_details.values() {
+        tables.actions.push(actions::row(&ctx, detail, now));
+        search_docs.push(actions::search_doc(detail));
     }
     for (id, members) in &res.members {
         match ctx.kind(id) {
@@ -176,7 +191,19 @@ pub fn project(res: &Resolution, now: NaiveDateTime) -> Projected {
 /// Projects one facility, CPC or organization on its own (for `as_of` views), from a
 /// resolution whose fact set was already restricted.
 pub fn project_one(res: &Resolution, id: &str) -> Option<serde_json::Value> {
-    let ctx = Context::new(res);
+    project_one_curated(res, &crate::curation::view::EMPTY, id)
+}
+
+/// [`project_one`] with curation's history events.
+pub fn project_one_curated(
+    res: &Resolution,
+    curation: &CurationView,
+    id: &str,
+) -> Option<serde_json::Value> {
+    let ctx = Context {
+        curation,
+        ..Context::new(res)
+    };
     let members = ctx.members(id);
     let mut action_details = BTreeMap::new();
     for f in ctx.referring(members, Property::Target) {
@@ -185,6 +212,7 @@ pub fn project_one(res: &Resolution, id: &str) -> Option<serde_json::Value> {
             action_details.insert(aid.clone(), detail);
         }
     }
+    actions::apply_statuses(&ctx, &mut action_details, chrono::Utc::now().date_naive());
     match ctx.kind(id)? {
         SubjectKind::Facility | SubjectKind::Cpc => {
             serde_json::to_value(entities::facility(&ctx, id, &action_details)).ok()

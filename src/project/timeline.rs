@@ -72,6 +72,9 @@ pub fn timeline<'a>(
         live: bool,
         former_by: Option<NaiveDate>,
         sources: Vec<mieru_web::model::SourceRef>,
+        /// (document, time) a statement of the value was withdrawn / first made.
+        withdrawn: Vec<(i64, chrono::NaiveDateTime)>,
+        arrived: Vec<(i64, chrono::NaiveDateTime)>,
     }
     let mut rows: Vec<Row> = groups
         .into_values()
@@ -83,10 +86,16 @@ pub fn timeline<'a>(
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
                 .map(|(s, _)| s.clone())?;
             let stated: Vec<NaiveDate> = g.current.iter().map(|f| FactSet::date_of(f)).collect();
-            let earliest_stated = stated.iter().min().copied();
             let since = g.effective.iter().min().copied();
             // A former value was current before the document that calls it former.
             let former_by = g.former.iter().map(|f| FactSet::date_of(f)).min();
+            // A list crawled today that still shows an old value does not date its start:
+            // a "since" after the value was already called former is no date at all.
+            let earliest_stated = stated
+                .iter()
+                .min()
+                .copied()
+                .filter(|d| former_by.is_none_or(|f| *d < f));
             let sort = since
                 .or(earliest_stated)
                 .or(former_by.map(|d| d - chrono::Duration::days(1)))?;
@@ -102,9 +111,39 @@ pub fn timeline<'a>(
                 live: g.current.iter().any(|f| f.retracted_at.is_none()),
                 former_by,
                 sources: set.source_refs(all.iter().copied()),
+                withdrawn: g
+                    .current
+                    .iter()
+                    .filter_map(|f| f.retracted_at.map(|t| (f.document_id, t)))
+                    .collect(),
+                arrived: g
+                    .current
+                    .iter()
+                    .map(|f| (f.document_id, f.first_seen))
+                    .collect(),
             })
         })
         .collect();
+    // A value a document stopped stating at the very moment it started stating another one
+    // was replaced by it: it sorts no later than its replacement, however late mieru first
+    // crawled that document (an undated list seen today vs. a release dated last month).
+    for _ in 0..2 {
+        for i in 0..rows.len() {
+            let Some(me) = rows.get(i) else { continue };
+            if me.live || me.former_by.is_some() {
+                continue;
+            }
+            let replaced_by = rows
+                .iter()
+                .enumerate()
+                .filter(|(j, r)| *j != i && r.arrived.iter().any(|a| me.withdrawn.contains(a)))
+                .map(|(_, r)| r.sort)
+                .min();
+            if let (Some(d), Some(me)) = (replaced_by, rows.get_mut(i)) {
+                me.sort = me.sort.min(d);
+            }
+        }
+    }
     // Former values come before the values that replaced them.
     rows.sort_by(|a, b| {
         let a_key = a.former_by.map(|d| d.min(a.sort)).unwrap_or(a.sort);
@@ -112,6 +151,9 @@ pub fn timeline<'a>(
         a_key
             .cmp(&b_key)
             .then(a.latest.cmp(&b.latest))
+            // Same stated dates (a rename seen between two crawls of one day): the order in
+            // which mieru first saw the values, not their spelling.
+            .then(a.first_seen.cmp(&b.first_seen))
             .then(a.value.cmp(&b.value))
     });
     // A value explicitly called former is never current, even if an old list still states it.

@@ -42,13 +42,22 @@ impl FactSet {
 
     /// Keeps only what the sources had said by the end of `date`: facts first seen by then,
     /// or stated by a document as of that date. Facts retracted before it are dropped.
-    pub fn as_of(mut self, date: NaiveDate) -> Self {
+    pub fn as_of(self, date: NaiveDate) -> Self {
         let end = date.and_hms_opt(23, 59, 59).unwrap_or_default();
-        let keep = |f: &FactRow| {
+        self.retain(|f| {
             let stated = f.observed_on.map(|d| d <= date).unwrap_or(false) || f.first_seen <= end;
             let withdrawn = f.retracted_at.map(|r| r <= end).unwrap_or(false);
             stated && !withdrawn
-        };
+        })
+    }
+
+    /// Keeps only what mieru had collected at `at` (a data version's build time): facts first
+    /// seen by then and not yet retracted. Facts are never deleted, so this is reproducible.
+    pub fn known_at(self, at: NaiveDateTime) -> Self {
+        self.retain(|f| f.first_seen <= at && f.retracted_at.map(|r| r > at).unwrap_or(true))
+    }
+
+    fn retain(mut self, keep: impl Fn(&FactRow) -> bool) -> Self {
         self.facts.retain(keep);
         let mut by_subject: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, f) in self.facts.iter().enumerate() {

@@ -29,6 +29,8 @@ pub struct ResolveReport {
     pub links: usize,
     pub possible_links: usize,
     pub redirects: usize,
+    /// The `data_versions` row this run wrote: what an index built from it reflects.
+    pub data_version: Option<i64>,
 }
 
 impl std::fmt::Display for ResolveReport {
@@ -292,11 +294,35 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
 }
 
 /// Resolves, stores the entities and links, and projects the read models, each step in its
-/// own transaction (a crash between them leaves a consistent older read model).
+/// own transaction (a crash between them leaves a consistent older read model). Runs under the
+/// database's resolve lock: two servers or CLIs resolving at once would hand out the same new
+/// IDs and interleave their read models, so the second waits for the first.
 pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected), StoreError> {
-    let resolution = resolve(conn)?;
+    let lock = crate::db_lock::HeldLock::acquire(
+        conn,
+        crate::db_lock::RESOLVE_LOCK,
+        crate::db_lock::RESOLVE_WAIT,
+        chrono::Duration::minutes(crate::db_lock::RESOLVE_STALE_MINUTES),
+    )?;
+    let result = run_locked(conn, &lock);
+    let released = lock.release(conn);
+    let out = result?;
+    released?;
+    Ok(out)
+}
+
+fn run_locked(
+    conn: &mut DbConnection,
+    lock: &crate::db_lock::HeldLock,
+) -> Result<(ResolveReport, project::Projected), StoreError> {
+    let mut resolution = resolve(conn)?;
+    lock.heartbeat(conn)?;
+    // Curation: hidden facts leave the projection (never the store); corrections, annotations
+    // and judgements join the histories.
+    let curation = crate::curation::view::CurationView::load(conn, &resolution.redirects)?;
+    let hidden = curation.hide_facts(&mut resolution.set);
     let now = store::now();
-    let projected = project::project(&resolution, now);
+    let projected = project::project_curated(&resolution, &curation, now);
 
     let mut entity_rows: Vec<EntityRow> = Vec::new();
     let previous: HashMap<String, EntityRow> = store::entities::all(conn)?
@@ -340,7 +366,8 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
         })
         .collect();
     store::entities::store_resolution(conn, &entity_rows, &member_rows, &resolution.links, now)?;
-    let fact_count = i64::try_from(resolution.set.facts.len()).unwrap_or(i64::MAX);
+    lock.heartbeat(conn)?;
+    let fact_count = i64::try_from(resolution.set.facts.len() + hidden).unwrap_or(i64::MAX);
     store::read_models::replace_all(conn, &projected.tables, "resolve", fact_count, now)?;
 
     let count = |k: SubjectKind| resolution.entity_kind.values().filter(|v| **v == k).count();
@@ -358,6 +385,8 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
             .filter(|l| l.kind.starts_with("possible"))
             .count(),
         redirects: resolution.redirects.len(),
+        // Read under the lock, so it is this run's row and not a later one.
+        data_version: store::read_models::latest_version(conn)?.map(|(id, _)| id),
     };
     Ok((report, projected))
 }

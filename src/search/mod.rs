@@ -42,6 +42,9 @@ pub const SCHEMA_VERSION: &str = "mieru-search-1";
 /// File beside the index segments that records [`SCHEMA_VERSION`].
 pub const VERSION_FILE: &str = "mieru-search-version";
 
+/// Commit payload prefix recording the database data version an index was built from.
+const DATA_VERSION_PAYLOAD: &str = "mieru-data-version=";
+
 /// Hits per page when the request says 0.
 pub const DEFAULT_LIMIT: usize = 20;
 /// Larger pages are cut to this.
@@ -187,6 +190,16 @@ impl SearchIndex {
     /// Replaces the whole content with `docs`, in one commit; returns how many were indexed. On
     /// error the previous content stays.
     pub fn rebuild(&self, docs: impl IntoIterator<Item = IndexDoc>) -> Result<u64, SearchError> {
+        self.rebuild_at_version(docs, None)
+    }
+
+    /// Like [`SearchIndex::rebuild`], and records in the same commit which database data
+    /// version (`data_versions` id) the documents reflect, for [`SearchIndex::data_version`].
+    pub fn rebuild_at_version(
+        &self,
+        docs: impl IntoIterator<Item = IndexDoc>,
+        version: Option<i64>,
+    ) -> Result<u64, SearchError> {
         let mut writer = self.lock_writer()?;
         let result = (|| {
             writer.delete_all_documents()?;
@@ -195,10 +208,25 @@ impl SearchIndex {
                 writer.add_document(self.to_document(&doc)?)?;
                 count += 1;
             }
-            writer.commit()?;
+            let mut commit = writer.prepare_commit()?;
+            if let Some(v) = version {
+                commit.set_payload(&format!("{DATA_VERSION_PAYLOAD}{v}"));
+            }
+            commit.commit()?;
             Ok(count)
         })();
         self.finish(&mut writer, result)
+    }
+
+    /// The data version the last commit was built from; `None` when unknown (never recorded,
+    /// or the last commit was an `upsert`/`remove`, which record none).
+    pub fn data_version(&self) -> Result<Option<i64>, SearchError> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.strip_prefix(DATA_VERSION_PAYLOAD))
+            .and_then(|v| v.parse().ok()))
     }
 
     /// Adds `docs`, replacing any document with the same `id`, in one commit.

@@ -26,20 +26,36 @@ pub fn acquire_lock(
             .optional()?;
         match current {
             Some((other, beat)) if other != holder && now - beat < stale_after => {
-                Err(StoreError::Locked(format!(
-                    "another crawler ({other}) holds the lock since its last heartbeat at {beat} UTC; \
-                     only one crawl may run at a time"
-                )))
+                Err(StoreError::Locked(if name == CRAWLER_LOCK {
+                    format!(
+                        "another crawler ({other}) holds the lock since its last heartbeat at {beat} UTC; \
+                         only one crawl may run at a time"
+                    )
+                } else {
+                    format!("{other} holds the {name} lock (last heartbeat at {beat} UTC)")
+                }))
             }
-            Some(_) => {
-                diesel::update(locks::table.find(name))
-                    .set((
-                        locks::holder.eq(holder),
-                        locks::acquired_at.eq(now),
-                        locks::heartbeat_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                Ok(())
+            Some((other, _)) => {
+                // Conditional on the row as read: two processes taking over the same stale
+                // lock at once must not both believe they hold it.
+                let taken = diesel::update(
+                    locks::table
+                        .find(name)
+                        .filter(locks::holder.eq(&other)),
+                )
+                .set((
+                    locks::holder.eq(holder),
+                    locks::acquired_at.eq(now),
+                    locks::heartbeat_at.eq(now),
+                ))
+                .execute(conn)?;
+                if taken == 1 {
+                    Ok(())
+                } else {
+                    Err(StoreError::Locked(format!(
+                        "another process took the {name} lock just now"
+                    )))
+                }
             }
             None => {
                 diesel::insert_into(locks::table)
@@ -54,7 +70,9 @@ pub fn acquire_lock(
                         diesel::result::Error::DatabaseError(
                             diesel::result::DatabaseErrorKind::UniqueViolation,
                             _,
-                        ) => StoreError::Locked("another crawler took the lock just now".into()),
+                        ) => StoreError::Locked(format!(
+                            "another process took the {name} lock just now"
+                        )),
                         e => StoreError::Query(e),
                     })?;
                 Ok(())
@@ -73,6 +91,35 @@ pub fn heartbeat(
         .set(locks::heartbeat_at.eq(now))
         .execute(conn)?;
     Ok(())
+}
+
+/// Hands the named lock from `from` (a holder known to be dead) to `to`; false when `from`
+/// no longer holds it (someone else was quicker).
+pub fn take_over_lock(
+    conn: &mut DbConnection,
+    name: &str,
+    from: &str,
+    to: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let taken = diesel::update(locks::table.find(name).filter(locks::holder.eq(from)))
+        .set((
+            locks::holder.eq(to),
+            locks::acquired_at.eq(now),
+            locks::heartbeat_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(taken == 1)
+}
+
+/// Every lock row: (name, holder, heartbeat).
+pub fn all_locks(
+    conn: &mut DbConnection,
+) -> Result<Vec<(String, String, NaiveDateTime)>, StoreError> {
+    Ok(locks::table
+        .order(locks::name.asc())
+        .select((locks::name, locks::holder, locks::heartbeat_at))
+        .load(conn)?)
 }
 
 pub fn release_lock(conn: &mut DbConnection, name: &str, holder: &str) -> Result<(), StoreError> {
@@ -132,6 +179,35 @@ pub fn lock_holder(conn: &mut DbConnection, name: &str) -> Result<Option<String>
     Ok(locks::table
         .find(name)
         .select(locks::holder)
+        .first(conn)
+        .optional()?)
+}
+
+/// The latest runs of one source, newest first (source health).
+pub fn recent_runs(
+    conn: &mut DbConnection,
+    source: &str,
+    limit: i64,
+) -> Result<Vec<CrawlRunRow>, StoreError> {
+    Ok(crawl_runs::table
+        .filter(crawl_runs::source.eq(source))
+        .order(crawl_runs::id.desc())
+        .limit(limit)
+        .select(CrawlRunRow::as_select())
+        .load(conn)?)
+}
+
+/// The last complete run of one source, if any.
+pub fn last_complete_run(
+    conn: &mut DbConnection,
+    source: &str,
+) -> Result<Option<CrawlRunRow>, StoreError> {
+    Ok(crawl_runs::table
+        .filter(crawl_runs::source.eq(source))
+        .filter(crawl_runs::complete.eq(true))
+        .filter(crawl_runs::finished_at.is_not_null())
+        .order(crawl_runs::id.desc())
+        .select(CrawlRunRow::as_select())
         .first(conn)
         .optional()?)
 }

@@ -268,3 +268,105 @@ pub fn counts(conn: &mut DbConnection) -> Result<(i64, i64), StoreError> {
     let snaps = snapshots::table.count().get_result(conn)?;
     Ok((docs, snaps))
 }
+
+/// Documents of one source: (still published, taken down).
+pub fn counts_of_source(conn: &mut DbConnection, source: &str) -> Result<(i64, i64), StoreError> {
+    let live = documents::table
+        .filter(documents::source.eq(source))
+        .filter(documents::removed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let removed = documents::table
+        .filter(documents::source.eq(source))
+        .filter(documents::removed_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok((live, removed))
+}
+
+/// Facts stated by one source's documents: (still stated, retracted).
+pub fn fact_counts_of_source(
+    conn: &mut DbConnection,
+    source: &str,
+) -> Result<(i64, i64), StoreError> {
+    let live = facts::table
+        .inner_join(documents::table)
+        .filter(documents::source.eq(source))
+        .filter(facts::retracted_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let retracted = facts::table
+        .inner_join(documents::table)
+        .filter(documents::source.eq(source))
+        .filter(facts::retracted_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok((live, retracted))
+}
+
+/// Documents of one source whose last fetch failed (`last_error`), newest error first.
+pub fn failed_documents(
+    conn: &mut DbConnection,
+    source: &str,
+    limit: i64,
+) -> Result<Vec<DocumentRow>, StoreError> {
+    Ok(documents::table
+        .filter(documents::source.eq(source))
+        .filter(documents::last_error.is_not_null())
+        .order((documents::last_error_at.desc(), documents::id.asc()))
+        .limit(limit)
+        .select(DocumentRow::as_select())
+        .load(conn)?)
+}
+
+/// Snapshots of one source that could not be parsed, with their documents, newest first.
+/// Whether a snapshot is still the document's current version is for the caller to see
+/// (`current_sha256`).
+pub fn unparsed_snapshots(
+    conn: &mut DbConnection,
+    source: &str,
+    limit: i64,
+) -> Result<Vec<(SnapshotRow, DocumentRow)>, StoreError> {
+    Ok(snapshots::table
+        .inner_join(documents::table)
+        .filter(documents::source.eq(source))
+        .filter(snapshots::parse_error.is_not_null())
+        .order(snapshots::id.desc())
+        .limit(limit)
+        .select((SnapshotRow::as_select(), DocumentRow::as_select()))
+        .load(conn)?)
+}
+
+/// Snapshots of the given documents, oldest first (watch feeds: each later one is an edit).
+pub fn snapshots_of(
+    conn: &mut DbConnection,
+    document_ids: &[i64],
+) -> Result<Vec<SnapshotRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in document_ids.chunks(500) {
+        out.extend(
+            snapshots::table
+                .filter(snapshots::document_id.eq_any(chunk))
+                .order(snapshots::id.asc())
+                .select(SnapshotRow::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|s| s.id);
+    Ok(out)
+}
+
+/// Documents by ID.
+pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DocumentRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            documents::table
+                .filter(documents::id.eq_any(chunk))
+                .select(DocumentRow::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|d| d.id);
+    Ok(out)
+}

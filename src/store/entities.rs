@@ -145,6 +145,15 @@ pub fn store_resolution(
         insert_batched!(conn, entities::table, fresh);
         diesel::delete(entity_members::table).execute(conn)?;
         insert_batched!(conn, entity_members::table, member_rows);
+        // A link keeps the time it was first found across re-resolves: feeds and data
+        // versions date "possible successor found" by it.
+        let first_found: std::collections::HashMap<(String, String, String), NaiveDateTime> =
+            links::table
+                .select((links::from_id, links::to_id, links::kind, links::created_at))
+                .load::<(String, String, String, NaiveDateTime)>(conn)?
+                .into_iter()
+                .map(|(f, t, k, c)| ((f, t, k), c))
+                .collect();
         diesel::delete(links::table).execute(conn)?;
         let mut seen = std::collections::HashSet::new();
         let new_links: Vec<NewLink<'_>> = link_rows
@@ -157,7 +166,10 @@ pub fn store_resolution(
                 confidence: link.confidence,
                 origin: &link.origin,
                 evidence: &link.evidence,
-                created_at: now,
+                created_at: first_found
+                    .get(&(link.from_id.clone(), link.to_id.clone(), link.kind.clone()))
+                    .copied()
+                    .unwrap_or(now),
             })
             .collect();
         insert_batched!(conn, links::table, new_links);

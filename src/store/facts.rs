@@ -136,3 +136,21 @@ pub fn of_document(conn: &mut DbConnection, document_id: i64) -> Result<Vec<Fact
 pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(facts::table.count().get_result(conn)?)
 }
+
+/// Every fact (retracted ones included) about the given subjects, in id order.
+pub fn of_subjects(
+    conn: &mut DbConnection,
+    subjects: &[String],
+) -> Result<Vec<FactRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in subjects.chunks(500) {
+        out.extend(
+            facts::table
+                .filter(facts::subject.eq_any(chunk))
+                .select(FactRow::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|f| f.id);
+    Ok(out)
+}

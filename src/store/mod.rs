@@ -1,11 +1,14 @@
 //! The database: the source of truth. Schema, connections and the queries of each table
 //! group live in their own modules; nothing outside `store` writes SQL.
 
+pub mod bulk;
 pub mod connection;
 pub mod crawl_state;
+pub mod curation;
 pub mod documents;
 pub mod entities;
 pub mod facts;
+pub mod integrity;
 pub mod models;
 pub mod read_models;
 pub mod schema;

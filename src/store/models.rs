@@ -241,3 +241,13 @@ pub struct CrawlRunRow {
     pub documents_seen: i32,
     pub note: Option<String>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = data_versions, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct DataVersionRow {
+    pub id: i64,
+    pub created_at: NaiveDateTime,
+    pub facts: i32,
+    pub entities: i32,
+    pub note: String,
+}

@@ -167,6 +167,29 @@ pub fn event_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(events::table.count().get_result(conn)?)
 }
 
+/// Data versions, newest first.
+pub fn versions(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> Result<Vec<super::models::DataVersionRow>, StoreError> {
+    Ok(data_versions::table
+        .order(data_versions::id.desc())
+        .limit(limit)
+        .select(super::models::DataVersionRow::as_select())
+        .load(conn)?)
+}
+
+pub fn version(
+    conn: &mut DbConnection,
+    id: i64,
+) -> Result<Option<super::models::DataVersionRow>, StoreError> {
+    Ok(data_versions::table
+        .find(id)
+        .select(super::models::DataVersionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn latest_version(conn: &mut DbConnection) -> Result<Option<(i64, NaiveDateTime)>, StoreError> {
     Ok(data_versions::table
         .order(data_versions::id.desc())

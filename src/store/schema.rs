@@ -102,6 +102,7 @@ diesel::table! {
         author -> Text,
         reason -> Text,
         created_at -> Timestamp,
+        correction_id -> Nullable<Text>,
     }
 }
 
@@ -185,6 +186,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    curators (id) {
+        id -> BigInt,
+        name -> Text,
+        role -> Text,
+        token_sha256 -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    corrections (id) {
+        id -> Text,
+        kind -> Text,
+        entity_id -> Text,
+        other_id -> Nullable<Text>,
+        fact_id -> Nullable<BigInt>,
+        message -> Text,
+        status -> Text,
+        submitted_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    annotations (id) {
+        id -> BigInt,
+        entity_id -> Text,
+        fact_id -> Nullable<BigInt>,
+        kind -> Text,
+        text -> Text,
+        author -> Text,
+        reason -> Text,
+        correction_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Text>,
+        withdraw_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(snapshots -> documents (document_id));
 diesel::joinable!(facts -> documents (document_id));
 
@@ -204,4 +262,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     crawl_runs,
     locks,
     data_versions,
+    curators,
+    audit_log,
+    corrections,
+    annotations,
 );

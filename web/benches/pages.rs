@@ -82,6 +82,7 @@ fn summary(i: usize) -> ActionSummary {
             "銀座ミライ整形クリニック".into(),
         )],
         status: "in_force".into(),
+        status_evidence: None,
     }
 }
 
@@ -170,6 +171,7 @@ fn facility() -> FacilityDetail {
         events,
         links,
         sources: (0..200).map(source).collect(),
+        citation: None,
     }
 }
 
@@ -190,7 +192,7 @@ impl Registry for BigRegistry {
     fn facility(
         &self,
         id: &str,
-        _as_of: Option<NaiveDate>,
+        _at: PointInTime,
     ) -> Result<Lookup<FacilityDetail>, RegistryError> {
         Ok(if id == self.facility.id {
             Lookup::Found(self.facility.clone())
@@ -198,7 +200,11 @@ impl Registry for BigRegistry {
             Lookup::NotFound
         })
     }
-    fn organization(&self, _id: &str) -> Result<Lookup<OrganizationDetail>, RegistryError> {
+    fn organization(
+        &self,
+        _id: &str,
+        _at: PointInTime,
+    ) -> Result<Lookup<OrganizationDetail>, RegistryError> {
         Ok(Lookup::NotFound)
     }
     fn actions(&self, _f: &ActionFilter) -> Result<Page<ActionSummary>, RegistryError> {

@@ -153,6 +153,13 @@ pub struct Strings {
     pub unknown: &'static str,
     pub as_of_banner: &'static str,
     pub as_of_clear: &'static str,
+    pub as_of_form: &'static str,
+    pub as_of_submit: &'static str,
+    pub cite_heading: &'static str,
+    pub permalink: &'static str,
+    pub data_version_of: &'static str,
+    pub version_banner: &'static str,
+    pub fact_hashes_note: &'static str,
     pub details: &'static str,
     pub actions_list: &'static str,
     pub filters: &'static str,
@@ -179,6 +186,10 @@ pub struct Strings {
     pub subject: &'static str,
     pub no_sources: &'static str,
     pub results_count_suffix: &'static str,
+    /// Link to an entity's own Atom feed.
+    pub watch_feed: &'static str,
+    /// Link to `/sources`.
+    pub source_health: &'static str,
 }
 
 pub static JA: Strings = Strings {
@@ -255,6 +266,13 @@ pub static JA: Strings = Strings {
     unknown: "不明",
     as_of_banner: "この画面は次の日付時点で出典が示していた内容です：",
     as_of_clear: "最新の内容を表示",
+    as_of_form: "過去の日付時点の内容を見る",
+    as_of_submit: "表示",
+    cite_heading: "この記録を引用する",
+    permalink: "固定リンク",
+    data_version_of: "データ版",
+    version_banner: "この画面は次のデータ版の時点で mieru が収集していた内容の再現です：",
+    fact_hashes_note: "各事実の出典欄に、保存した原資料の SHA-256 を示しています。",
     details: "詳細",
     actions_list: "行政処分・命令の一覧",
     filters: "条件",
@@ -281,6 +299,8 @@ pub static JA: Strings = Strings {
     subject: "対象",
     no_sources: "出典の記録がありません。",
     results_count_suffix: "件",
+    watch_feed: "更新を購読（Atom）",
+    source_health: "情報源の状態",
 };
 
 pub static EN: Strings = Strings {
@@ -357,6 +377,13 @@ pub static EN: Strings = Strings {
     unknown: "Unknown",
     as_of_banner: "This page shows what sources had stated as of:",
     as_of_clear: "Show the latest",
+    as_of_form: "See the record as of a past date",
+    as_of_submit: "Show",
+    cite_heading: "Cite this record",
+    permalink: "Permalink",
+    data_version_of: "Data version",
+    version_banner: "This page reconstructs what mieru had collected as of data version:",
+    fact_hashes_note: "Each fact's sources give the SHA-256 of the archived document.",
     details: "Details",
     actions_list: "Regulatory actions",
     filters: "Filters",
@@ -383,6 +410,8 @@ pub static EN: Strings = Strings {
     subject: "Subject",
     no_sources: "No sources recorded.",
     results_count_suffix: " results",
+    watch_feed: "Subscribe to updates (Atom)",
+    source_health: "Source health",
 };
 
 /// Display label of a machine code (`emergency_order`, `cpc`, `possible_successor` …);

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::model::{ActionFilter, SearchRequest};
+use crate::model::{ActionFilter, PointInTime, SearchRequest};
 
 pub const MAX_QUERY_CHARS: usize = 200;
 pub const DEFAULT_LIMIT: usize = 20;
@@ -174,18 +174,34 @@ impl ActionParams {
     }
 }
 
-/// `?as_of=` of facility pages.
+/// `?as_of=` and `?version=` of facility and organization records.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AsOfParams {
+pub struct PointInTimeParams {
     /// Show the history as sources had stated it by this date, `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date)]
     pub as_of: Option<String>,
+    /// Show the record as it stood in this data version (see `/api/v1/versions`); permalinks
+    /// name one.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub version: Option<String>,
 }
 
-impl AsOfParams {
-    pub fn validate(&self) -> Result<Option<NaiveDate>, InputError> {
-        date_param("as_of", self.as_of.as_deref())
+impl PointInTimeParams {
+    pub fn validate(&self) -> Result<PointInTime, InputError> {
+        let as_of = date_param("as_of", self.as_of.as_deref())?;
+        let version =
+            match blank_to_none(self.version.as_deref()) {
+                None => None,
+                Some(s) => match s.parse::<i64>() {
+                    Ok(n) if n >= 1 => Some(n),
+                    _ => return Err(InputError::new(
+                        "invalid_version",
+                        "parameter `version` must be a data version number (a positive integer)",
+                    )),
+                },
+            };
+        Ok(PointInTime { as_of, version })
     }
 }
 

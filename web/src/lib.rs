@@ -4,8 +4,10 @@
 //! database or the search index. Use [`configure`] inside an `App` (with [`app_data`]) or
 //! [`serve`] to run a complete server.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod curation;
 pub mod era;
 pub mod errors;
 pub mod feed;
@@ -16,6 +18,7 @@ pub mod model;
 pub mod pages;
 pub mod registry;
 pub mod urls;
+pub mod watch;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -104,6 +107,7 @@ pub fn configure_with_limiter(cfg: &mut web::ServiceConfig, limiter: api::rateli
             .configure(api::configure)
             .route("/healthz", web::get().to(api::health::health))
             .route("/feed.atom", web::get().to(feed::feed))
+            .configure(watch::configure)
             .configure(assets::configure)
             .configure(pages::configure)
             .default_service(web::to(errors::fallback)),

@@ -100,8 +100,95 @@ pub struct ActionSummary {
     pub articles: Vec<String>,
     pub headline: Option<String>,
     pub targets: Vec<EntityRef>,
-    /// `in_force`, `lifted`, `superseded`, `unknown`.
+    /// `in_force`, `lifted`, `superseded`, `unknown`; `status_evidence` says why.
     pub status: String,
+    /// The document behind `status` and when a crawl last saw it published (absent in records
+    /// built before statuses had evidence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_evidence: Option<StatusEvidence>,
+}
+
+/// Why an action has its status: the deciding document(s) and how fresh that knowledge is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatusEvidence {
+    /// The rule that decided, in Japanese (e.g. 「公表が継続しており、解除・後続の処分は確認されていません」).
+    pub reason_ja: String,
+    pub reason_en: String,
+    /// The documents behind the status: the order itself, the lifting release or the later order.
+    pub sources: Vec<SourceRef>,
+    /// When a crawl last saw the deciding document still published at its URL (「…時点で掲載を確認」).
+    pub last_checked: Option<DateTime<Utc>>,
+    /// Set when the deciding document is no longer published (its archived copy stays readable).
+    pub removed_at: Option<DateTime<Utc>>,
+    /// The action that lifted or superseded this one.
+    pub decided_by: Option<EntityRef>,
+    /// End of the period an emergency order states for itself, when its text states one.
+    pub period_until: Option<NaiveDate>,
+}
+
+/// Health of one public source, as `/sources` and `GET /api/v1/sources` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SourceHealth {
+    /// Adapter name (`mhlw-press`, `kouseikyoku`, `e-saisei`, `jrct`, `houjin-bangou`).
+    pub source: String,
+    pub description_ja: String,
+    pub description_en: String,
+    /// Hosts the source is crawled from (real hosts; a mirror may serve them).
+    pub hosts: Vec<String>,
+    /// Where each crawl of the source starts.
+    pub start_urls: Vec<String>,
+    /// `available` (the last finished crawl was complete), `unavailable` (it was incomplete:
+    /// a start URL or the server failed, so nothing was marked removed) or `not_crawled`.
+    pub status: String,
+    /// When the last complete crawl finished.
+    pub last_success: Option<DateTime<Utc>>,
+    /// When the last crawl (finished or not) started.
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// Whether the last finished crawl was incomplete.
+    pub last_attempt_failed: bool,
+    /// The crawler's note on the last finished crawl.
+    pub last_note: Option<String>,
+    /// Documents still published / taken down by the publisher (archived copies stay).
+    pub documents_live: u64,
+    pub documents_removed: u64,
+    /// Facts stated by the source's documents: still stated / no longer stated.
+    pub facts_live: u64,
+    pub facts_retracted: u64,
+    /// Documents whose current version could not be read or whose last fetch failed.
+    pub problems: Vec<DocumentProblem>,
+    /// What mieru does not read from this source, stated plainly.
+    pub known_gaps: Vec<KnownGap>,
+}
+
+/// A source document mieru could not fetch or read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentProblem {
+    /// The public URL.
+    pub url: String,
+    /// `parse_error` (archived but not understood) or `fetch_error` (the last fetch failed).
+    pub kind: String,
+    /// The error as recorded.
+    pub detail: String,
+    /// When it was recorded.
+    pub at: DateTime<Utc>,
+    /// SHA-256 of the archived copy (the version that failed to parse, or the last good one);
+    /// `/api/v1/documents/{sha256}` serves it.
+    pub sha256: Option<String>,
+}
+
+/// One limitation of what mieru reads from a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KnownGap {
+    pub ja: String,
+    pub en: String,
+}
+
+/// Every source's health.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SourcesReport {
+    pub sources: Vec<SourceHealth>,
+    /// When this report was computed.
+    pub checked_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -160,6 +247,9 @@ pub struct FacilityDetail {
     pub events: Vec<Event>,
     pub links: Vec<Link>,
     pub sources: Vec<SourceRef>,
+    /// How to cite this record: the data version it was read from and its permalink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<Citation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -175,6 +265,75 @@ pub struct OrganizationDetail {
     pub events: Vec<Event>,
     pub links: Vec<Link>,
     pub sources: Vec<SourceRef>,
+    /// How to cite this record: the data version it was read from and its permalink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<Citation>,
+}
+
+/// One published build of the read models (a resolve run). Versions are never rewritten, so
+/// a version number and an ID name one reproducible record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DataVersion {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    /// Facts in the store when the version was built (retracted ones included).
+    pub facts: u64,
+    /// Entities projected in it.
+    pub entities: u64,
+    pub note: String,
+}
+
+/// Which state of a record to show: the latest (both `None`), what the sources had stated by
+/// a date (`as_of`), and/or what mieru had collected when a data version was built (`version`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointInTime {
+    pub as_of: Option<NaiveDate>,
+    pub version: Option<i64>,
+}
+
+impl PointInTime {
+    pub fn latest() -> Self {
+        Self::default()
+    }
+
+    pub fn as_of(date: NaiveDate) -> Self {
+        Self {
+            as_of: Some(date),
+            version: None,
+        }
+    }
+
+    /// Query pairs that reproduce this point in time (empty values are dropped by `urls::query`).
+    pub fn query_pairs(&self) -> [(&'static str, String); 2] {
+        [
+            (
+                "version",
+                self.version.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            (
+                "as_of",
+                self.as_of.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+        ]
+    }
+}
+
+/// A citable reference to a record as shown: every fact in it also names the SHA-256 of the
+/// archived document it comes from (`sources[].sha256`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Citation {
+    /// The data version the record was read from.
+    pub data_version: i64,
+    pub data_version_created_at: DateTime<Utc>,
+    /// Set when the record is restricted to what sources had stated by this date.
+    pub as_of: Option<NaiveDate>,
+    /// Path (relative to the site origin) of the HTML page that shows exactly this record.
+    pub permalink: String,
+    /// Path of the same record in the JSON API.
+    pub api_permalink: String,
+    /// Whether this is the latest data version (otherwise the record is reconstructed from the
+    /// facts mieru had collected when that version was built).
+    pub latest: bool,
 }
 
 /// The answer for an ID: the entity, or where a merged ID now lives.

@@ -15,6 +15,12 @@ pub fn encode(s: &str) -> String {
 }
 
 /// `?k=v&…` from the pairs whose value is non-empty; empty string when none are.
+/// `?version=…&as_of=…` reproducing a point in time (empty for the latest).
+pub fn point_in_time(at: &crate::model::PointInTime) -> String {
+    let [(k1, v1), (k2, v2)] = at.query_pairs();
+    query(&[(k1, &v1), (k2, &v2)])
+}
+
 pub fn query(pairs: &[(&str, &str)]) -> String {
     let parts: Vec<String> = pairs
         .iter()

@@ -355,7 +355,7 @@ async fn openapi_lists_every_path_with_error_bodies() {
             .map(|p| p["name"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(names("/api/v1/facilities/{id}"), ["id", "as_of"]);
+    assert_eq!(names("/api/v1/facilities/{id}"), ["id", "as_of", "version"]);
     assert!(names("/api/v1/actions").contains(&"cursor".to_owned()));
     let doc_200 = &paths["/api/v1/documents/{sha256}"]["get"]["responses"]["200"]["content"];
     assert_eq!(

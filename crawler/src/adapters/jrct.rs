@@ -213,6 +213,12 @@ impl Adapter for Jrct {
                 if !old.is_empty() {
                     f.add(facility, P::FormerName, old, Some(date));
                 }
+                // … and the new name has been its name since that date.
+                let (_, new) = split_operator(&cell(3));
+                let new = if new.is_empty() { cell(3) } else { new };
+                if !new.is_empty() {
+                    f.add(facility, P::Name, new, Some(date));
+                }
             }
         }
         // Attachments whose names embed a date (委員会意見書_20220916_jRCTb….pdf).

@@ -9,7 +9,7 @@ mod pdf;
 mod sheet;
 mod text;
 
-pub use pdf::extract_text as pdf_text;
+pub use pdf::{extract_in_process as pdf_text_in_process, extract_text as pdf_text};
 pub use sheet::read_sheets;
 pub use text::{charset_param, decode_text, meta_charset, DecodedText};
 
@@ -105,7 +105,7 @@ fn decode_kind(
 }
 
 /// CSV records, flexible in width; a malformed record is skipped, never the file.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -10,9 +10,22 @@ const PDFTOTEXT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Extracted text, or `None` when no extractor could read the file.
 pub fn extract_text(raw: &[u8]) -> Option<String> {
+    let first = extract_in_process(raw);
+    if first.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return first;
+    }
+    match pdftotext(raw) {
+        Some(text) if !text.trim().is_empty() => Some(text),
+        // Both empty: a scanned PDF without a text layer; still a readable (empty) text.
+        other => first.or(other),
+    }
+}
+
+/// pdf-extract alone, the first extractor tried (also what the fuzz target runs: pdftotext is
+/// another process).
+pub fn extract_in_process(raw: &[u8]) -> Option<String> {
     // pdf-extract panics on some malformed files; a panic here must not end the crawl.
-    let first = match catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem(raw))) {
-        Ok(Ok(text)) if !text.trim().is_empty() => return Some(text),
+    match catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem(raw))) {
         Ok(Ok(text)) => Some(text),
         Ok(Err(e)) => {
             tracing::debug!(error = %e, "pdf-extract failed");
@@ -22,11 +35,6 @@ pub fn extract_text(raw: &[u8]) -> Option<String> {
             tracing::debug!("pdf-extract panicked");
             None
         }
-    };
-    match pdftotext(raw) {
-        Some(text) if !text.trim().is_empty() => Some(text),
-        // Both empty: a scanned PDF without a text layer; still a readable (empty) text.
-        other => first.or(other),
     }
 }
 

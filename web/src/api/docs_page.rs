@@ -89,7 +89,7 @@ fn render(doc: &Value) -> String {
     );
     h.push_str(
         "<h2 id=\"conventions\">Conventions</h2><ul>\
-<li>Every endpoint is a <code>GET</code>; any origin may call it (CORS), and JSON answers carry an <code>ETag</code>: \
+<li>Every public endpoint is a <code>GET</code>; any origin may call it (CORS), and JSON answers carry an <code>ETag</code>: \
 send it back as <code>If-None-Match</code> to get an empty <code>304</code> when nothing changed. \
 Responses are compressed (gzip, brotli) when the client accepts it.</li>\
 <li>Errors are <code>{\"error\":{\"code\",\"message\"}}</code> with a 4xx status for bad input \
@@ -100,6 +100,8 @@ Responses are compressed (gzip, brotli) when the client accepts it.</li>\
 the last page has none. Facilities are ordered by ID, actions by issue date (newest first) then ID, \
 so paging while data is added returns each record once.</li>\
 <li>Poll <code>/api/v1/changes?since=</code> with the previous answer's <code>until</code> to follow the data.</li>\
+<li>Writes (<code>POST</code>, <code>DELETE</code>) are the public correction report and curation: curation needs \
+<code>Authorization: Bearer &lt;token&gt;</code> (401 without a valid one, 403 without the role).</li>\
 </ul>",
     );
     let _ = write!(
@@ -109,24 +111,30 @@ so paging while data is added returns each record once.</li>\
     h.push_str("<h2 id=\"endpoints\">Endpoints</h2><ul>");
     let empty = serde_json::Map::new();
     let paths = doc["paths"].as_object().unwrap_or(&empty);
-    for (path, item) in paths {
-        if let Some(op) = item.get("get") {
-            let _ = write!(
-                h,
-                "<li><a href=\"#{a}\"><code>GET {p}</code></a> — {s}</li>",
-                a = esc(&anchor(path)),
-                p = esc(path),
-                s = esc(summary(op))
-            );
-        }
-    }
-    h.push_str("</ul>");
-    for (path, item) in paths {
-        let Some(op) = item.get("get") else { continue };
+    let operations = || {
+        paths.iter().flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |m| item.get(*m).map(|op| (*m, path, op)))
+        })
+    };
+    for (method, path, op) in operations() {
         let _ = write!(
             h,
-            "<section id=\"{a}\"><h3><code>GET {p}</code></h3>",
-            a = esc(&anchor(path)),
+            "<li><a href=\"#{a}\"><code>{m} {p}</code></a> — {s}</li>",
+            a = esc(&anchor_of(method, path)),
+            m = method.to_uppercase(),
+            p = esc(path),
+            s = esc(summary(op))
+        );
+    }
+    h.push_str("</ul>");
+    for (method, path, op) in operations() {
+        let _ = write!(
+            h,
+            "<section id=\"{a}\"><h3><code>{m} {p}</code></h3>",
+            a = esc(&anchor_of(method, path)),
+            m = method.to_uppercase(),
             p = esc(path)
         );
         if let Some(d) = op.get("description").and_then(Value::as_str) {
@@ -167,9 +175,20 @@ so paging while data is added returns each record once.</li>\
         if !query.is_empty() {
             example = format!("{example}?{}", query.join("&"));
         }
+        let curl = match method {
+            "get" => String::new(),
+            other => format!("-X {} ", other.to_uppercase()),
+        };
+        let auth = if op.get("security").is_some() {
+            "-H 'Authorization: Bearer …' "
+        } else {
+            ""
+        };
         let _ = write!(
             h,
-            "<p>Example: <code>curl '{ORIGIN}{e}'</code></p>",
+            "<p>Example: <code>curl {c}{a}'{ORIGIN}{e}'</code></p>",
+            c = curl,
+            a = esc(auth),
             e = esc(&example)
         );
         h.push_str(
@@ -243,6 +262,18 @@ repository.</p><p>{l}</p></main></body></html>",
         l = esc(exports::LICENCE)
     );
     h
+}
+
+/// The HTTP methods the reference lists, in this order under each path.
+const METHODS: [&str; 3] = ["get", "post", "delete"];
+
+/// Anchor of one operation: the path's for GET (stable links), prefixed by the method otherwise.
+fn anchor_of(method: &str, path: &str) -> String {
+    if method == "get" {
+        anchor(path)
+    } else {
+        format!("{method}{}", anchor(path))
+    }
 }
 
 fn anchor(path: &str) -> String {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
-use crate::input::{validate_id, ActionParams, AsOfParams};
+use crate::input::{validate_id, ActionParams, PointInTimeParams};
 use crate::model::{
     ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, Page, PlanDetail,
 };
@@ -44,11 +44,11 @@ fn moved(req: &HttpRequest, location: String, new_id: String) -> HttpResponse {
     get,
     path = "/api/v1/facilities/{id}",
     tag = "entities",
-    params(("id" = String, Path, description = "mieru facility ID, e.g. `F000123`"), AsOfParams),
+    params(("id" = String, Path, description = "mieru facility ID, e.g. `F000123`"), PointInTimeParams),
     responses(
         (status = 200, description = "The facility with names, addresses, operators, plans, actions, events, links and sources", body = FacilityDetail),
         (status = 301, description = "The ID was merged; follow `Location`", body = Moved),
-        (status = 400, description = "Malformed ID or `as_of`", body = ErrorBody),
+        (status = 400, description = "Malformed ID, `as_of` or `version`, or an unknown data version", body = ErrorBody),
         (status = 404, description = "Unknown ID", body = ErrorBody),
         (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
     )
@@ -57,19 +57,18 @@ pub async fn facility(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    params: web::Query<AsOfParams>,
+    params: web::Query<PointInTimeParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(&path)?.to_owned();
-    let as_of = params.validate()?;
-    match state.call(move |r| r.facility(&id, as_of)).await? {
+    let at = params.validate()?;
+    match state.call(move |r| r.facility(&id, at)).await? {
         Lookup::Found(f) => Ok(respond::ok(&req, &f)),
         Lookup::MovedTo(new_id) => {
-            let q = as_of.map(|d| d.to_string()).unwrap_or_default();
             let location = format!(
                 "{}/facilities/{}{}",
                 super::PREFIX,
                 urls::encode(&new_id),
-                urls::query(&[("as_of", &q)])
+                urls::point_in_time(&at)
             );
             Ok(moved(&req, location, new_id))
         }
@@ -82,11 +81,11 @@ pub async fn facility(
     get,
     path = "/api/v1/organizations/{id}",
     tag = "entities",
-    params(("id" = String, Path, description = "mieru organization ID, e.g. `O000045`")),
+    params(("id" = String, Path, description = "mieru organization ID, e.g. `O000045`"), PointInTimeParams),
     responses(
         (status = 200, description = "The organization", body = OrganizationDetail),
         (status = 301, description = "The ID was merged; follow `Location`", body = Moved),
-        (status = 400, description = "Malformed ID", body = ErrorBody),
+        (status = 400, description = "Malformed ID, `as_of` or `version`, or an unknown data version", body = ErrorBody),
         (status = 404, description = "Unknown ID", body = ErrorBody),
         (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
     )
@@ -95,12 +94,19 @@ pub async fn organization(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    params: web::Query<PointInTimeParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(&path)?.to_owned();
-    match state.call(move |r| r.organization(&id)).await? {
+    let at = params.validate()?;
+    match state.call(move |r| r.organization(&id, at)).await? {
         Lookup::Found(o) => Ok(respond::ok(&req, &o)),
         Lookup::MovedTo(new_id) => {
-            let location = format!("{}/organizations/{}", super::PREFIX, urls::encode(&new_id));
+            let location = format!(
+                "{}/organizations/{}{}",
+                super::PREFIX,
+                urls::encode(&new_id),
+                urls::point_in_time(&at)
+            );
             Ok(moved(&req, location, new_id))
         }
         Lookup::NotFound => Err(ApiError::NotFound("organization")),

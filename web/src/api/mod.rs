@@ -1,6 +1,10 @@
 //! The JSON API under `/api/v1`: thin handlers over the registry, one error envelope, ETags,
 //! CORS for GETs and a generated OpenAPI document.
 
+pub mod admin;
+pub mod auth;
+pub mod corrections;
+pub mod curation;
 pub mod docs_page;
 pub mod documents;
 pub mod entities;
@@ -11,6 +15,8 @@ pub mod openapi;
 pub mod ratelimit;
 pub mod respond;
 pub mod search;
+pub mod sources;
+pub mod versions;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
@@ -23,8 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api", web::get().to(docs_page::api_page));
     cfg.service(
         web::scope(PREFIX)
-            // Every API route is a public, read-only GET: any origin may read it, and a
-            // script may see the validators and the rate-limit answer.
+            // Reads are public GETs: any origin may read them, and a script may see the
+            // validators and the rate-limit answer. The writes (correction reports, curation
+            // with a bearer token) need a JSON body or an `Authorization` header, so browsers
+            // preflight them, and the preflight below allows neither: no cross-origin writes.
             .wrap(DefaultHeaders::new().add(respond::cors()).add((
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
                 HeaderValue::from_static("ETag, Retry-After, Location, Content-Disposition"),
@@ -44,14 +52,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/documents/{sha256}/meta",
                 web::get().to(documents::document_meta),
             )
+            .route("/versions", web::get().to(versions::versions))
+            .route("/sources", web::get().to(sources::sources))
             .route("/openapi.json", web::get().to(openapi::openapi_json))
+            // Correction reports (public) and curation (bearer token; see `auth`).
+            .configure(curation::configure)
+            // Ingest through this server (admin bearer token; see `admin`).
+            .configure(admin::configure)
             // `If-None-Match` is not a CORS-safelisted header, so a browser asks first.
             .route("/{tail:.*}", web::method(Method::OPTIONS).to(preflight))
             .default_service(web::to(crate::errors::fallback)),
     );
 }
 
-/// Answer to a CORS preflight: GETs from any origin, with the caching headers allowed.
+/// Answer to a CORS preflight: GETs from any origin, with the caching headers allowed (and
+/// deliberately not POST, `Content-Type` or `Authorization`).
 async fn preflight() -> HttpResponse {
     HttpResponse::NoContent()
         .insert_header((

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
-use crate::api::{documents, entities, exports, health, lists, respond, search};
+use crate::api::{documents, entities, exports, health, lists, respond, search, versions};
 use crate::errors::{ErrorBody, ErrorDetail};
 use crate::model::*;
 
@@ -32,13 +32,20 @@ use crate::model::*;
         documents::document_meta,
         openapi_json,
         health::health,
+        versions::versions,
         crate::feed::feed,
+        crate::api::sources::sources,
+        crate::watch::facility_feed,
+        crate::watch::organization_feed,
+        crate::watch::prefecture_feed,
     ),
     components(schemas(
+        StatusEvidence, SourcesReport, SourceHealth, DocumentProblem, KnownGap,
         ErrorBody, ErrorDetail, entities::Moved, SourceRef, DatedValue, EntityRef, Event, Evidence,
         Link, ActionSummary, ActionDetail, PlanSummary, PlanDetail, FacilityDetail,
         OrganizationDetail, SearchHit, FacetCount, Facets, SearchResults, DocumentInfo, Health,
-        FacilitySummary, PropertyChange, Change, ChangesPage, ExportInfo, ExportList
+        FacilitySummary, PropertyChange, Change, ChangesPage, ExportInfo, ExportList, DataVersion,
+        Citation, versions::VersionList
     )),
     modifiers(&EveryOperation),
     tags(
@@ -93,6 +100,8 @@ pub fn document() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
         ApiDoc::openapi()
+            .merge_from(crate::api::curation::CurationApi::openapi())
+            .merge_from(crate::api::admin::AdminApi::openapi())
             .to_pretty_json()
             .unwrap_or_else(|_| "{}".to_owned())
     })

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 
 use super::search::parse_query;
 use super::view::{
@@ -11,9 +10,10 @@ use super::view::{
 };
 use super::{redirect, Chrome, Ctx, PageError};
 use crate::i18n::{self, label};
-use crate::input::{validate_id, AsOfParams};
+use crate::input::{validate_id, PointInTimeParams};
 use crate::model::{
     ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, PlanDetail,
+    PointInTime,
 };
 use crate::registry::{Registry, RegistryError};
 use crate::urls;
@@ -28,7 +28,10 @@ fn details_of(
 ) -> Result<Vec<ActionDetail>, RegistryError> {
     let mut out = Vec::new();
     for a in actions.iter().take(MAX_ACTION_DETAILS) {
-        if let Some(d) = r.action(&a.id)? {
+        if let Some(mut d) = r.action(&a.id)? {
+            // The record's own summary carries the status at the page's point in time.
+            d.summary.status.clone_from(&a.status);
+            d.summary.status_evidence.clone_from(&a.status_evidence);
             out.push(d);
         }
     }
@@ -66,7 +69,10 @@ pub struct FacilityPage {
     pub address: String,
     pub facility_numbers: String,
     pub as_of: Option<String>,
+    /// `YYYY-MM-DD` for the date field of the as-of form.
+    pub as_of_value: String,
     pub clear_as_of: String,
+    pub citation: Option<view::CitationView>,
     pub action_count: String,
     pub actions: Vec<ActionView>,
     pub names: Vec<ValueView>,
@@ -101,7 +107,7 @@ fn facility_page(
     ctx: &Ctx,
     f: &FacilityDetail,
     details: &[ActionDetail],
-    as_of: Option<NaiveDate>,
+    at: PointInTime,
 ) -> FacilityPage {
     let t = ctx.t;
     let kind = label(ctx.lang, &f.kind);
@@ -118,9 +124,11 @@ fn facility_page(
         },
         i18n::action_count(ctx.lang, u32::try_from(f.actions.len()).unwrap_or(u32::MAX))
     );
-    let q = as_of.map(|d| d.to_string()).unwrap_or_default();
     FacilityPage {
-        c: ctx.chrome(f.name.clone(), description, ""),
+        c: Chrome {
+            watch_feed: Some(format!("/facilities/{}/feed.atom", urls::encode(&f.id))),
+            ..ctx.chrome(f.name.clone(), description, "")
+        },
         id: f.id.clone(),
         kind,
         name: f.name.clone(),
@@ -130,8 +138,10 @@ fn facility_page(
         prefecture,
         address: current_address(&f.addresses),
         facility_numbers: f.facility_numbers.join("、"),
-        as_of: as_of.map(|d| view::date(Some(d))),
+        as_of: at.as_of.map(|d| view::date(Some(d))),
+        as_of_value: at.as_of.map(|d| d.to_string()).unwrap_or_default(),
         clear_as_of: format!("/facilities/{}", urls::encode(&f.id)),
+        citation: view::citation(|p| ctx.absolute(p), f.citation.as_ref()),
         action_count: if f.actions.is_empty() {
             t.no_actions.to_owned()
         } else {
@@ -143,14 +153,18 @@ fn facility_page(
         operators: view::entities(ctx.lang, &f.operators),
         managers: view::values(&f.managers),
         plans: f.plans.iter().map(|p| view::plan(ctx.lang, p)).collect(),
-        events: view::events(ctx.lang, &f.events),
+        events: {
+            let mut events = view::events(ctx.lang, &f.events);
+            super::action_status::annotate_events(ctx.lang, &mut events, &f.actions);
+            events
+        },
         confirmed,
         possible,
         sources: view::sources(&f.sources),
         json_href: format!(
             "/api/v1/facilities/{}{}",
             urls::encode(&f.id),
-            urls::query(&[("as_of", &q)])
+            urls::point_in_time(&at)
         ),
     }
 }
@@ -165,12 +179,12 @@ pub async fn facility(
         Ok(id) => id.to_owned(),
         Err(e) => return ctx.error(e.into()),
     };
-    let as_of = match parse_query::<AsOfParams>(&req).and_then(|p| p.validate()) {
-        Ok(d) => d,
+    let at = match parse_query::<PointInTimeParams>(&req).and_then(|p| p.validate()) {
+        Ok(at) => at,
         Err(e) => return ctx.error(e.into()),
     };
     let result = state
-        .call(move |r| match r.facility(&id, as_of)? {
+        .call(move |r| match r.facility(&id, at)? {
             Lookup::Found(f) => {
                 let details = details_of(r, &f.actions)?;
                 Ok(Lookup::Found((f, details)))
@@ -181,16 +195,13 @@ pub async fn facility(
         .await;
     match result {
         Ok(Lookup::Found((f, details))) => {
-            ctx.render(StatusCode::OK, &facility_page(&ctx, &f, &details, as_of))
+            ctx.render(StatusCode::OK, &facility_page(&ctx, &f, &details, at))
         }
-        Ok(Lookup::MovedTo(to)) => {
-            let q = as_of.map(|d| d.to_string()).unwrap_or_default();
-            redirect(format!(
-                "/facilities/{}{}",
-                urls::encode(&to),
-                urls::query(&[("as_of", &q)])
-            ))
-        }
+        Ok(Lookup::MovedTo(to)) => redirect(format!(
+            "/facilities/{}{}",
+            urls::encode(&to),
+            urls::point_in_time(&at)
+        )),
         Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
         Err(e) => ctx.error(e.into()),
     }
@@ -200,6 +211,8 @@ pub async fn facility(
 #[template(path = "organization.html")]
 pub struct OrganizationPage {
     pub c: Chrome,
+    /// Where to report an error in this record.
+    pub report_href: String,
     pub name: String,
     /// Names no longer current, shown under the heading (corporations get renamed too).
     pub former_names: Vec<ValueView>,
@@ -215,6 +228,7 @@ pub struct OrganizationPage {
     pub confirmed: Vec<LinkView>,
     pub possible: Vec<LinkView>,
     pub sources: Vec<SourceView>,
+    pub citation: Option<view::CitationView>,
     pub json_href: String,
 }
 
@@ -222,15 +236,20 @@ fn organization_page(
     ctx: &Ctx,
     o: &OrganizationDetail,
     details: &[ActionDetail],
+    at: PointInTime,
 ) -> OrganizationPage {
     let (confirmed, possible) = view::links(ctx.lang, &o.links);
     let n = u32::try_from(o.actions.len()).unwrap_or(u32::MAX);
     OrganizationPage {
-        c: ctx.chrome(
-            o.name.clone(),
-            format!("{} — {}", o.name, i18n::action_count(ctx.lang, n)),
-            "",
-        ),
+        c: Chrome {
+            watch_feed: Some(format!("/organizations/{}/feed.atom", urls::encode(&o.id))),
+            ..ctx.chrome(
+                o.name.clone(),
+                format!("{} — {}", o.name, i18n::action_count(ctx.lang, n)),
+                "",
+            )
+        },
+        report_href: format!("/corrections/new?entity={}", urls::encode(&o.id)),
         name: o.name.clone(),
         former_names: former_names(&o.names, &o.name),
         corporate_number: o.corporate_number.clone().unwrap_or_else(|| "—".to_owned()),
@@ -245,11 +264,20 @@ fn organization_page(
         facilities: view::entities(ctx.lang, &o.facilities),
         names: view::values(&o.names),
         addresses: view::values(&o.addresses),
-        events: view::events(ctx.lang, &o.events),
+        events: {
+            let mut events = view::events(ctx.lang, &o.events);
+            super::action_status::annotate_events(ctx.lang, &mut events, &o.actions);
+            events
+        },
         confirmed,
         possible,
         sources: view::sources(&o.sources),
-        json_href: format!("/api/v1/organizations/{}", urls::encode(&o.id)),
+        citation: view::citation(|p| ctx.absolute(p), o.citation.as_ref()),
+        json_href: format!(
+            "/api/v1/organizations/{}{}",
+            urls::encode(&o.id),
+            urls::point_in_time(&at)
+        ),
     }
 }
 
@@ -263,8 +291,12 @@ pub async fn organization(
         Ok(id) => id.to_owned(),
         Err(e) => return ctx.error(e.into()),
     };
+    let at = match parse_query::<PointInTimeParams>(&req).and_then(|p| p.validate()) {
+        Ok(at) => at,
+        Err(e) => return ctx.error(e.into()),
+    };
     let result = state
-        .call(move |r| match r.organization(&id)? {
+        .call(move |r| match r.organization(&id, at)? {
             Lookup::Found(o) => {
                 let details = details_of(r, &o.actions)?;
                 Ok(Lookup::Found((o, details)))
@@ -275,9 +307,13 @@ pub async fn organization(
         .await;
     match result {
         Ok(Lookup::Found((o, details))) => {
-            ctx.render(StatusCode::OK, &organization_page(&ctx, &o, &details))
+            ctx.render(StatusCode::OK, &organization_page(&ctx, &o, &details, at))
         }
-        Ok(Lookup::MovedTo(to)) => redirect(format!("/organizations/{}", urls::encode(&to))),
+        Ok(Lookup::MovedTo(to)) => redirect(format!(
+            "/organizations/{}{}",
+            urls::encode(&to),
+            urls::point_in_time(&at)
+        )),
         Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
         Err(e) => ctx.error(e.into()),
     }
@@ -342,7 +378,7 @@ mod tests {
     use super::*;
     use crate::model::{DatedValue, EntityRef, Evidence, Link};
     use actix_web::test::TestRequest;
-    use chrono::{TimeZone, Utc};
+    use chrono::{NaiveDate, TimeZone, Utc};
 
     fn name(value: &str, current: bool) -> DatedValue {
         DatedValue {
@@ -373,6 +409,7 @@ mod tests {
             events: vec![],
             links,
             sources: vec![],
+            citation: None,
         }
     }
 
@@ -381,7 +418,9 @@ mod tests {
             .uri("/facilities/F000123")
             .to_http_request();
         let ctx = Ctx::new(&req);
-        facility_page(&ctx, f, &[], None).render().unwrap()
+        facility_page(&ctx, f, &[], PointInTime::latest())
+            .render()
+            .unwrap()
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! make one registry call, build view models (view.rs) and render.
 
 pub mod about;
+pub mod action_status;
 pub mod actions;
+pub mod corrections;
 pub mod entities;
 pub mod search;
+pub mod sources;
 pub mod view;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -25,7 +28,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/plans/{number}", web::get().to(entities::plan))
         .route("/actions", web::get().to(actions::list))
         .route("/actions/{id}", web::get().to(actions::detail))
-        .route("/about", web::get().to(about::about));
+        .route("/sources", web::get().to(sources::sources))
+        .route("/about", web::get().to(about::about))
+        .configure(corrections::configure);
 }
 
 /// What every page's frame (base.html) needs.
@@ -40,6 +45,8 @@ pub struct Chrome {
     pub switch_lang: &'static str,
     pub data_version: String,
     pub nav: &'static str,
+    /// The page's own watch feed (facility and organization pages), for `rel="alternate"`.
+    pub watch_feed: Option<String>,
 }
 
 /// Per-request context: language, whether to remember it, and the site's settings.
@@ -72,6 +79,11 @@ impl Ctx {
         }
     }
 
+    /// An absolute URL on this site for `path` (which starts with `/`).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+
     /// The same URL in the other language (other parameters kept as sent).
     fn switch_url(&self) -> String {
         let mut parts: Vec<&str> = self
@@ -97,6 +109,7 @@ impl Ctx {
             switch_lang: self.lang.other().code(),
             data_version: self.data_version.clone(),
             nav,
+            watch_feed: None,
         }
     }
 

@@ -113,6 +113,9 @@ pub struct ActionView {
     pub articles: String,
     pub headline: String,
     pub status: String,
+    /// For styling: `in_force`, `lifted` …
+    pub status_code: String,
+    pub status_evidence: Option<super::action_status::StatusView>,
     pub targets: Vec<RefView>,
     pub findings: Vec<String>,
     pub measures: Vec<String>,
@@ -135,6 +138,11 @@ pub fn action_summary(lang: Lang, a: &ActionSummary) -> ActionView {
         },
         headline: a.headline.clone().unwrap_or_default(),
         status: label(lang, &a.status),
+        status_code: css_token(&a.status),
+        status_evidence: a
+            .status_evidence
+            .as_ref()
+            .map(|ev| super::action_status::status_view(lang, ev)),
         targets: entities(lang, &a.targets),
         findings: Vec::new(),
         measures: Vec::new(),
@@ -265,6 +273,28 @@ pub fn plan(lang: Lang, p: &PlanSummary) -> PlanView {
         status: opt(&p.status),
         submitted: date(p.submitted_on),
     }
+}
+
+/// How to cite the record on screen: its permalink and data version.
+pub struct CitationView {
+    /// Absolute, to copy into a citation.
+    pub permalink: String,
+    /// The same as a site-relative link (works behind any host name).
+    pub href: String,
+    pub version: i64,
+    pub version_date: String,
+    /// False when the page reconstructs an older data version (a banner says so).
+    pub latest: bool,
+}
+
+pub fn citation(absolute: impl Fn(&str) -> String, c: Option<&Citation>) -> Option<CitationView> {
+    c.map(|c| CitationView {
+        permalink: absolute(&c.permalink),
+        href: c.permalink.clone(),
+        version: c.data_version,
+        version_date: timestamp(c.data_version_created_at),
+        latest: c.latest,
+    })
 }
 
 #[cfg(test)]

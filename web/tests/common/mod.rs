@@ -76,6 +76,18 @@ pub fn action_a1() -> ActionDetail {
                 Some("target"),
             )],
             status: "in_force".into(),
+            status_evidence: Some(StatusEvidence {
+                reason_ja: "公表が継続しており、解除・後続の処分は確認されていません".into(),
+                reason_en: "Still published; no lifting or later order found".into(),
+                sources: vec![src(
+                    "https://www.mhlw.go.jp/stf/newpage_99901.html",
+                    HTML_DOC,
+                )],
+                last_checked: Some(t(2025, 3, 6)),
+                removed_at: None,
+                decided_by: None,
+                period_until: None,
+            }),
         },
         findings: vec!["提供計画を提出せずに再生医療等を提供（法第4条第1項違反）".into()],
         measures: vec!["再生医療等の提供の一時停止".into()],
@@ -98,6 +110,7 @@ pub fn action_a2() -> ActionDetail {
             headline: Some("架空細胞加工センターに対する改善命令 & <b>指導</b>".into()),
             targets: vec![eref("F003", "cpc", MARKUP_NAME, Some("target"))],
             status: "lifted".into(),
+            status_evidence: None,
         },
         findings: vec!["製造記録の不備".into()],
         measures: vec!["手順書の改訂".into()],
@@ -184,6 +197,7 @@ fn facility_f1() -> FacilityDetail {
                 fetched_at: t(2025, 3, 6),
             },
         ],
+        citation: None,
     }
 }
 
@@ -215,6 +229,7 @@ fn facility_f2() -> FacilityDetail {
             evidence: vec![],
         }],
         sources: vec![],
+        citation: None,
     }
 }
 
@@ -235,6 +250,7 @@ fn facility_f3() -> FacilityDetail {
         events: vec![],
         links: vec![],
         sources: vec![],
+        citation: None,
     }
 }
 
@@ -251,6 +267,7 @@ fn organization_o1() -> OrganizationDetail {
         events: vec![],
         links: vec![],
         sources: vec![],
+        citation: None,
     }
 }
 
@@ -333,7 +350,7 @@ impl Registry for FakeRegistry {
     fn facility(
         &self,
         id: &str,
-        _as_of: Option<NaiveDate>,
+        _at: PointInTime,
     ) -> Result<Lookup<FacilityDetail>, RegistryError> {
         self.check()?;
         if id == "F900" {
@@ -345,7 +362,11 @@ impl Registry for FakeRegistry {
             .map_or(Lookup::NotFound, Lookup::Found))
     }
 
-    fn organization(&self, id: &str) -> Result<Lookup<OrganizationDetail>, RegistryError> {
+    fn organization(
+        &self,
+        id: &str,
+        _at: PointInTime,
+    ) -> Result<Lookup<OrganizationDetail>, RegistryError> {
         self.check()?;
         Ok(match id {
             "O001" => Lookup::Found(organization_o1()),
@@ -437,6 +458,20 @@ impl Registry for FakeRegistry {
             actions: 2,
             documents: 2,
         })
+    }
+
+    fn versions(&self, limit: usize) -> Result<Vec<DataVersion>, RegistryError> {
+        self.check()?;
+        let all = [2_i64, 1].map(|id| DataVersion {
+            id,
+            created_at: Utc
+                .with_ymd_and_hms(2026, 11, 24 + id as u32, 3, 0, 0)
+                .unwrap(),
+            facts: 100 * id as u64,
+            entities: 10 * id as u64,
+            note: format!("resolve {id}"),
+        });
+        Ok(all.into_iter().take(limit).collect())
     }
 
     fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError> {
@@ -536,6 +571,162 @@ impl Registry for FakeRegistry {
             content_type: content_type.into(),
             bytes,
         }))
+    }
+
+    fn watch_feed(
+        &self,
+        scope: &mieru_web::watch::WatchScope,
+    ) -> Result<Lookup<mieru_web::watch::WatchFeed>, RegistryError> {
+        use mieru_web::watch::{WatchEntry, WatchFeed, WatchScope};
+        self.check()?;
+        let entry = |about: EntityRef, title: &str| WatchEntry {
+            key: format!("{}/new_action/2025-03-05/A001.1", about.id),
+            kind: "new_action".into(),
+            date: Some(d(2025, 3, 5)),
+            seen_at: t(2025, 3, 6),
+            title_ja: title.into(),
+            title_en: title.into(),
+            summary_ja: "緊急命令 & <b>指導</b>".into(),
+            summary_en: "Emergency order".into(),
+            about,
+            via: None,
+            link: Some(eref("A001", "action", "", None)),
+            evidence: action_a1().sources,
+        };
+        let feed = |subject: EntityRef| WatchFeed {
+            title: subject.name.clone(),
+            entries: vec![entry(subject.clone(), &subject.name)],
+            subject: Some(subject),
+            merged_from: None,
+            successors: vec![],
+        };
+        Ok(match scope {
+            WatchScope::Facility(id) if id == "F900" => Lookup::MovedTo("F001".into()),
+            WatchScope::Facility(id) => {
+                match Self::facilities().into_iter().find(|f| &f.id == id) {
+                    Some(f) => Lookup::Found(feed(eref(&f.id, &f.kind, &f.name, None))),
+                    None => Lookup::NotFound,
+                }
+            }
+            WatchScope::Organization(id) if id == "O900" => Lookup::MovedTo("O001".into()),
+            WatchScope::Organization(id) if id == "O001" => {
+                let o = organization_o1();
+                Lookup::Found(feed(eref(&o.id, "organization", &o.name, None)))
+            }
+            WatchScope::Organization(_) => Lookup::NotFound,
+            WatchScope::Prefecture(name) => Lookup::Found(WatchFeed {
+                subject: None,
+                title: name.clone(),
+                merged_from: None,
+                successors: vec![],
+                entries: vec![],
+            }),
+        })
+    }
+
+    fn sources(&self) -> Result<SourcesReport, RegistryError> {
+        self.check()?;
+        Ok(SourcesReport {
+            sources: vec![SourceHealth {
+                source: "mhlw-press".into(),
+                description_ja: "厚生労働省の報道発表資料".into(),
+                description_en: "MHLW press releases".into(),
+                hosts: vec!["www.mhlw.go.jp".into()],
+                start_urls: vec![
+                    "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/saisei_iryou/meirei.html"
+                        .into(),
+                ],
+                status: "unavailable".into(),
+                last_success: Some(t(2025, 3, 6)),
+                last_attempt: Some(t(2025, 3, 7)),
+                last_attempt_failed: true,
+                last_note: Some("incomplete crawl: nothing marked removed".into()),
+                documents_live: 2,
+                documents_removed: 0,
+                facts_live: 10,
+                facts_retracted: 1,
+                problems: vec![DocumentProblem {
+                    url: "javascript:alert(1)".into(),
+                    kind: "parse_error".into(),
+                    detail: MARKUP_NAME.into(),
+                    at: t(2025, 3, 6),
+                    sha256: Some(sha(HTML_DOC)),
+                }],
+                known_gaps: vec![KnownGap {
+                    ja: "添付資料は読みません".into(),
+                    en: "Attachments are not read".into(),
+                }],
+            }],
+            checked_at: t(2025, 3, 8),
+        })
+    }
+
+    fn authenticate(
+        &self,
+        token: &str,
+    ) -> Result<Option<mieru_web::curation::CuratorInfo>, RegistryError> {
+        self.check()?;
+        use mieru_web::curation::{CuratorInfo, Role};
+        Ok(match token {
+            CURATOR_TOKEN => Some(CuratorInfo {
+                name: "fictional-curator".into(),
+                role: Role::Curator,
+            }),
+            ADMIN_TOKEN => Some(CuratorInfo {
+                name: "fictional-admin".into(),
+                role: Role::Admin,
+            }),
+            _ => None,
+        })
+    }
+
+    fn corrections(
+        &self,
+        filter: &mieru_web::curation::CorrectionFilter,
+    ) -> Result<Page<mieru_web::curation::Correction>, RegistryError> {
+        self.check()?;
+        if filter.cursor.is_some() {
+            return Err(RegistryError::BadRequest("invalid cursor".into()));
+        }
+        let items = vec![report_r1()]
+            .into_iter()
+            .filter(|c| filter.status.as_ref().is_none_or(|s| *s == c.status))
+            .take(filter.limit)
+            .collect();
+        Ok(Page {
+            items,
+            next_cursor: None,
+        })
+    }
+
+    fn correction(
+        &self,
+        id: &str,
+    ) -> Result<Option<mieru_web::curation::Correction>, RegistryError> {
+        self.check()?;
+        Ok((id == "R-000001").then(report_r1))
+    }
+}
+
+/// Bearer tokens the fake registry knows (fictional).
+pub const CURATOR_TOKEN: &str = "mieru_fakecurator";
+pub const ADMIN_TOKEN: &str = "mieru_fakeadmin";
+
+/// A fictional open correction report.
+pub fn report_r1() -> mieru_web::curation::Correction {
+    mieru_web::curation::Correction {
+        id: "R-000001".into(),
+        kind: mieru_web::curation::CorrectionKind::WrongLink,
+        entity: eref("F001", "facility", "みらい再生クリニック", None),
+        other: Some(eref("F003", "cpc", MARKUP_NAME, None)),
+        fact_id: None,
+        message: "別の施設です <b>確認</b>".into(),
+        status: "open".into(),
+        submitted_at: t(2026, 11, 20),
+        decided_at: None,
+        decided_by: None,
+        decision_reason: None,
+        outcome: None,
     }
 }
 

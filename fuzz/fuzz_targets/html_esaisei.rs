@@ -1,0 +1,8 @@
+#![no_main]
+//! Fuzz target `html_esaisei`: see `mieru::fuzzing`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    mieru::fuzzing::run("html_esaisei", data);
+});

@@ -1,0 +1,8 @@
+#![no_main]
+//! Fuzz target `pdf_text`: see `mieru::fuzzing`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    mieru::fuzzing::run("pdf_text", data);
+});

@@ -1,0 +1,331 @@
+//! The curation surface of the web layer over the fake registry: bearer authentication (401
+//! with a challenge, 403 for a role that may not), the public report pages (escaped, usable
+//! without JavaScript, Japanese first), the JSON log, and the OpenAPI document naming the
+//! security scheme. The end-to-end behaviour over real data is in the root `tests/curation.rs`.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::test::{call_service, read_body, TestRequest};
+use common::{assert_envelope, FakeRegistry, ADMIN_TOKEN, CURATOR_TOKEN};
+use serde_json::Value;
+
+/// POST with a JSON body and an optional `Authorization` value; `(status, headers, body)`.
+macro_rules! post {
+    ($app:expr, $uri:expr, $body:expr, $auth:expr) => {{
+        let mut req = TestRequest::post()
+            .uri($uri)
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload($body);
+        if let Some(a) = $auth {
+            req = req.insert_header((header::AUTHORIZATION, a));
+        }
+        let res = call_service(&$app, req.to_request()).await;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, read_body(res).await)
+    }};
+}
+
+const WRITES: [(&str, &str); 7] = [
+    (
+        "/api/v1/corrections/R-000001/decision",
+        r#"{"decision":"accept","reason":"確認済み"}"#,
+    ),
+    (
+        "/api/v1/curation/judgements",
+        r#"{"left":"F001","right":"F002","verdict":"same","reason":"x"}"#,
+    ),
+    (
+        "/api/v1/curation/annotations",
+        r#"{"kind":"note","entity_id":"F001","text":"x","reason":"x"}"#,
+    ),
+    (
+        "/api/v1/curation/annotations/1/withdraw",
+        r#"{"reason":"x"}"#,
+    ),
+    ("/api/v1/admin/curators", r#"{"name":"x","role":"curator"}"#),
+    ("/api/v1/admin/curators/x/revoke", r#"{"reason":"x"}"#),
+    // Even a malformed body is answered 401 first: credentials come before content.
+    ("/api/v1/corrections/R-000001/decision", "{not json"),
+];
+
+#[actix_web::test]
+async fn curation_endpoints_need_a_valid_bearer_token() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    for auth in [
+        None,
+        Some("Bearer mieru_unknown".to_owned()),
+        Some("Bearer".to_owned()),
+        Some(format!("Basic {CURATOR_TOKEN}")),
+        Some(format!("Bearer {CURATOR_TOKEN} extra")),
+        Some(format!("Bearer {}", "a".repeat(500))),
+    ] {
+        for (uri, body) in WRITES {
+            let (status, headers, body) = post!(app, uri, body, auth.clone());
+            assert_eq!(status, 401, "{uri} with {auth:?}");
+            let challenge = headers
+                .get(header::WWW_AUTHENTICATE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            assert!(
+                challenge.starts_with("Bearer realm=\"mieru\""),
+                "{challenge}"
+            );
+            assert_eq!(
+                headers
+                    .get(header::CACHE_CONTROL)
+                    .and_then(|v| v.to_str().ok()),
+                Some("no-store")
+            );
+            assert_envelope(&body, "unauthorized");
+        }
+        for uri in [
+            "/api/v1/curation/audit",
+            "/api/v1/curation/entities/F001/facts",
+        ] {
+            let mut req = TestRequest::get().uri(uri);
+            if let Some(a) = &auth {
+                req = req.insert_header((header::AUTHORIZATION, a.as_str()));
+            }
+            let res = call_service(&app, req.to_request()).await;
+            assert_eq!(res.status().as_u16(), 401, "{uri}");
+        }
+    }
+    // A curator's token on an admin endpoint: 403, not 401.
+    for (uri, body) in &WRITES[4..6] {
+        let (status, headers, body) =
+            post!(app, uri, *body, Some(format!("Bearer {CURATOR_TOKEN}")));
+        assert_eq!(status, 403, "{uri}");
+        assert!(headers
+            .get(header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("insufficient_scope")));
+        assert_envelope(&body, "forbidden");
+    }
+    // Past authentication, the fake registry cannot curate: 503 with the envelope, and a bad
+    // body is a 400 or 415 — never a 5xx for the client's input.
+    let (status, _, body) = post!(
+        app,
+        "/api/v1/admin/curators",
+        r#"{"name":"x","role":"curator"}"#,
+        Some(format!("Bearer {ADMIN_TOKEN}"))
+    );
+    assert_eq!(status, 503);
+    assert_envelope(&body, "unavailable");
+    let (status, _, body) = post!(
+        app,
+        "/api/v1/corrections/R-000001/decision",
+        "{not json",
+        Some(format!("Bearer {CURATOR_TOKEN}"))
+    );
+    assert_eq!(status, 400);
+    assert_envelope(&body, "invalid_json");
+    let (status, _, body) = post!(
+        app,
+        "/api/v1/corrections/R-000001/decision",
+        r#"{"decision":"accept","reason":"x","surprise":1}"#,
+        Some(format!("Bearer {CURATOR_TOKEN}"))
+    );
+    assert_eq!(status, 400, "unknown fields are refused");
+    assert_envelope(&body, "invalid_json");
+    let res = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/api/v1/curation/judgements")
+            .insert_header((header::AUTHORIZATION, format!("Bearer {CURATOR_TOKEN}")))
+            .insert_header((header::CONTENT_TYPE, "text/plain"))
+            .set_payload("{}")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 415);
+    let (status, _, _) = post!(
+        app,
+        "/api/v1/corrections/F001/decision",
+        r#"{"decision":"accept","reason":"x"}"#,
+        Some(format!("Bearer {CURATOR_TOKEN}"))
+    );
+    assert_eq!(status, 404, "not a report ID");
+    // Storage down while checking a token: 503, not 401.
+    let registry = Arc::new(FakeRegistry::default());
+    let down = app!(registry.clone());
+    registry.down.store(true, Ordering::SeqCst);
+    let (status, headers, _) = post!(
+        down,
+        "/api/v1/curation/judgements",
+        "{}",
+        Some(format!("Bearer {CURATOR_TOKEN}"))
+    );
+    assert_eq!(status, 503);
+    assert!(headers.contains_key(header::RETRY_AFTER));
+}
+
+#[actix_web::test]
+async fn public_reports_json_and_pages() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (status, _, body) = get!(app, "/api/v1/corrections");
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["items"][0]["id"], "R-000001");
+    assert_eq!(v["items"][0]["kind"], "wrong_link");
+    assert!(
+        !String::from_utf8_lossy(&body).contains('<'),
+        "JSON is HTML-safe"
+    );
+    let (status, _, body) = get!(app, "/api/v1/corrections?status=accepted");
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&body).unwrap()["items"],
+        serde_json::json!([])
+    );
+    for bad in ["status=maybe", "limit=0", "limit=1000", "cursor=%3Cx%3E"] {
+        let (status, _, body) = get!(app, format!("/api/v1/corrections?{bad}").as_str());
+        assert_eq!(status.as_u16(), 400, "{bad}");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&body).unwrap()["error"]["code"]
+                .as_str()
+                .map(|c| c.starts_with("invalid_")),
+            Some(true)
+        );
+    }
+    let (status, _, _) = get!(app, "/api/v1/corrections/R-000001");
+    assert_eq!(status, 200);
+    for missing in ["R-000009", "F001", "R-1x", "%3Cscript%3E"] {
+        let (status, _, body) = get!(app, format!("/api/v1/corrections/{missing}").as_str());
+        assert_eq!(status.as_u16(), 404, "{missing}");
+        assert_envelope(&body, "not_found");
+    }
+
+    // The log and the report page: Japanese first, English on request, markup escaped.
+    let (status, _, body) = get!(app, "/corrections");
+    assert_eq!(status, 200);
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("訂正の報告と対応の記録") && html.contains("R-000001"));
+    assert!(html.contains("受付（未対応）") && html.contains("誤った関連付け"));
+    assert!(
+        !html.contains("<b>確認</b>") && html.contains("&#60;b&#62;確認"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert(1)</script>"));
+    let (_, _, body) = get!(app, "/corrections?lang=en");
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("Correction reports and decisions") && html.contains("Wrong link"));
+    let (status, _, body) = get!(app, "/corrections/R-000001");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("/api/v1/corrections/R-000001"));
+    for (uri, code) in [
+        ("/corrections/R-000009", 404),
+        ("/corrections/x", 404),
+        ("/corrections?status=maybe", 400),
+        ("/corrections?cursor=zz", 400),
+    ] {
+        let (status, _, _) = get!(app, uri);
+        assert_eq!(status.as_u16(), code, "{uri}");
+    }
+
+    // The form: plain HTML, prefilled, with a hidden honeypot, posting to /corrections.
+    let (status, _, body) = get!(app, "/corrections/new?entity=F001&kind=outdated");
+    assert_eq!(status, 200);
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains(r#"<form method="post" action="/corrections""#));
+    assert!(html.contains(r#"name="entity" type="text" value="F001""#));
+    assert!(html.contains(r#"<option value="outdated" selected>"#));
+    assert!(
+        html.contains(r#"<div hidden aria-hidden="true">"#) && html.contains(r#"name="website""#)
+    );
+    assert!(html.contains("誤りを報告"));
+    let (_, _, body) = get!(app, "/corrections/new?entity=%22%3E%3Cscript%3E");
+    assert!(!String::from_utf8_lossy(&body).contains("\"><script>"));
+    // A form post that is not a form, and one the registry cannot take.
+    let res = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/corrections")
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload("{}")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html")));
+    let res = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/corrections")
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload("entity=F001&kind=outdated&message=%E9%96%89%E9%99%A2&website=")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(
+        res.status().as_u16(),
+        503,
+        "the fake registry files nothing"
+    );
+    let res = call_service(
+        &app,
+        TestRequest::post()
+            .uri("/corrections")
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload("entity=F001&kind=rumour&message=x")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 400);
+    let html = String::from_utf8_lossy(&read_body(res).await).into_owned();
+    assert!(html.contains("報告を受け付けられませんでした"), "{html}");
+
+    // Facility and organization pages link to the form.
+    let (_, _, body) = get!(app, "/facilities/F001");
+    assert!(String::from_utf8_lossy(&body).contains("/corrections/new?entity=F001"));
+    let (_, _, body) = get!(app, "/organizations/O001?lang=en");
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("/corrections/new?entity=O001") && html.contains("Report an error"));
+}
+
+#[actix_web::test]
+async fn openapi_documents_curation_with_the_bearer_scheme() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (_, _, body) = get!(app, "/api/v1/openapi.json");
+    let doc: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for (path, method) in [
+        ("/api/v1/corrections/{id}/decision", "post"),
+        ("/api/v1/curation/judgements", "post"),
+        ("/api/v1/curation/annotations", "post"),
+        ("/api/v1/curation/annotations/{id}/withdraw", "post"),
+        ("/api/v1/curation/entities/{id}/facts", "get"),
+        ("/api/v1/curation/audit", "get"),
+        ("/api/v1/admin/curators", "post"),
+        ("/api/v1/admin/curators/{name}/revoke", "post"),
+    ] {
+        let op = &doc["paths"][path][method];
+        assert!(
+            op["security"][0]["bearer"].is_array(),
+            "{path} names no security"
+        );
+        for status in ["401", "403"] {
+            assert!(op["responses"][status].is_object(), "{path} lacks {status}");
+        }
+    }
+    for (path, method) in [
+        ("/api/v1/corrections", "post"),
+        ("/api/v1/corrections", "get"),
+        ("/api/v1/corrections/{id}", "get"),
+    ] {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path}");
+        assert!(op["security"].is_null(), "{path} is public");
+    }
+}
