@@ -6,7 +6,7 @@ use crate::store::models::{ActionRow, FactRow};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use mieru_crawler::provenance::Property;
 use mieru_web::model::{ActionDetail, ActionSummary, EntityRef, SourceRef, StatusEvidence};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn texts(ctx: &Context<'_>, members: &[String], p: Property) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -293,12 +293,13 @@ fn day(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
 
-/// The status of one action among all actions known (`all` includes it).
+/// The status of one action among the actions that share a target with it (`all`: every rule
+/// compares it with later acts on its own targets only).
 fn status_of(
     ctx: &Context<'_>,
     me: &Facts<'_>,
     members: &[String],
-    all: &[Facts<'_>],
+    all: &[&Facts<'_>],
     today: NaiveDate,
 ) -> (&'static str, StatusEvidence) {
     // 1. A source states the lifting date of this very action.
@@ -343,6 +344,7 @@ fn status_of(
     // 3. A later lifting release on one of its targets that names it.
     let liftings: Vec<&Facts<'_>> = all
         .iter()
+        .copied()
         .filter(|l| l.action_type == "lifting" && l.id != me.id)
         .filter(|l| shares_target(l, me))
         .filter(|l| matches!((l.issued_on, me.issued_on), (Some(x), Some(y)) if x >= y))
@@ -378,6 +380,7 @@ fn status_of(
     };
     if let Some(b) = all
         .iter()
+        .copied()
         .filter(replaces)
         .filter(|b| covers_targets(b, me))
         .min_by_key(|b| (b.issued_on, b.id))
@@ -470,6 +473,7 @@ fn status_of(
     }
     if let Some(b) = all
         .iter()
+        .copied()
         .filter(replaces)
         .filter(|b| shares_target(b, me))
         .min_by_key(|b| (b.issued_on, b.id))
@@ -508,10 +512,27 @@ pub fn apply_statuses(
 ) {
     let decided: Vec<(String, &'static str, StatusEvidence)> = {
         let facts: Vec<Facts<'_>> = details.values().map(|d| action_facts(ctx, d)).collect();
+        // Every rule compares an action with acts on its own targets: index them by target, so
+        // 200,000 actions are not compared pairwise (that was quadratic at scale).
+        let mut by_target: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, f) in facts.iter().enumerate() {
+            for t in &f.targets {
+                by_target.entry(t.id.as_str()).or_default().push(i);
+            }
+        }
         facts
             .iter()
             .map(|me| {
-                let (status, ev) = status_of(ctx, me, ctx.members(me.id), &facts, today);
+                let mut near: Vec<usize> = me
+                    .targets
+                    .iter()
+                    .flat_map(|t| by_target.get(t.id.as_str()).into_iter().flatten())
+                    .copied()
+                    .collect();
+                near.sort_unstable();
+                near.dedup();
+                let near: Vec<&Facts<'_>> = near.iter().filter_map(|i| facts.get(*i)).collect();
+                let (status, ev) = status_of(ctx, me, ctx.members(me.id), &near, today);
                 (me.id.to_owned(), status, ev)
             })
             .collect()
