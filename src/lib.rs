@@ -13,6 +13,7 @@ pub mod curation;
 pub mod db_lock;
 pub mod export;
 pub mod fuzzing;
+pub mod health_cache;
 pub mod history;
 pub mod import;
 pub mod index_follower;

@@ -17,6 +17,8 @@ pub struct DbRegistry {
     /// Export files generated for one data version (the latest `data_versions` row); a new
     /// resolve or import makes a new version and so new files.
     exports: Mutex<ExportCache>,
+    /// `/healthz` counts, reused for a few seconds (see `health_cache`).
+    health: crate::health_cache::HealthCache,
 }
 
 #[derive(Default)]
@@ -32,6 +34,7 @@ impl DbRegistry {
             archive,
             index,
             exports: Mutex::new(ExportCache::default()),
+            health: crate::health_cache::HealthCache::default(),
         }
     }
 
@@ -467,18 +470,22 @@ impl Registry for DbRegistry {
     }
 
     fn health(&self) -> Result<Health, RegistryError> {
+        // Checking a connection out validates it: the database answers on every call.
         let mut conn = self.conn()?;
-        let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        let facilities = store::entities::count_by_kind(&mut conn, "facility")
-            .map_err(unavailable)?
-            + store::entities::count_by_kind(&mut conn, "cpc").map_err(unavailable)?;
-        let actions = store::entities::count_by_kind(&mut conn, "action").map_err(unavailable)?;
-        let (documents, _) = store::documents::counts(&mut conn).map_err(unavailable)?;
-        Ok(Health {
-            status: "ok".into(),
-            facilities: count(facilities),
-            actions: count(actions),
-            documents: count(documents),
+        self.health.get_or_count(|| {
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            let facilities = store::entities::count_by_kind(&mut conn, "facility")
+                .map_err(unavailable)?
+                + store::entities::count_by_kind(&mut conn, "cpc").map_err(unavailable)?;
+            let actions =
+                store::entities::count_by_kind(&mut conn, "action").map_err(unavailable)?;
+            let (documents, _) = store::documents::counts(&mut conn).map_err(unavailable)?;
+            Ok(Health {
+                status: "ok".into(),
+                facilities: count(facilities),
+                actions: count(actions),
+                documents: count(documents),
+            })
         })
     }
 
