@@ -551,12 +551,12 @@ async fn main() -> Result<()> {
         } => {
             let app = open()?;
             let spec = mieru::synth::Spec::new(seed, facilities, events_per);
-            let report = mieru::synth::load::run(&app, &spec, !no_resolve, &mut |done, total| {
-                if done % 10_000 < mieru::synth::load::DEFAULT_BLOCK || done == total {
-                    eprintln!("loaded {done}/{total} facilities");
-                }
+            use mieru::synth::load::Progress;
+            mieru::synth::load::run(&app, &spec, !no_resolve, &mut |p| match p {
+                Progress::Batch { done, total } if done % 10_000 != 0 && done != total => {}
+                Progress::Batch { .. } => eprintln!("{p}"),
+                _ => println!("{p}"),
             })?;
-            print!("{report}");
         }
     }
     Ok(())

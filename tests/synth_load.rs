@@ -16,7 +16,10 @@ fn a_synthetic_registry_loads_resolves_and_is_searchable() {
         let dir = tempfile::tempdir().expect("data dir");
         let app = Mieru::open(dir.path(), Some(&db.url)).expect("open");
         let spec = Spec::new(42, 300, 10);
-        let report = load::run(&app, &spec, true, &mut |_, _| {}).expect("synth");
+        let mut steps = Vec::new();
+        let report =
+            load::run(&app, &spec, true, &mut |p| steps.push(p.to_string())).expect("synth");
+        assert_eq!(steps.len(), 4, "{steps:?}"); // one batch of 300, loaded, resolved, indexed
         let corpus = Corpus::from_spec(&spec);
 
         assert_eq!(report.load.facilities, 300, "{}", db.backend);

@@ -34,17 +34,28 @@ pub struct SynthReport {
     pub indexed: Option<(u64, Duration)>,
 }
 
-impl std::fmt::Display for SynthReport {
+impl std::fmt::Display for Progress<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "load: {}", self.load)?;
-        if let Some((report, took)) = &self.resolved {
-            writeln!(f, "resolve + project: {took:.1?}: {report}")?;
+        match self {
+            Self::Batch { done, total } => write!(f, "loaded {done}/{total} facilities"),
+            Self::Loaded(load) => write!(f, "load: {load}"),
+            Self::Resolved(report, took) => write!(f, "resolve + project: {took:.1?}: {report}"),
+            Self::Indexed(docs, took) => write!(f, "index: {docs} documents in {took:.1?}"),
         }
-        if let Some((docs, took)) = &self.indexed {
-            writeln!(f, "index: {docs} documents in {took:.1?}")?;
-        }
-        Ok(())
     }
+}
+
+/// What [`run`] reports as it goes (a load of 100,000 facilities takes minutes).
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// Facilities written so far, of the total.
+    Batch {
+        done: usize,
+        total: usize,
+    },
+    Loaded(&'a LoadReport),
+    Resolved(&'a ResolveReport, Duration),
+    Indexed(u64, Duration),
 }
 
 /// `mieru synth`: load into the data directory, then resolve (which projects the read models)
@@ -53,9 +64,16 @@ pub fn run(
     app: &Mieru,
     spec: &Spec,
     resolve: bool,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<SynthReport, LoadError> {
-    let load = load(&app.pool, &app.archive, spec, DEFAULT_BLOCK, progress)?;
+    let load = load(
+        &app.pool,
+        &app.archive,
+        spec,
+        DEFAULT_BLOCK,
+        &mut |done, total| progress(Progress::Batch { done, total }),
+    )?;
+    progress(Progress::Loaded(&load));
     let mut report = SynthReport {
         load,
         resolved: None,
@@ -65,11 +83,13 @@ pub fn run(
         let started = Instant::now();
         let mut conn = app.pool.get().map_err(StoreError::from)?;
         let (resolved, _) = crate::resolve::run(&mut conn)?;
-        report.resolved = Some((resolved, started.elapsed()));
         drop(conn);
+        progress(Progress::Resolved(&resolved, started.elapsed()));
+        report.resolved = Some((resolved, started.elapsed()));
         let started = Instant::now();
         let index = app.open_index()?;
         let docs = app.rebuild_index(&index)?;
+        progress(Progress::Indexed(docs, started.elapsed()));
         report.indexed = Some((docs, started.elapsed()));
     }
     Ok(report)
