@@ -7,7 +7,8 @@
 -- A PREFIX ending in '=' (a query string) percent-encodes each line; otherwise (a path) the
 -- line is used as is.
 
-local label, prefix, items = "run", "/", {}
+-- Globals, not locals: done() reads the label from a thread with thread:get().
+label, prefix, items = "run", "/", {}
 local counter = 0
 local threads = {}
 
@@ -48,6 +49,10 @@ function request()
 end
 
 function done(summary, latency, requests)
+  -- done() runs in the main Lua state, where init() never ran: ask a thread for the label.
+  if threads[1] then
+    label = threads[1]:get("label") or label
+  end
   local e = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format(
