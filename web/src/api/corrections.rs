@@ -11,6 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::curation::{Correction, CorrectionFilter, NewCorrection, Refusal};
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
@@ -138,8 +139,7 @@ pub fn is_report_id(id: &str) -> bool {
         (status = 400, description = "Invalid report (unknown kind or record, missing `other_id` for a link report, message empty or over 2000 characters)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn submit(
@@ -226,8 +226,7 @@ impl CorrectionParams {
     responses(
         (status = 200, description = "One page of reports; pass `next_cursor` as `cursor` for the next", body = Page<Correction>),
         (status = 400, description = "Invalid filter or cursor", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn list(
@@ -249,8 +248,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The report", body = Correction),
         (status = 404, description = "No such report", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn get(

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, OpenApi};
 
 use crate::api::auth::{Admin, BearerScheme, Curator};
 use crate::api::corrections::{self, is_report_id, json_body, private_json, CurationApiError};
+use crate::api::refusals::{AdminWriteRefusals, CuratorReadRefusals, CuratorWriteRefusals};
 use crate::curation::*;
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
 use crate::input::{validate_id, InputError, MAX_LIMIT};
@@ -55,13 +56,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "Decided; the report as it now stands", body = Correction),
         (status = 400, description = "Invalid decision (empty reason, verdict not allowed for the report, fact missing)", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The token's role may not do this", body = ErrorBody),
         (status = 404, description = "No such report", body = ErrorBody),
         (status = 409, description = "The report was already decided", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        CuratorWriteRefusals
     )
 )]
 pub async fn decide(
@@ -97,11 +94,7 @@ pub async fn decide(
     responses(
         (status = 201, description = "Recorded and applied", body = JudgementRecorded),
         (status = 400, description = "Unknown record or verdict, empty reason", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The token's role may not do this", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        CuratorWriteRefusals
     )
 )]
 pub async fn judge(
@@ -127,12 +120,8 @@ pub async fn judge(
     responses(
         (status = 201, description = "Annotated and applied", body = Annotation),
         (status = 400, description = "Unknown record or fact, missing text or reason", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The token's role may not do this", body = ErrorBody),
         (status = 409, description = "The fact is already hidden", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        CuratorWriteRefusals
     )
 )]
 pub async fn annotate(
@@ -166,13 +155,9 @@ fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
     responses(
         (status = 200, description = "Withdrawn and applied", body = Annotation),
         (status = 400, description = "Empty reason", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The token's role may not do this", body = ErrorBody),
         (status = 404, description = "No such annotation", body = ErrorBody),
         (status = 409, description = "Already withdrawn", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        CuratorWriteRefusals
     )
 )]
 pub async fn withdraw(
@@ -202,11 +187,8 @@ pub async fn withdraw(
     responses(
         (status = 200, description = "The record's facts, by ID", body = Vec<FactInfo>),
         (status = 400, description = "Malformed ID", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The token's role may not do this", body = ErrorBody),
         (status = 404, description = "No such record", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        CuratorReadRefusals
     )
 )]
 pub async fn facts(
@@ -283,10 +265,7 @@ impl AuditParams {
     responses(
         (status = 200, description = "One page of the log", body = Page<AuditEntry>),
         (status = 400, description = "Invalid cursor or limit", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "The token's role may not do this", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        CuratorReadRefusals
     )
 )]
 pub async fn audit(
@@ -309,12 +288,8 @@ pub async fn audit(
     responses(
         (status = 201, description = "Created; the token is in the body and nowhere else", body = IssuedToken),
         (status = 400, description = "Invalid name or role", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "Needs the admin role", body = ErrorBody),
         (status = 409, description = "An active curator has this name", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        AdminWriteRefusals
     )
 )]
 pub async fn add_curator(
@@ -340,13 +315,9 @@ pub async fn add_curator(
     responses(
         (status = 204, description = "Revoked"),
         (status = 400, description = "Empty reason", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "Needs the admin role", body = ErrorBody),
         (status = 404, description = "No such curator", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        AdminWriteRefusals
     )
 )]
 pub async fn revoke_curator(

@@ -3,6 +3,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::validate_sha256;
@@ -57,7 +58,7 @@ fn served_type(info: &DocumentInfo) -> actix_web::mime::Mime {
         (status = 200, description = "The archived bytes, as fetched", content_type = "application/octet-stream", body = inline(ArchivedBytes)),
         (status = 400, description = "Not a SHA-256", body = ErrorBody),
         (status = 404, description = "No such document", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn document(
@@ -128,7 +129,7 @@ pub async fn document(
         (status = 200, description = "Document metadata", body = DocumentInfo),
         (status = 400, description = "Not a SHA-256", body = ErrorBody),
         (status = 404, description = "No such document", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn document_meta(

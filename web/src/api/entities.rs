@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::{validate_id, ActionParams, PointInTimeParams};
@@ -50,7 +51,7 @@ fn moved(req: &HttpRequest, location: String, new_id: String) -> HttpResponse {
         (status = 301, description = "The ID was merged; follow `Location`", body = Moved),
         (status = 400, description = "Malformed ID, `as_of` or `version`, or an unknown data version", body = ErrorBody),
         (status = 404, description = "Unknown ID", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn facility(
@@ -87,7 +88,7 @@ pub async fn facility(
         (status = 301, description = "The ID was merged; follow `Location`", body = Moved),
         (status = 400, description = "Malformed ID, `as_of` or `version`, or an unknown data version", body = ErrorBody),
         (status = 404, description = "Unknown ID", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn organization(
@@ -122,7 +123,7 @@ pub async fn organization(
     responses(
         (status = 200, description = "One page of actions; pass `next_cursor` as `cursor` for the next", body = Page<ActionSummary>),
         (status = 400, description = "Invalid filter, date or cursor", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn actions(
@@ -145,7 +146,7 @@ pub async fn actions(
         (status = 200, description = "The action", body = ActionDetail),
         (status = 400, description = "Malformed ID", body = ErrorBody),
         (status = 404, description = "Unknown ID", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn action(
@@ -170,7 +171,7 @@ pub async fn action(
         (status = 200, description = "The plan", body = PlanDetail),
         (status = 400, description = "Malformed plan number", body = ErrorBody),
         (status = 404, description = "Unknown plan", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn plan(

@@ -3,6 +3,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::InputError;
@@ -59,8 +60,7 @@ pub async fn exports(req: HttpRequest) -> HttpResponse {
         (status = 200, description = "The file (JSON Lines or CSV, UTF-8)", content_type = "application/x-ndjson", body = String),
         (status = 400, description = "Not an export file name", body = ErrorBody),
         (status = 404, description = "No such export", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn export_file(

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::{parse_date, InputError, DEFAULT_LIMIT, MAX_LIMIT};
@@ -119,8 +120,7 @@ impl FacilityParams {
     responses(
         (status = 200, description = "One page of facilities; pass `next_cursor` as `cursor` for the next. The order (by ID) is stable: paging while data is added returns every record once", body = Page<FacilitySummary>),
         (status = 400, description = "Invalid filter or cursor", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn facilities(
@@ -199,8 +199,7 @@ impl ChangesParams {
     responses(
         (status = 200, description = "Entities changed since `since`, ordered by ID", body = ChangesPage),
         (status = 400, description = "Missing or invalid `since`, cursor or limit", body = ErrorBody),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn changes(

@@ -13,6 +13,7 @@ pub mod health;
 pub mod lists;
 pub mod openapi;
 pub mod ratelimit;
+pub mod refusals;
 pub mod respond;
 pub mod search;
 pub mod sources;

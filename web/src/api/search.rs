@@ -1,5 +1,6 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::SearchParams;
@@ -15,7 +16,7 @@ use crate::AppState;
     responses(
         (status = 200, description = "Ranked hits with facet counts", body = SearchResults),
         (status = 400, description = "Invalid query or parameter", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn search(

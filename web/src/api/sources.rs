@@ -3,8 +3,9 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
-use crate::errors::{ApiError, ErrorBody};
+use crate::errors::ApiError;
 use crate::model::SourcesReport;
 use crate::AppState;
 
@@ -17,7 +18,7 @@ use crate::AppState;
     tag = "meta",
     responses(
         (status = 200, description = "Health of every source", body = SourcesReport),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn sources(

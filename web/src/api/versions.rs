@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::refusals::PublicRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::InputError;
@@ -58,7 +59,7 @@ pub struct VersionList {
     responses(
         (status = 200, description = "Data versions, newest first", body = VersionList),
         (status = 400, description = "Malformed `limit`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+        PublicRefusals
     )
 )]
 pub async fn versions(
