@@ -12,6 +12,7 @@ use utoipa::OpenApi;
 
 use crate::admin::*;
 use crate::api::auth::{Admin, BearerScheme};
+use crate::api::refusals::AdminRefusals;
 use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
 use crate::input::InputError;
@@ -147,11 +148,10 @@ impl IngestParams {
     responses(
         (status = 200, description = "Ingested, resolved and indexed", body = IngestResult),
         (status = 400, description = "Missing or invalid parameter, unknown source, empty body", body = ErrorBody),
-        (status = 401, description = "No valid bearer token", body = ErrorBody),
-        (status = 403, description = "Needs the admin role", body = ErrorBody),
         (status = 413, description = "The document is larger than 20 MiB", body = ErrorBody),
         (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable (or another resolve held the lock too long)", body = ErrorBody)
+        (status = 503, description = "Registry temporarily unavailable (or another resolve held the lock too long)", body = ErrorBody),
+        AdminRefusals
     )
 )]
 pub async fn ingest(

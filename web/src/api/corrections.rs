@@ -11,7 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::refusals::PublicRefusals;
+use crate::api::refusals::{NotJson, PublicRefusals};
 use crate::api::respond;
 use crate::curation::{Correction, CorrectionFilter, NewCorrection, Refusal};
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
@@ -138,7 +138,7 @@ pub fn is_report_id(id: &str) -> bool {
         (status = 201, description = "Filed; `Location` names the report", body = Correction),
         (status = 400, description = "Invalid report (unknown kind or record, missing `other_id` for a link report, message empty or over 2000 characters)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "The body must be application/json", body = ErrorBody),
+        NotJson,
         PublicRefusals
     )
 )]

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, OpenApi};
 
 use crate::api::auth::{Admin, BearerScheme, Curator};
 use crate::api::corrections::{self, is_report_id, json_body, private_json, CurationApiError};
-use crate::api::refusals::{AdminWriteRefusals, CuratorReadRefusals, CuratorWriteRefusals};
+use crate::api::refusals::{AdminRefusals, CuratorRefusals, NotJson, PublicRefusals};
 use crate::curation::*;
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
 use crate::input::{validate_id, InputError, MAX_LIMIT};
@@ -58,7 +58,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 400, description = "Invalid decision (empty reason, verdict not allowed for the report, fact missing)", body = ErrorBody),
         (status = 404, description = "No such report", body = ErrorBody),
         (status = 409, description = "The report was already decided", body = ErrorBody),
-        CuratorWriteRefusals
+        CuratorRefusals,
+        NotJson,
+        PublicRefusals
     )
 )]
 pub async fn decide(
@@ -94,7 +96,9 @@ pub async fn decide(
     responses(
         (status = 201, description = "Recorded and applied", body = JudgementRecorded),
         (status = 400, description = "Unknown record or verdict, empty reason", body = ErrorBody),
-        CuratorWriteRefusals
+        CuratorRefusals,
+        NotJson,
+        PublicRefusals
     )
 )]
 pub async fn judge(
@@ -121,7 +125,9 @@ pub async fn judge(
         (status = 201, description = "Annotated and applied", body = Annotation),
         (status = 400, description = "Unknown record or fact, missing text or reason", body = ErrorBody),
         (status = 409, description = "The fact is already hidden", body = ErrorBody),
-        CuratorWriteRefusals
+        CuratorRefusals,
+        NotJson,
+        PublicRefusals
     )
 )]
 pub async fn annotate(
@@ -157,7 +163,9 @@ fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
         (status = 400, description = "Empty reason", body = ErrorBody),
         (status = 404, description = "No such annotation", body = ErrorBody),
         (status = 409, description = "Already withdrawn", body = ErrorBody),
-        CuratorWriteRefusals
+        CuratorRefusals,
+        NotJson,
+        PublicRefusals
     )
 )]
 pub async fn withdraw(
@@ -188,7 +196,8 @@ pub async fn withdraw(
         (status = 200, description = "The record's facts, by ID", body = Vec<FactInfo>),
         (status = 400, description = "Malformed ID", body = ErrorBody),
         (status = 404, description = "No such record", body = ErrorBody),
-        CuratorReadRefusals
+        CuratorRefusals,
+        PublicRefusals
     )
 )]
 pub async fn facts(
@@ -265,7 +274,8 @@ impl AuditParams {
     responses(
         (status = 200, description = "One page of the log", body = Page<AuditEntry>),
         (status = 400, description = "Invalid cursor or limit", body = ErrorBody),
-        CuratorReadRefusals
+        CuratorRefusals,
+        PublicRefusals
     )
 )]
 pub async fn audit(
@@ -289,7 +299,9 @@ pub async fn audit(
         (status = 201, description = "Created; the token is in the body and nowhere else", body = IssuedToken),
         (status = 400, description = "Invalid name or role", body = ErrorBody),
         (status = 409, description = "An active curator has this name", body = ErrorBody),
-        AdminWriteRefusals
+        AdminRefusals,
+        NotJson,
+        PublicRefusals
     )
 )]
 pub async fn add_curator(
@@ -317,7 +329,9 @@ pub async fn add_curator(
         (status = 400, description = "Empty reason", body = ErrorBody),
         (status = 404, description = "No such curator", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody),
-        AdminWriteRefusals
+        AdminRefusals,
+        NotJson,
+        PublicRefusals
     )
 )]
 pub async fn revoke_curator(
