@@ -6,6 +6,7 @@ pub mod adapters;
 pub mod crawl;
 pub mod decode;
 pub mod document;
+pub mod extract_eval;
 pub mod fetch;
 pub mod fuzzing;
 pub mod mirror;

@@ -201,8 +201,38 @@ pub enum Property {
     Headline,
     /// Date an action was lifted (解除), `YYYY-MM-DD`.
     LiftedOn,
+    /// The role a target plays in the action that names it (`provider`, `manager`,
+    /// `operator`, `manufacturer`, `cpc`, `committee`); set on the action's target subject.
+    Role,
+    /// First day of the period an order runs for, when the document states one.
+    EffectiveFrom,
+    /// Last day of the period an order runs for, when the document states one.
+    EffectiveUntil,
     /// Listing of the subject in a published list; value is the list's name.
     ListedIn,
+
+    // -- registry life-cycle (法人番号 process codes beyond new / change / closure) --
+    /// Date a registry closure was withdrawn (法人番号 process 22, 登記記録の閉鎖等の取消し),
+    /// `YYYY-MM-DD`: the corporation is active again. A [`Property::ClosedOn`] of the same
+    /// subject observed on or before this date, and the close cause and successor stated with
+    /// it, no longer stand.
+    ClosureRevokedOn,
+    /// Date an absorption merger recorded on this (surviving) subject was annulled (process 72,
+    /// 吸収合併無効), `YYYY-MM-DD`.
+    MergerAnnulledOn,
+    /// The registry withdrew the successor link from this subject to the referenced one
+    /// (process 72 naming the absorbed corporation) → subject key of the former successor. A
+    /// [`Property::Successor`] fact to the same subject observed on or before it no longer stands.
+    SuccessorAnnulled,
+    /// Date the registry record was deleted (process 99, 削除: the number's record is void and
+    /// every earlier fact the source stated about it is withdrawn) or its trade-name
+    /// registration struck off (process 81, 商号の登記の抹消: the record no longer stands),
+    /// `YYYY-MM-DD`.
+    DeletedOn,
+    /// Date the registry corrected the change observed on this fact's `observed_on` date
+    /// (法人番号 correct = 1), `YYYY-MM-DD`: the values stated with the latest correction of a
+    /// change supersede the earlier values of the same change.
+    CorrectedOn,
 }
 
 impl Property {
@@ -214,6 +244,7 @@ impl Property {
                 | Self::Manager
                 | Self::Representative
                 | Self::Successor
+                | Self::SuccessorAnnulled
                 | Self::Provider
                 | Self::Committee
                 | Self::UsesCpc
@@ -260,7 +291,11 @@ property_names! {
     EndedOn => "ended_on", Attachment => "attachment", ActionType => "action_type",
     IssuedOn => "issued_on", Authority => "authority", Article => "article", Target => "target",
     ConcernsPlan => "concerns_plan", Finding => "finding", Measure => "measure",
-    Headline => "headline", LiftedOn => "lifted_on", ListedIn => "listed_in",
+    Headline => "headline", LiftedOn => "lifted_on", ListedIn => "listed_in", Role => "role",
+    EffectiveFrom => "effective_from", EffectiveUntil => "effective_until",
+    ClosureRevokedOn => "closure_revoked_on", MergerAnnulledOn => "merger_annulled_on",
+    SuccessorAnnulled => "successor_annulled", DeletedOn => "deleted_on",
+    CorrectedOn => "corrected_on",
 }
 
 /// Kinds of regulatory action; the value of [`Property::ActionType`].

@@ -67,10 +67,12 @@ fn kyushu_improvement_order_with_plan_aliases() {
 
     // 氏 名 木下 悠真 （医療法人玄海会 博多リジェネクリニック管理者）
     let targets = values(f, a, P::Target);
-    let person = "person:kouseikyoku:kyushu/newpage_00123#1-person";
+    let person = "person:kouseikyoku:kyushu/newpage_00123#1-manager";
     let clinic = "facility:kouseikyoku:kyushu/newpage_00123#1";
     let corp = "organization:kouseikyoku:kyushu/newpage_00123#1-operator";
-    assert_eq!(targets, [person, clinic, corp]);
+    assert_eq!(targets, [clinic, corp, person]);
+    assert_eq!(one(f, person, P::Role), "manager");
+    assert_eq!(one(f, corp, P::Role), "operator");
     assert_eq!(one(f, person, P::Name), "木下　悠真");
     assert_eq!(one(f, clinic, P::Name), "博多リジェネクリニック");
     assert_eq!(one(f, clinic, P::Manager), person);
@@ -120,7 +122,8 @@ fn kinki_licence_revocation_keys_the_cpc_by_its_number() {
     assert_eq!(one(f, cpc, P::Address), "大阪府大阪市港区築港2丁目8番24号");
     let org = one(f, cpc, P::Operator);
     assert_eq!(one(f, &org, P::Name), "株式会社ミナトバイオ");
-    assert_eq!(values(f, a, P::Target), [org.as_str(), cpc]);
+    assert_eq!(values(f, a, P::Target), [cpc, org.as_str()]);
+    assert_eq!(one(f, &org, P::Role), "manufacturer");
     assert_eq!(values(f, a, P::Finding).len(), 2);
     assert_eq!(values(f, a, P::Measure).len(), 1);
 }

@@ -53,11 +53,14 @@ fn emergency_order_2025_current_template() {
     );
 
     let targets = values(f, a, P::Target);
+    // Every party is a target, with its role: the clinic, its corporation and manager, the CPC.
     assert_eq!(
         targets,
         [
             "facility:mhlw-press:newpage_61234#1",
-            "cpc:mhlw-press:newpage_61234#2"
+            "organization:mhlw-press:newpage_61234#1-operator",
+            "person:mhlw-press:newpage_61234#1-manager",
+            "cpc:mhlw-press:FC3150021"
         ]
     );
     let clinic = "facility:mhlw-press:newpage_61234#1";
@@ -69,8 +72,9 @@ fn emergency_order_2025_current_template() {
     let manager = one(f, clinic, P::Manager);
     assert_eq!(manager, "person:mhlw-press:newpage_61234#1-manager");
     assert_eq!(one(f, &manager, P::Name), "黒江　誠司");
-    let cpc = "cpc:mhlw-press:newpage_61234#2";
+    let cpc = "cpc:mhlw-press:FC3150021";
     assert_eq!(one(f, cpc, P::Name), "銀座アオバ細胞加工センター");
+    assert_eq!(one(f, cpc, P::Role), "cpc");
     assert_eq!(one(f, cpc, P::FacilityNumber), "FC3150021");
 
     // 事案 + 3 violations.
@@ -125,9 +129,9 @@ fn improvement_order_2026_names_the_renamed_clinic() {
     );
     let op = one(f, clinic, P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人社団翠嶺会");
-    let cpc = "cpc:mhlw-press:newpage_66789#2";
+    let cpc = "cpc:mhlw-press:FC3150021";
     assert_eq!(one(f, cpc, P::FacilityNumber), "FC3150021");
-    assert_eq!(values(f, a, P::Target), [clinic, cpc]);
+    assert_eq!(values(f, a, P::Target), [clinic, op.as_str(), cpc]);
 
     let findings = values(f, a, P::Finding);
     assert_eq!(findings.len(), 3);
@@ -155,8 +159,11 @@ fn emergency_order_2017_old_template_shift_jis() {
     assert_eq!(one(f, a, P::IssuedOn), "2017-06-27");
     // 法第２４条第２項に基づく立入検査 is not the basis; 法第２２条 is.
     assert_eq!(values(f, a, P::Article), ["法第22条"]);
-    let t = one(f, a, P::Target);
-    assert_eq!(t, "facility:mhlw-press:0000158832#1");
+    let t = "facility:mhlw-press:0000158832#1".to_string();
+    assert_eq!(
+        values(f, a, P::Target),
+        [t.as_str(), "person:mhlw-press:0000158832#1-manager"]
+    );
     assert_eq!(one(f, &t, P::Name), "白鷺臍帯血クリニック");
     assert_eq!(one(f, &t, P::Address), "東京都渋谷区");
     assert!(values(f, &t, P::Operator).is_empty());
@@ -196,9 +203,10 @@ fn release_as_pdf_text_and_garbage() {
     let a = "action:mhlw-press:order";
     assert_eq!(one(f, a, P::IssuedOn), "2024-10-24");
     assert_eq!(values(f, a, P::Article), ["法第22条"]);
-    let t = one(f, a, P::Target);
-    assert_eq!(one(f, &t, P::Name), "架空ＣＬＩＮＩＣ");
-    assert_eq!(one(f, &t, P::Prefecture), "大阪府");
+    let t = "facility:mhlw-press:order#1";
+    assert_eq!(values(f, a, P::Target)[0], t);
+    assert_eq!(one(f, t, P::Name), "架空ＣＬＩＮＩＣ");
+    assert_eq!(one(f, t, P::Prefecture), "大阪府");
     // A wrapped item line continues the item.
     assert_eq!(
         values(f, a, P::Finding),

@@ -6,13 +6,11 @@
 //! - lists of providers (HTML tables): closed ones (廃止年月日) and newly notified ones
 //!   (開設年月日, with 開設者 and 管理者).
 
-use super::util::{self, clean, compact, split_operator, Facts};
+use super::order::{Order, OrderError};
+use super::util::{self, clean, compact, Facts};
 use crate::adapter::{Adapter, ParseError, Parsed};
 use crate::document::{Body, Document, Sheet};
 use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
-use chrono::NaiveDate;
-use regex::Regex;
-use std::sync::LazyLock;
 use url::Url;
 
 pub const NAME: &str = "kouseikyoku";
@@ -76,12 +74,12 @@ impl Adapter for Kouseikyoku {
                 }
             }
             Body::Text(text) => {
-                notice(&util::text_lines(text), &id, bureau, &mut f);
+                notice(&util::text_lines(text), &id, bureau, &mut f)?;
             }
             Body::Html(html) => {
                 let lines = util::html_lines(html);
                 if !provider_list(html, &lines, &id, bureau, &mut f) {
-                    notice(&lines, &id, bureau, &mut f);
+                    notice(&lines, &id, bureau, &mut f)?;
                 }
                 if f.is_empty() {
                     links = notice_links(html, url);
@@ -120,306 +118,24 @@ fn notice_links(html: &str, url: &str) -> Vec<Url> {
 
 // ------------------------------------------------------------------------------ notices
 
-/// Strip a spaced label (`所 在 地`) from the start of `line`; returns the value after it.
-fn strip_label(line: &str, label: &str) -> Option<String> {
-    let mut rest = line.chars().peekable();
-    for want in label.chars() {
-        while rest.peek().is_some_and(|c| c.is_whitespace()) {
-            rest.next();
-        }
-        if rest.next()? != want {
-            return None;
-        }
-    }
-    let value: String = rest.collect();
-    Some(clean(
-        value.trim_start_matches([' ', '\u{3000}', ':', '：']),
-    ))
-}
-
-const PARTY_LABELS: &[&str] = &[
-    "氏名",
-    "名称",
-    "施設の名称",
-    "所在地",
-    "計画名",
-    "法人名",
-    "開設者",
-    "施設番号",
-];
-
-static SECTION_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^第(\d+)(.*)$").expect("static regex"));
-static ALIAS_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"以下「([^」]+)」").expect("static regex"));
-
-/// A bureau order in the `記 / 第1 被処分者等 / 第2 理由 / 第3 内容` layout.
-fn notice(lines: &[String], id: &str, bureau: Option<&str>, f: &mut Facts) {
-    let Some(title_at) = lines.iter().position(|l| {
-        let c = compact(l);
-        !c.contains('>')
-            && c.chars().count() < 90
-            && (c.ends_with("について") || c.contains("について"))
-            && ["命令", "取消", "取り消", "処分", "停止"]
-                .iter()
-                .any(|k| c.contains(k))
-    }) else {
-        return;
-    };
-    let ki_at = lines
-        .iter()
-        .position(|l| compact(l) == "記")
-        .or_else(|| lines.iter().position(|l| compact(l).starts_with("第1")));
-    let Some(ki_at) = ki_at.filter(|k| *k > title_at) else {
-        return;
-    };
-    let title = lines.get(title_at).cloned().unwrap_or_default();
-    let date = lines
-        .iter()
-        .take(title_at)
-        .filter(|l| compact(l).chars().count() <= 24)
-        .find_map(|l| util::first_date(l));
-    let on = date;
-    let lead: String = lines.get(title_at + 1..ki_at).unwrap_or(&[]).concat();
-    let authority = {
-        let c = compact(&lead);
-        // `九州厚生局長は` — else the bureau of the URL.
-        c.find("長は")
-            .and_then(|i| c.get(..i + "長".len()))
-            .and_then(|head| {
-                BUREAUS
-                    .iter()
-                    .map(|(_, b)| format!("{b}長"))
-                    .find(|b| head.ends_with(b.as_str()))
-            })
-            .or_else(|| bureau.map(|b| format!("{b}長")))
-    };
-
-    // Sections by their 第N heads.
-    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
-    for line in lines.iter().skip(ki_at) {
-        let c = compact(line);
-        if let Some(cap) = SECTION_RE.captures(&c) {
-            let head = cap.get(2).map_or("", |m| m.as_str()).to_string();
-            // `第1 被処分者等`, not `第4条…` inside a sentence.
-            if !head.starts_with('条') && head.chars().count() <= 20 {
-                sections.push((head, Vec::new()));
-                continue;
+/// A bureau order, in whatever template (see [`super::order`]); the bureau's chief issues it
+/// unless the lead names another. `Ok(false)` when the lines are not an order.
+fn notice(
+    lines: &[String],
+    id: &str,
+    bureau: Option<&str>,
+    f: &mut Facts,
+) -> Result<bool, ParseError> {
+    let chief = bureau.map(|b| format!("{b}長")).unwrap_or_default();
+    match Order::read(lines, &chief) {
+        Ok(order) => {
+            for fact in order.facts(NAME, id) {
+                f.add(&fact.subject, fact.property, fact.value, fact.observed_on);
             }
+            Ok(true)
         }
-        if let Some((_, body)) = sections.last_mut() {
-            body.push(line.clone());
-        }
-    }
-    if sections.is_empty() {
-        return;
-    }
-
-    let action = SubjectKey::new(K::Action, NAME, id);
-    f.add(&action, P::Headline, title.as_str(), on);
-    f.add(
-        &action,
-        P::ActionType,
-        util::action_type(&title).as_str(),
-        on,
-    );
-    f.date(&action, P::IssuedOn, date, on);
-    if let Some(a) = &authority {
-        f.add(&action, P::Authority, a.as_str(), on);
-    }
-    for a in util::basis_articles(&lead) {
-        f.add(&action, P::Article, a, on);
-    }
-    for (head, body) in &sections {
-        if head.contains("被処分者") || head.contains("対象") {
-            parties(body, id, &action, on, f);
-        } else if head.contains("理由") || head.contains("違反") || head.contains("事実") {
-            for item in util::items(body) {
-                f.add(&action, P::Finding, item, on);
-            }
-        } else if head.contains("内容") || head.contains("措置") {
-            for item in util::items(body) {
-                f.add(&action, P::Measure, item, on);
-            }
-        }
-    }
-}
-
-/// The `第1 被処分者等` block: labelled values (the value may sit on the next line, as in a
-/// two-column table), several plans under one `計画名` label.
-fn parties(body: &[String], id: &str, action: &SubjectKey, on: Option<NaiveDate>, f: &mut Facts) {
-    let mut fields: Vec<(&str, Vec<String>)> = Vec::new();
-    for line in body {
-        let label = PARTY_LABELS
-            .iter()
-            .filter_map(|l| strip_label(line, l).map(|v| (*l, v)))
-            // `施設の名称` before `名称`? both can match only one line start; prefer the longest.
-            .max_by_key(|(l, _)| l.chars().count());
-        match label {
-            Some((l, v)) => {
-                let mut vals = Vec::new();
-                if !v.is_empty() {
-                    vals.push(v);
-                }
-                fields.push((l, vals));
-            }
-            None => {
-                let Some((_, vals)) = fields.last_mut() else {
-                    continue;
-                };
-                let t = clean(line);
-                let c = compact(&t);
-                // `（以下「膝治療」とする）` continues the previous plan; anything else is a
-                // further value (a second plan, a wrapped address).
-                match vals.last_mut() {
-                    Some(last) if c.starts_with("(以下") => last.push_str(&t),
-                    _ => vals.push(t),
-                }
-            }
-        }
-    }
-    let get = |label: &str| -> Vec<String> {
-        fields
-            .iter()
-            .filter(|(l, _)| *l == label)
-            .flat_map(|(_, v)| v.clone())
-            .collect()
-    };
-
-    let mut n = 0usize;
-    let mut place_subject: Option<SubjectKey> = None;
-    let mut organization: Option<SubjectKey> = None;
-
-    // 名称 / 法人名 / 開設者: the corporation itself.
-    for v in get("名称")
-        .into_iter()
-        .chain(get("法人名"))
-        .chain(get("開設者"))
-    {
-        let name: String = v.chars().take_while(|c| !matches!(c, '（' | '(')).collect();
-        let name = clean(&name);
-        if name.is_empty() {
-            continue;
-        }
-        let org = SubjectKey::new(K::Organization, NAME, &format!("{id}#org"));
-        f.add(&org, P::Name, name, on);
-        f.link(action, P::Target, &org, on);
-        organization = Some(org);
-        break;
-    }
-
-    // 氏名: `木下 悠真 （医療法人玄海会 博多リジェネクリニック管理者）`
-    for v in get("氏名") {
-        let chars: Vec<char> = v.chars().collect();
-        let open = chars.iter().position(|c| matches!(c, '（' | '('));
-        let person_name = clean(
-            &chars
-                .iter()
-                .take(open.unwrap_or(chars.len()))
-                .collect::<String>(),
-        );
-        let role_text = open.and_then(|o| {
-            let open_char = chars.get(o).copied()?;
-            let close = if open_char == '(' { ')' } else { '）' };
-            util::bracketed(&chars, o, open_char, close).map(|(s, _)| clean(&s))
-        });
-        n += 1;
-        let person = SubjectKey::new(K::Person, NAME, &format!("{id}#{n}-person"));
-        f.add(&person, P::Name, person_name, on);
-        f.link(action, P::Target, &person, on);
-        let Some(role_text) = role_text else { continue };
-        let roles = [
-            "管理者",
-            "開設者",
-            "理事長",
-            "代表取締役",
-            "代表者",
-            "院長",
-            "施設長",
-        ];
-        let role = roles.iter().find(|r| role_text.ends_with(**r)).copied();
-        let holder = match role {
-            Some(r) => role_text.strip_suffix(r).unwrap_or(&role_text).to_string(),
-            None => role_text.clone(),
-        };
-        let (op, fac) = split_operator(&holder);
-        if fac.is_empty() {
-            continue;
-        }
-        let kind = if util::looks_like_cpc(&fac) {
-            K::Cpc
-        } else {
-            K::Facility
-        };
-        let facility = SubjectKey::new(kind, NAME, &format!("{id}#{n}"));
-        f.add(&facility, P::Name, fac.as_str(), on);
-        f.link(action, P::Target, &facility, on);
-        if role == Some("管理者") || role == Some("院長") || role == Some("施設長") {
-            f.link(&facility, P::Manager, &person, on);
-        }
-        if let Some(op) = op {
-            let org = SubjectKey::new(K::Organization, NAME, &format!("{id}#{n}-operator"));
-            f.add(&org, P::Name, op, on);
-            f.link(&facility, P::Operator, &org, on);
-            f.link(action, P::Target, &org, on);
-        }
-        place_subject.get_or_insert(facility);
-    }
-
-    // 施設の名称: a CPC, keyed by its 施設番号 when given.
-    for v in get("施設の名称") {
-        let number = util::facility_number(&v).or_else(|| {
-            get("施設番号")
-                .first()
-                .and_then(|s| util::facility_number(s))
-        });
-        let name: String = v.chars().take_while(|c| !matches!(c, '（' | '(')).collect();
-        let name = clean(&name);
-        n += 1;
-        let key = match &number {
-            Some(no) => SubjectKey::new(K::Cpc, NAME, no),
-            None => SubjectKey::new(K::Cpc, NAME, &format!("{id}#{n}")),
-        };
-        f.add(&key, P::Name, name, on);
-        if let Some(no) = &number {
-            f.add(&key, P::FacilityNumber, no.as_str(), on);
-        }
-        if let Some(org) = &organization {
-            f.link(&key, P::Operator, org, on);
-        }
-        f.link(action, P::Target, &key, on);
-        place_subject = Some(key);
-    }
-
-    if let Some(subject) = place_subject.as_ref().or(organization.as_ref()) {
-        if let Some(addr) = get("所在地").into_iter().next() {
-            if let Some(p) = util::prefecture_of(&addr) {
-                f.add(subject, P::Prefecture, p, on);
-            }
-            f.add(subject, P::Address, addr, on);
-        }
-    }
-
-    // 計画名: each plan, its number and the alias later sections use.
-    for (i, v) in get("計画名").into_iter().enumerate() {
-        let plan = SubjectKey::new(K::Plan, NAME, &format!("{id}#p{}", i + 1));
-        let cut = ["（計画番号", "(計画番号", "（以下", "(以下"]
-            .iter()
-            .filter_map(|k| v.find(k))
-            .min();
-        let title = match cut {
-            Some(c) => v.get(..c).unwrap_or(&v).to_string(),
-            None => v.clone(),
-        };
-        f.add(&plan, P::Title, clean(&title), on);
-        if let Some(no) = util::plan_number(&v) {
-            f.add(&plan, P::PlanNumber, no, on);
-        }
-        if let Some(alias) = ALIAS_RE.captures(&v).and_then(|c| c.get(1)) {
-            // The alias is how the findings refer to the plan; kept as a name of the plan.
-            f.add(&plan, P::Name, alias.as_str(), on);
-        }
-        f.link(action, P::ConcernsPlan, &plan, on);
+        Err(OrderError::NotAnOrder) => Ok(false),
+        Err(OrderError::NoTargets(why)) => Err(ParseError::Malformed(why)),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod houjin;
 pub mod jrct;
 pub mod kouseikyoku;
 pub mod mhlw_press;
+mod order;
 pub mod util;
 
 use crate::adapter::Adapter;

@@ -736,6 +736,11 @@ pub fn items(lines: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut open = false;
     for l in lines {
+        // A copy's trailing source URL is not part of the last item.
+        if l.trim_start().starts_with("http") {
+            open = false;
+            continue;
+        }
         match strip_item_marker(l) {
             Some(item) => {
                 out.push(item);
