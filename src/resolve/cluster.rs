@@ -129,6 +129,10 @@ impl UnionFind {
 /// clinics) give no usable evidence and would make cost quadratic.
 const MAX_BLOCK: usize = 64;
 
+/// Name keys at least this long (in characters) are taken as distinctive within a prefecture;
+/// shorter ones (a surname and `歯科医院`) are common.
+const DISTINCTIVE_NAME: usize = 7;
+
 fn blocks<'a, F>(features: &'a [Features], key: F) -> BTreeMap<String, Vec<usize>>
 where
     F: Fn(&'a Features) -> Box<dyn Iterator<Item = String> + 'a>,
@@ -494,6 +498,88 @@ impl<'a> Clusterer<'a> {
                         subjects: self.subjects(a, b),
                     };
                     self.merge(a, b, confidence, "score", evidence);
+                }
+            }
+        }
+    }
+
+    /// Facilities a list names without a street address (e-再生医療's plan list gives only the
+    /// prefecture, one row per plan, the name typed by the provider): one name key in one
+    /// prefecture is one facility when nothing there contradicts it — at most one street
+    /// address among the rows, no closure, and no two operators whose names differ. A branch
+    /// (`○○院`, `駅前院`) is a different name key, so it never joins. When operators differ,
+    /// the rows without an operator cannot be placed and stay apart.
+    pub fn merge_same_name_in_prefecture(&mut self, operator_keys: &dyn Fn(&str) -> Vec<String>) {
+        let features = self.features;
+        let by_name = blocks(features, |f| Box::new(f.current_name_keys.iter().cloned()));
+        for (name, members) in &by_name {
+            // Very short keys (`歯科`, `医院`) say nothing about which clinic.
+            if members.len() < 2 || members.len() > MAX_BLOCK || name.chars().count() < 4 {
+                continue;
+            }
+            let mut by_pref: BTreeMap<(&str, Option<SubjectKind>), Vec<usize>> = BTreeMap::new();
+            for &m in members {
+                let f = &features[m];
+                if f.kind == Some(SubjectKind::Organization) || f.closed || f.prefectures.len() != 1
+                {
+                    continue;
+                }
+                if let Some(p) = f.prefectures.iter().next() {
+                    by_pref.entry((p.as_str(), f.kind)).or_default().push(m);
+                }
+            }
+            for ((pref, _), group) in by_pref {
+                let streets: BTreeSet<&String> = group
+                    .iter()
+                    .flat_map(|&m| features[m].blocks.iter())
+                    .collect();
+                if group.len() < 2 || streets.len() > 1 {
+                    continue;
+                }
+                let mut by_operator: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                let mut without: Vec<usize> = Vec::new();
+                for &m in &group {
+                    let mut keys: Vec<String> = features[m]
+                        .operators
+                        .iter()
+                        .flat_map(|o| operator_keys(o))
+                        .collect();
+                    keys.sort();
+                    keys.dedup();
+                    if keys.is_empty() {
+                        without.push(m);
+                    } else {
+                        by_operator.entry(keys.join("+")).or_default().push(m);
+                    }
+                }
+                let mut parts: Vec<Vec<usize>> = by_operator.into_values().collect();
+                match parts.len() {
+                    0 => parts.push(without),
+                    // A row without its operator joins the rows with one only on a name long
+                    // enough to be distinctive: `藤井歯科医院` may be two dentists of one
+                    // prefecture, one incorporated and one not.
+                    1 if name.chars().count() >= DISTINCTIVE_NAME => {
+                        if let Some(only) = parts.first_mut() {
+                            only.extend(without);
+                        }
+                    }
+                    1 => {}
+                    _ => {}
+                }
+                for part in parts {
+                    let Some((&first, rest)) = part.split_first() else {
+                        continue;
+                    };
+                    for &other in rest {
+                        let evidence = EvidenceItem {
+                            kind: "name_in_prefecture".into(),
+                            detail: format!(
+                                "{name} in {pref}: the only facility of that name there"
+                            ),
+                            subjects: self.subjects(first, other),
+                        };
+                        self.merge(first, other, 0.8, "rule", evidence);
+                    }
                 }
             }
         }

@@ -54,6 +54,9 @@ pub struct GoldEntity {
     #[serde(default)]
     pub case: String,
     pub subjects: Vec<String>,
+    /// The distinct spellings of the entity in the labelled documents.
+    #[serde(default)]
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,6 +70,8 @@ pub struct GoldRelation {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Gold {
     pub entities: Vec<GoldEntity>,
+    /// Successor relations; the real plan-list set has none (a list cannot prove one).
+    #[serde(default)]
     pub relations: Vec<GoldRelation>,
 }
 

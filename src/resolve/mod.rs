@@ -135,6 +135,17 @@ pub fn cluster_facts(set: &FactSet, judgements: &[Judgement]) -> Clustered {
     };
     clusterer.merge_renamed_in_place(&|op: &str| op_roots.get(op).cloned());
     clusterer.merge_moved(&|op: &str| op_roots.get(op).cloned());
+    // Operators compared by name without their corporate form: providers type
+    // `医療法人` for `医療法人社団` and the like.
+    let by_subject: HashMap<&str, &features::Features> =
+        feats.iter().map(|f| (f.subject.as_str(), f)).collect();
+    let operator_keys = |op: &str| -> Vec<String> {
+        by_subject
+            .get(op)
+            .map(|f| f.name_keys.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    clusterer.merge_same_name_in_prefecture(&operator_keys);
     let clusters = clusterer.clusters();
 
     let mut cluster_of = vec![0usize; feats.len()];
