@@ -58,7 +58,7 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
     let (docs, gold) = eval::load(dir)?;
     let tmp = tempfile::tempdir()?;
     let app = Mieru::open(tmp.path(), None)?;
-    let n = eval::ingest(&app, &dir, &docs)?;
+    let n = eval::ingest(&app, dir, &docs)?;
     let mut conn = app.pool.get()?;
     let started = std::time::Instant::now();
     let (report, _) = resolve::run(&mut conn)?;
