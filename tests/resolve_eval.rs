@@ -3,17 +3,22 @@
 
 use mieru::app::Mieru;
 use mieru::resolve::{self, eval};
+use mieru::search::SearchIndex;
 use std::path::{Path, PathBuf};
 
 /// Ingest a labelled set with the real adapters into a fresh store, resolve, score; the bar
 /// every set must meet: every gold subject present, no false merge, precision 1.0.
-fn scored(dir: &Path, gold: &eval::Gold, docs: &[eval::EvalDoc]) -> eval::Metrics {
+fn scored(dir: &Path, gold: &eval::Gold, docs: &[eval::EvalDoc]) -> Scored {
     let data = tempfile::tempdir().expect("temp dir");
     let app = Mieru::open(data.path(), None).expect("open");
     eval::ingest(&app, dir, docs).expect("ingest");
     let mut conn = app.pool.get().expect("conn");
-    resolve::run(&mut conn).expect("resolve");
+    let (_, projected) = resolve::run(&mut conn).expect("resolve");
     let m = eval::score(&mut conn, gold).expect("score");
+    let cases = eval::load_search_cases(dir).expect("search cases");
+    let index = SearchIndex::in_memory().expect("index");
+    index.rebuild(projected.search_docs).expect("index");
+    let search = eval::score_search(&mut conn, &index, gold, &cases).expect("search");
     assert!(m.missing_subjects.is_empty(), "{:?}", m.missing_subjects);
     assert_eq!(m.false_merges, 0, "{:?}", m.errors);
     assert!(
@@ -22,7 +27,12 @@ fn scored(dir: &Path, gold: &eval::Gold, docs: &[eval::EvalDoc]) -> eval::Metric
         m.precision(),
         m.errors
     );
-    m
+    Scored { m, search }
+}
+
+struct Scored {
+    m: eval::Metrics,
+    search: eval::SearchMetrics,
 }
 
 #[test]
@@ -46,7 +56,7 @@ fn eval_set_meets_the_bar() {
     ];
     assert!(negatives.iter().map(|c| cases(c)).sum::<usize>() >= 30);
 
-    let m = scored(&dir, &gold, &docs);
+    let m = scored(&dir, &gold, &docs).m;
     assert!(m.recall() >= 0.97, "recall {} {:?}", m.recall(), m.errors);
     assert_eq!(m.relations_found, m.relations_expected, "{:?}", m.errors);
     assert_eq!(m.spurious_successors, 0, "{:?}", m.errors);
@@ -68,6 +78,22 @@ fn real_set_meets_the_bar() {
         "at least 100 multi-spelling facilities: {multi}"
     );
 
-    let m = scored(&dir, &gold, &docs);
+    let Scored { m, search } = scored(&dir, &gold, &docs);
     assert!(m.recall() >= 0.95, "recall {} {:?}", m.recall(), m.errors);
+
+    // Every labelled spelling, as written and in the forms a patient types (half-width,
+    // hiragana, without the corporation), finds its facility first among facilities.
+    for form in ["as_written", "halfwidth", "hiragana", "without_corporation"] {
+        assert!(
+            search.by_form.get(form).is_some_and(|(_, n)| *n >= 100),
+            "at least 100 {form} cases: {:?}",
+            search.by_form
+        );
+    }
+    assert!(
+        search.rate() >= 0.98,
+        "first facility hit {:.4} {:?}",
+        search.rate(),
+        search.misses
+    );
 }

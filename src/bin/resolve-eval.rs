@@ -7,6 +7,9 @@ use mieru::resolve::{self, eval};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Share of labelled spellings whose facility must be the first facility hit.
+const MIN_SEARCH_RATE: f64 = 0.98;
+
 fn main() -> ExitCode {
     match run() {
         Ok(ok) => {
@@ -61,9 +64,17 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
     let n = eval::ingest(&app, dir, &docs)?;
     let mut conn = app.pool.get()?;
     let started = std::time::Instant::now();
-    let (report, _) = resolve::run(&mut conn)?;
+    let (report, projected) = resolve::run(&mut conn)?;
     let took = started.elapsed();
     let m = eval::score(&mut conn, &gold)?;
+    let cases = eval::load_search_cases(dir)?;
+    let search = if cases.is_empty() {
+        None
+    } else {
+        let index = mieru::search::SearchIndex::in_memory()?;
+        index.rebuild(projected.search_docs)?;
+        Some(eval::score_search(&mut conn, &index, &gold, &cases)?)
+    };
 
     println!("documents:           {n}");
     println!("resolution:          {report} in {:.2?}", took);
@@ -95,7 +106,20 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
             m.missing_subjects.len()
         );
     }
+    if let Some(search) = &search {
+        let (hits, total) = search.total();
+        println!(
+            "search first hit:    {hits}/{total} = {:.4} (the labelled facility first among facilities)",
+            search.rate()
+        );
+        for (form, (h, n)) in &search.by_form {
+            println!("  {form:<20} {h}/{n}");
+        }
+    }
     if verbose {
+        for miss in search.iter().flat_map(|s| &s.misses) {
+            println!("  search miss {miss}");
+        }
         for s in &m.missing_subjects {
             println!("  missing {s}");
         }
@@ -107,5 +131,6 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
         && m.precision() >= 1.0
         && m.recall() >= min_recall
         && m.missing_subjects.is_empty()
-        && m.possible_without_evidence == 0)
+        && m.possible_without_evidence == 0
+        && search.is_none_or(|s| s.rate() >= MIN_SEARCH_RATE))
 }

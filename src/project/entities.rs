@@ -62,7 +62,7 @@ fn prefecture_of(ctx: &Context<'_>, members: &[String]) -> Option<String> {
 }
 
 fn status_of(ctx: &Context<'_>, members: &[String]) -> String {
-    if !facts_of(ctx, members, Property::ClosedOn).is_empty() {
+    if members.iter().any(|s| ctx.set.closure_stands(s)) {
         return "closed".into();
     }
     let all: Vec<&FactRow> = members.iter().flat_map(|s| ctx.set.of(s)).collect();
@@ -259,6 +259,47 @@ fn common_events(
             None,
             ctx.set.source_refs([f]),
         ));
+    }
+    // What the corporate-number registry later undid or corrected (processes 13, 72, 99 and
+    // correct=1 rows): shown, so that a reader sees why a closure or successor no longer stands.
+    let registry_events = [
+        (
+            Property::ClosureRevokedOn,
+            "closure_revoked",
+            "閉鎖の取消し（法人番号公表サイト）",
+            "Closure revoked (corporate registry)",
+        ),
+        (
+            Property::MergerAnnulledOn,
+            "merger_annulled",
+            "合併の無効（法人番号公表サイト）",
+            "Merger annulled (corporate registry)",
+        ),
+        (
+            Property::DeletedOn,
+            "registry_deleted",
+            "登記記録の抹消・削除（法人番号公表サイト）",
+            "Record deleted (corporate registry)",
+        ),
+        (
+            Property::CorrectedOn,
+            "correction",
+            "記録の訂正（法人番号公表サイト）",
+            "Record corrected (corporate registry)",
+        ),
+    ];
+    for (property, kind, ja, en) in registry_events {
+        for f in facts_of(ctx, members, property) {
+            let date = NaiveDate::parse_from_str(&f.value, "%Y-%m-%d").ok();
+            events.push(dated_event(
+                date,
+                kind,
+                ja.into(),
+                en.into(),
+                None,
+                ctx.set.source_refs([f]),
+            ));
+        }
     }
     // Delisting: a document that stated this entity was removed from its site.
     let mut removed: BTreeMap<i64, NaiveDateTime> = BTreeMap::new();

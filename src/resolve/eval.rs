@@ -283,3 +283,99 @@ pub fn score(conn: &mut DbConnection, gold: &Gold) -> Result<Metrics, StoreError
     }
     Ok(m)
 }
+
+/// One search a person would type for a labelled facility (`search_cases.json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SearchCase {
+    pub query: String,
+    /// The gold entity the query must find.
+    pub entity: String,
+    /// `as_written`, `halfwidth`, `hiragana` or `without_corporation`.
+    pub form: String,
+}
+
+/// The set's search cases; an empty list when it has none.
+pub fn load_search_cases(dir: &Path) -> Result<Vec<SearchCase>, EvalError> {
+    let path = dir.join("search_cases.json");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    read_json(&path)
+}
+
+/// How often the first facility hit is the labelled facility, per query form.
+#[derive(Debug, Clone, Default)]
+pub struct SearchMetrics {
+    /// form → (first hit right, cases)
+    pub by_form: BTreeMap<String, (usize, usize)>,
+    pub misses: Vec<String>,
+}
+
+impl SearchMetrics {
+    pub fn total(&self) -> (usize, usize) {
+        self.by_form
+            .values()
+            .fold((0, 0), |(h, n), (fh, fn_)| (h + fh, n + fn_))
+    }
+
+    pub fn rate(&self) -> f64 {
+        let (hits, cases) = self.total();
+        if cases == 0 {
+            1.0
+        } else {
+            hits as f64 / cases as f64
+        }
+    }
+}
+
+/// Runs every case against the index built from the stored resolution. A case counts when the
+/// first `facility` hit is an entity holding one of the gold entity's rows (a split gold
+/// entity is found through any of its parts; a false merge is scored by [`score`]).
+pub fn score_search(
+    conn: &mut DbConnection,
+    index: &crate::search::SearchIndex,
+    gold: &Gold,
+    cases: &[SearchCase],
+) -> Result<SearchMetrics, EvalError> {
+    let members = store::entities::members(conn)?;
+    let mut entities_of: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for g in &gold.entities {
+        let set = entities_of.entry(g.id.as_str()).or_default();
+        set.extend(
+            g.subjects
+                .iter()
+                .filter_map(|s| members.get(s).map(String::as_str)),
+        );
+    }
+    let mut m = SearchMetrics::default();
+    for case in cases {
+        let req = mieru_web::model::SearchRequest {
+            q: case.query.clone(),
+            limit: 20,
+            ..Default::default()
+        };
+        let results = index
+            .search(&req)
+            .map_err(|e| EvalError::Ingest(format!("search {:?}: {e}", case.query)))?;
+        let first = results.hits.iter().find(|h| h.entity == "facility");
+        let right = first.is_some_and(|h| {
+            entities_of
+                .get(case.entity.as_str())
+                .is_some_and(|set| set.contains(h.id.as_str()))
+        });
+        let tally = m.by_form.entry(case.form.clone()).or_default();
+        tally.1 += 1;
+        if right {
+            tally.0 += 1;
+        } else {
+            m.misses.push(format!(
+                "{} {:?} ({}) → {}",
+                case.entity,
+                case.query,
+                case.form,
+                first.map_or("no facility".to_owned(), |h| format!("{} {}", h.id, h.name))
+            ));
+        }
+    }
+    Ok(m)
+}

@@ -93,6 +93,28 @@ impl FactSet {
             .filter(move |f| f.property == name)
     }
 
+    /// Whether the subject's latest closure still stands: the corporate-number registry can
+    /// revoke a closure (process 13), and a revocation on or after the closure reopens it.
+    /// Dates are ISO `YYYY-MM-DD`, so they compare as text.
+    pub fn closure_stands(&self, subject: &str) -> bool {
+        let latest = |p: Property| self.values(subject, p).map(|f| f.value.as_str()).max();
+        match (
+            latest(Property::ClosedOn),
+            latest(Property::ClosureRevokedOn),
+        ) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(closed), Some(revoked)) => closed > revoked,
+        }
+    }
+
+    /// Whether the registry annulled the merger that made `successor` the successor of
+    /// `subject` (process 72 on the survivor).
+    pub fn successor_annulled(&self, subject: &str, successor: &str) -> bool {
+        self.values(subject, Property::SuccessorAnnulled)
+            .any(|f| f.value == successor)
+    }
+
     pub fn first_value(&self, subject: &str, p: Property) -> Option<&str> {
         self.values(subject, p).next().map(|f| f.value.as_str())
     }

@@ -37,6 +37,7 @@ pub fn features(set: &FactSet, subject: &str) -> Features {
     let mut f = Features {
         subject: subject.to_owned(),
         kind: FactSet::kind_of(subject),
+        closed: set.closure_stands(subject),
         ..Default::default()
     };
     for fact in set.of(subject) {
@@ -108,7 +109,6 @@ pub fn features(set: &FactSet, subject: &str) -> Features {
             Property::Operator => {
                 f.operators.insert(fact.value.clone());
             }
-            Property::ClosedOn => f.closed = true,
             _ => {}
         }
     }

@@ -74,6 +74,9 @@ fn registry_successors(
             let Some(&j) = input.index.get(&fact.value) else {
                 continue;
             };
+            if input.set.successor_annulled(&f.subject, &fact.value) {
+                continue;
+            }
             let (from, to) = (input.cluster_of[i], input.cluster_of[j]);
             if from == to {
                 continue;

@@ -163,14 +163,7 @@ pub(crate) fn build(
         .split(char::is_whitespace)
         .filter(|p| !p.is_empty())
         .collect();
-    let mut part_exact: Vec<String> = Vec::new();
-    if parts.len() > 1 {
-        for form in parts.iter().flat_map(|p| exact_forms(p)) {
-            if !exact.contains(&form) && !part_exact.contains(&form) {
-                part_exact.push(form);
-            }
-        }
-    }
+    let part_exact = part_forms(&parts, &exact);
 
     let mut gate: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for id in &identifiers {
@@ -206,13 +199,15 @@ pub(crate) fn build(
         ));
     }
     for form in &part_exact {
+        // A longer run of parts is the better evidence: `Grace Earth Clinic` over `Clinic`.
+        let length = form.chars().count() as f32;
         for (field, score) in [
             (fields.name_exact, NAME_PART_SCORE),
             (fields.former_exact, FORMER_PART_SCORE),
         ] {
             gate.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(raw_term(field, form), score)),
+                Box::new(ConstScoreQuery::new(raw_term(field, form), score + length)),
             ));
         }
     }
@@ -300,6 +295,53 @@ pub(crate) fn own_id_term(normalised_id: &str) -> String {
 }
 
 /// The forms a name is compared in for an exact match: compacted, and without its legal form.
+/// Runs of consecutive parts tried as a whole name, up to this many parts in the query (beyond
+/// it, single parts only: the runs grow quadratically).
+const MAX_PARTS_FOR_RUNS: usize = 8;
+
+/// Words that name a kind of facility, not one facility: a part equal to one of them says
+/// nothing about which facility is meant (`… Grace Earth Clinic` must not find a clinic named
+/// `CLinic`). Compared in [`compact`] form.
+const GENERIC_PARTS: [&str; 12] = [
+    "clinic",
+    "hospital",
+    "クリニック",
+    "病院",
+    "医院",
+    "診療所",
+    "歯科",
+    "歯科医院",
+    "院",
+    "本院",
+    "分院",
+    "センター",
+];
+
+/// Exact forms of each run of consecutive space-separated parts (not the whole query, which
+/// `exact` covers), without the generic ones; empty for a one-part query.
+fn part_forms(parts: &[&str], exact: &[String]) -> Vec<String> {
+    let mut forms: Vec<String> = Vec::new();
+    if parts.len() < 2 {
+        return forms;
+    }
+    let generic: Vec<String> = GENERIC_PARTS.iter().map(|w| compact(w)).collect();
+    let longest_run = if parts.len() <= MAX_PARTS_FOR_RUNS {
+        parts.len() - 1
+    } else {
+        1
+    };
+    for len in 1..=longest_run {
+        for run in parts.windows(len) {
+            for form in exact_forms(&run.join(" ")) {
+                if !generic.contains(&form) && !exact.contains(&form) && !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+        }
+    }
+    forms
+}
+
 pub(crate) fn exact_forms(name: &str) -> Vec<String> {
     let compacted = compact(name);
     let stripped = compact_without_corporate_form(name);

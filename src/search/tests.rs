@@ -626,3 +626,28 @@ fn large_index_gate_prunes_common_tokens_without_losing_matches() {
     assert!(common.hits.iter().all(|h| h.name.contains("クリニック")
         || h.former_names.iter().any(|n| n.contains("クリニック"))));
 }
+
+#[test]
+fn a_latin_name_in_parts_finds_its_clinic_not_one_named_by_a_generic_word() {
+    // Real lists write Latin names with spaces; a clinic whose whole name is a generic word
+    // must not take the first place from the one the parts spell together.
+    let index = SearchIndex::in_memory().expect("index");
+    index
+        .rebuild(vec![
+            doc("F0901", "facility", "CLinic"),
+            IndexDoc {
+                related_names: strings(&["医療法人社団星風会"]),
+                ..doc("F0902", "facility", "Aurora Field Clinic")
+            },
+        ])
+        .expect("rebuild");
+    for q in [
+        "医療法人社団星風会 Aurora Field Clinic",
+        "医療法人社団星風会\u{3000}Aurora Field Clinic",
+    ] {
+        let results = search(&index, q);
+        assert_eq!(ids(&results).first(), Some(&"F0902"), "{q}");
+    }
+    // Alone, the generic word still finds the clinic of that name.
+    assert_eq!(ids(&search(&index, "clinic")).first(), Some(&"F0901"));
+}

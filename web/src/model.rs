@@ -53,7 +53,8 @@ pub struct Event {
     pub date: Option<NaiveDate>,
     /// `renamed`, `relocated`, `operator_renamed`, `manager_changed`, `plan_submitted`,
     /// `plan_changed`, `plan_discontinued`, `plan_ended`, `action_issued`, `action_lifted`,
-    /// `closure_filed`, `licensed`, `delisted`, `first_listed`, `merged`, `correction`.
+    /// `closure_filed`, `closure_revoked`, `merger_annulled`, `registry_deleted`, `licensed`,
+    /// `delisted`, `first_listed`, `merged`, `correction`.
     pub kind: String,
     /// Sentence in Japanese.
     pub summary_ja: String,
