@@ -80,6 +80,16 @@ fn real_set_meets_the_bar() {
 
     let Scored { m, search } = scored(&dir, &gold, &docs);
     assert!(m.recall() >= 0.95, "recall {} {:?}", m.recall(), m.errors);
+    // What a person could not decide reaches a curator as a possible link, with evidence.
+    assert!(gold.undecided.len() >= 10);
+    assert!(
+        m.undecided_surfaced * 2 >= m.undecided,
+        "{}/{} undecided pairs shown {:?}",
+        m.undecided_surfaced,
+        m.undecided,
+        m.errors
+    );
+    assert_eq!(m.possible_without_evidence, 0);
 
     // Every labelled spelling, as written and in the forms a patient types (half-width,
     // hiragana, without the corporation), finds its facility first among facilities.

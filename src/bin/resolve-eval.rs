@@ -100,6 +100,16 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
         "possible links:      {} ({} without evidence)",
         m.possible_links, m.possible_without_evidence
     );
+    if m.undecided > 0 {
+        println!(
+            "undecided pairs:     {}/{} shown to a curator as possible links",
+            m.undecided_surfaced, m.undecided
+        );
+    }
+    println!(
+        "possible links:      {} join parts of one labelled facility, {} are on hard negatives",
+        m.possible_within_gold, m.possible_on_hard_negatives
+    );
     if !m.missing_subjects.is_empty() {
         println!(
             "missing subjects:    {} (gold out of step with the adapters)",

@@ -3,6 +3,7 @@
 
 use crate::app::Mieru;
 use crate::ingest::StoreSink;
+use crate::store::models::LinkRow;
 use crate::store::{self, DbConnection, StoreError};
 use chrono::Utc;
 use mieru_crawler::document::Document;
@@ -67,12 +68,27 @@ pub struct GoldRelation {
     pub kind: String,
 }
 
+/// Two rows a labeller compared, with the reason of the decision.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldPair {
+    pub a: String,
+    pub b: String,
+    #[serde(default)]
+    pub why: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Gold {
     pub entities: Vec<GoldEntity>,
     /// Successor relations; the real plan-list set has none (a list cannot prove one).
     #[serde(default)]
     pub relations: Vec<GoldRelation>,
+    /// Rows labelled as two facilities although they look alike.
+    #[serde(default)]
+    pub hard_negatives: Vec<GoldPair>,
+    /// Rows the labeller could not decide: they should reach a curator as `possible_same`.
+    #[serde(default)]
+    pub undecided: Vec<GoldPair>,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, EvalError> {
@@ -151,6 +167,14 @@ pub struct Metrics {
     /// Possible links stored without any evidence item.
     pub possible_without_evidence: usize,
     pub possible_links: usize,
+    /// Undecided gold pairs shown as a possible link (or resolved as one entity), of all.
+    pub undecided_surfaced: usize,
+    pub undecided: usize,
+    /// Hard negatives (two facilities) that nevertheless got a possible link: noise for a
+    /// curator, not a wrong merge.
+    pub possible_on_hard_negatives: usize,
+    /// Possible links between two parts of one gold entity: a split a curator can close.
+    pub possible_within_gold: usize,
     /// Human-readable errors: split pairs, false merges, missed relations.
     pub errors: Vec<String>,
 }
@@ -260,6 +284,7 @@ pub fn score(conn: &mut DbConnection, gold: &Gold) -> Result<Metrics, StoreError
             m.errors.push(format!("missed {} {from} → {to}", r.kind));
         }
     }
+    score_possible(&mut m, gold, &links, &table, &members);
     let gold_entities: BTreeSet<&str> = table.keys().copied().collect();
     for l in &links {
         if l.kind.starts_with("possible") {
@@ -282,6 +307,60 @@ pub fn score(conn: &mut DbConnection, gold: &Gold) -> Result<Metrics, StoreError
         }
     }
     Ok(m)
+}
+
+/// Where the possible links fall: on the labeller's undecided pairs (wanted), on hard
+/// negatives (noise for a curator), or between two parts of one labelled facility (a split a
+/// curator can close).
+fn score_possible(
+    m: &mut Metrics,
+    gold: &Gold,
+    links: &[LinkRow],
+    table: &BTreeMap<&str, BTreeMap<&str, usize>>,
+    members: &HashMap<String, String>,
+) {
+    let entity_of = |s: &str| members.get(s).map(String::as_str);
+    let possible: BTreeSet<(&str, &str)> = links
+        .iter()
+        .filter(|l| l.kind.starts_with("possible"))
+        .flat_map(|l| {
+            [
+                (l.from_id.as_str(), l.to_id.as_str()),
+                (l.to_id.as_str(), l.from_id.as_str()),
+            ]
+        })
+        .collect();
+    let linked = |p: &GoldPair| match (entity_of(&p.a), entity_of(&p.b)) {
+        (Some(a), Some(b)) => a == b || possible.contains(&(a, b)),
+        _ => false,
+    };
+    m.undecided = gold.undecided.len();
+    for p in &gold.undecided {
+        if linked(p) {
+            m.undecided_surfaced += 1;
+        } else {
+            m.errors
+                .push(format!("undecided pair not shown: {} / {}", p.a, p.b));
+        }
+    }
+    for p in gold.hard_negatives.iter().filter(|p| linked(p)) {
+        m.possible_on_hard_negatives += 1;
+        m.errors.push(format!(
+            "possible link on a hard negative: {} / {}",
+            p.a, p.b
+        ));
+    }
+    m.possible_within_gold = links
+        .iter()
+        .filter(|l| l.kind.starts_with("possible"))
+        .filter(|l| {
+            table.get(l.from_id.as_str()).is_some_and(|from| {
+                table
+                    .get(l.to_id.as_str())
+                    .is_some_and(|to| from.keys().any(|g| to.contains_key(g)))
+            })
+        })
+        .count();
 }
 
 /// One search a person would type for a labelled facility (`search_cases.json`).

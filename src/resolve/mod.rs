@@ -9,6 +9,7 @@ pub mod features;
 pub mod ids;
 pub mod relations;
 pub mod review;
+mod undecided;
 
 use crate::project;
 use crate::store::models::{EntityRow, MemberRow};

@@ -20,6 +20,7 @@ pub fn find_relations(input: &RelationInput<'_>, judgements: &[Judgement]) -> Ve
     registry_successors(input, &mut out);
     facility_successors(input, &mut out);
     ambiguous_names(input, &mut out);
+    super::undecided::undecided_spellings(input, &mut out);
     for j in judgements {
         let (Some(&a), Some(&b)) = (input.index.get(&j.left), input.index.get(&j.right)) else {
             continue;
