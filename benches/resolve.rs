@@ -1,4 +1,4 @@
-//! Scaling of entity resolution: the synthetic registry (`mieru::synth`) at 10,000 and 100,000
+//! Scaling of entity resolution: the synthetic registry (`mieru::ops::synth`) at 10,000 and 100,000
 //! facilities (each seen by three or four sources, a fifth of them renamed, some relocated, a
 //! tenth of the others closed, each with an operator and a manager), clustered with the real
 //! resolver (`resolve::cluster_facts`: features, blocking,
@@ -6,13 +6,14 @@
 //! their ratio; blocking keeps it near-linear (the bound: 100k ≤ 15 × 10k).
 //!
 //! `cargo bench -p mieru --bench resolve` (add `-- 20000 200000` for other sizes).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
-use mieru::resolve::{self, facts::FactSet};
+use mieru::ops::synth::{Corpus, Spec};
+use mieru::pipeline::resolve::{self, facts::FactSet};
 use mieru::store::models::FactRow;
-use mieru::synth::{Corpus, Spec};
 use std::time::{Duration, Instant};
 
-/// The identity facts of the synthetic registry (`mieru::synth::facts`): what clustering reads.
+/// The identity facts of the synthetic registry (`mieru::ops::synth::facts`): what clustering reads.
 /// A fifth of the facilities renamed, as this benchmark has always had; plans and actions are
 /// left out (they are one entity per number or subject and never clustered).
 fn corpus(n: usize, seed: u64) -> Vec<FactRow> {

@@ -1,15 +1,16 @@
-//! Search latency on the synthetic registry (`mieru::synth`) of 100,000 fictional facilities
+//! Search latency on the synthetic registry (`mieru::ops::synth`) of 100,000 fictional facilities
 //! (override the size with `MIERU_BENCH_DOCS`). Prints p50/p99 per query kind over a fixed
 //! query set, then lets criterion measure each kind. Run: `cargo bench --bench search`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use mieru::ops::synth::{Corpus, DISTRICTS, PREFECTURES, STEMS, TOWNS};
 use mieru::search::{IndexDoc, SearchIndex};
-use mieru::synth::{Corpus, DISTRICTS, PREFECTURES, STEMS, TOWNS};
 use mieru_web::model::SearchRequest;
 
-/// The synthetic registry's facilities (`mieru::synth`), without events: names, former names,
+/// The synthetic registry's facilities (`mieru::ops::synth`), without events: names, former names,
 /// addresses, identifiers and corporations, so the benchmark measures name search.
 fn corpus(n: usize) -> Vec<IndexDoc> {
     Corpus::generate(100_000, n, 0).index_docs().collect()

@@ -1,5 +1,5 @@
 //! mieru's search (tantivy, CJK bigrams) against SQLite FTS5 with the trigram tokenizer, on one
-//! synthetic corpus (`mieru::synth`: 100,000 facilities, 1,000,000 events) in one run.
+//! synthetic corpus (`mieru::ops::synth`: 100,000 facilities, 1,000,000 events) in one run.
 //!
 //! Both engines index the same fields (name, former names, addresses, identifiers, related
 //! names, events' text) and get the same raw query strings, drawn from the corpus: exact names,
@@ -13,6 +13,7 @@
 //! Run: `cargo bench --bench search_vs_fts5`. Sizes: `MIERU_BENCH_FACILITIES` (100000),
 //! `MIERU_BENCH_EVENTS_PER_FACILITY` (10), `MIERU_BENCH_QUERIES` per kind (100),
 //! `MIERU_BENCH_ROUNDS` (3).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,8 +23,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
+use mieru::ops::synth::{to_halfwidth, to_hiragana, Corpus, Rng};
 use mieru::search::{IndexDoc, SearchIndex};
-use mieru::synth::{to_halfwidth, to_hiragana, Corpus, Rng};
 use mieru_web::model::SearchRequest;
 
 const LIMIT: usize = 20;

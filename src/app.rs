@@ -2,10 +2,11 @@
 //! crawl, ingest a file, resolve, index, serve. Each step is the real pipeline stage.
 
 use crate::archive::{Archive, ArchiveError};
-use crate::ingest::{IngestStats, StoreSink};
-use crate::registry::DbRegistry;
-use crate::resolve::ResolveReport;
+use crate::ops::locks::{Heartbeat, HeldLock};
+use crate::pipeline::ingest::{IngestStats, StoreSink};
+use crate::pipeline::refresh::ResolveReport;
 use crate::search::{SearchError, SearchIndex};
+use crate::serve::registry::DbRegistry;
 use crate::store::{self, crawl_state, DbPool, StoreError};
 use mieru_crawler::adapter::Adapter;
 use mieru_crawler::crawl::{CrawlOptions, CrawlReport};
@@ -14,6 +15,10 @@ use mieru_crawler::mirror::MirrorMap;
 use mieru_crawler::sink::Sink;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A crawler lock whose heartbeat stopped this long ago is stale (its holder died elsewhere).
+const CRAWLER_STALE_MINUTES: i64 = 3;
+const CRAWLER_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -29,6 +34,12 @@ pub enum AppError {
     Crawler(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Export(#[from] crate::ops::export::ExportError),
+    #[error(transparent)]
+    Index(#[from] crate::pipeline::index::IndexError),
+    #[error(transparent)]
+    Refresh(#[from] crate::pipeline::refresh::RefreshError),
 }
 
 /// A data directory: `mieru.db` (unless a database URL is given), `archive/`, `index/`.
@@ -100,9 +111,17 @@ impl Mieru {
         let mirror_map = MirrorMap::parse(mirrors).map_err(|e| AppError::Crawler(e.to_string()))?;
         let fetcher = Fetcher::for_adapters(options.fetch_config(), &refs, mirror_map)
             .map_err(|e| AppError::Crawler(e.to_string()))?;
-        let holder = format!("pid {} on {}", std::process::id(), hostname());
-        self.take_crawler_lock(&holder)?;
-        let heartbeat = Heartbeat::start(self.pool.clone(), holder.clone());
+        let lock = {
+            let mut conn = self.pool.get().map_err(StoreError::from)?;
+            // No waiting: a second crawler is refused at once and names the holder.
+            HeldLock::acquire(
+                &mut conn,
+                crawl_state::CRAWLER_LOCK,
+                std::time::Duration::ZERO,
+                chrono::Duration::minutes(CRAWLER_STALE_MINUTES),
+            )?
+        };
+        let heartbeat = Heartbeat::start(self.pool.clone(), &lock, CRAWLER_HEARTBEAT);
         let mut sink = StoreSink::new(self.pool.clone(), self.archive.clone());
         let started = chrono::Utc::now();
         for a in &refs {
@@ -113,38 +132,8 @@ impl Mieru {
             mieru_crawler::crawl::crawl(&refs, &fetcher, &mut sink as &mut dyn Sink, options).await;
         heartbeat.stop();
         let mut conn = self.pool.get().map_err(StoreError::from)?;
-        crawl_state::release_lock(&mut conn, crawl_state::CRAWLER_LOCK, &holder)?;
+        lock.release(&mut conn)?;
         Ok((report, sink.stats))
-    }
-
-    /// Takes the one-crawler lock. A lock whose heartbeat stopped 3 minutes ago, or whose
-    /// holder was a process on this machine that no longer exists (killed with -9), is stale.
-    fn take_crawler_lock(&self, holder: &str) -> Result<(), AppError> {
-        let mut conn = self.pool.get().map_err(StoreError::from)?;
-        let lock = crawl_state::CRAWLER_LOCK;
-        match crawl_state::acquire_lock(
-            &mut conn,
-            lock,
-            holder,
-            store::now(),
-            chrono::Duration::minutes(3),
-        ) {
-            Err(StoreError::Locked(msg)) => {
-                let other = crawl_state::lock_holder(&mut conn, lock)?.unwrap_or_default();
-                if holder_is_dead_here(&other) {
-                    tracing::warn!(previous = %other, "taking over the crawler lock of a process that no longer exists");
-                    // Only from that holder: another crawler may have taken it over meanwhile.
-                    if crawl_state::take_over_lock(&mut conn, lock, &other, holder, store::now())? {
-                        Ok(())
-                    } else {
-                        Err(StoreError::Locked(msg).into())
-                    }
-                } else {
-                    Err(StoreError::Locked(msg).into())
-                }
-            }
-            other => Ok(other?),
-        }
     }
 
     /// Ingests files a user has, with the named source's parser.
@@ -155,8 +144,14 @@ impl Mieru {
         for path in files {
             let bytes = std::fs::read(path)?;
             let name = path.to_string_lossy();
-            crate::admin_ingest::record_bytes(&mut sink, adapter.as_ref(), &name, None, &bytes)
-                .map_err(|e| AppError::Crawler(e.to_string()))?;
+            crate::serve::admin_ingest::record_bytes(
+                &mut sink,
+                adapter.as_ref(),
+                &name,
+                None,
+                &bytes,
+            )
+            .map_err(|e| AppError::Crawler(e.to_string()))?;
         }
         Ok(sink.stats)
     }
@@ -164,68 +159,15 @@ impl Mieru {
     /// Resolves entities and projects the read models; then brings the index in step.
     pub fn resolve_and_index(&self, index: &SearchIndex) -> Result<ResolveReport, AppError> {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
-        let (report, projected) = crate::resolve::run(&mut conn)?;
-        index.rebuild_at_version(projected.search_docs, report.data_version)?;
-        Ok(report)
+        Ok(crate::pipeline::refresh::run_and_index(&mut conn, index)?)
     }
 
     /// Rebuilds the index from the stored read models.
     pub fn rebuild_index(&self, index: &SearchIndex) -> Result<u64, AppError> {
-        Ok(crate::index_follower::rebuild(&self.pool, index)?.documents)
+        Ok(crate::pipeline::index::rebuild(&self.pool, index)?.documents)
     }
 
     pub fn registry(&self, index: Arc<SearchIndex>) -> DbRegistry {
         DbRegistry::new(self.pool.clone(), self.archive.clone(), index)
     }
-}
-
-/// `pid N on HOST` of a process on this host that has exited.
-fn holder_is_dead_here(holder: &str) -> bool {
-    let Some((pid, host)) = holder
-        .strip_prefix("pid ")
-        .and_then(|r| r.split_once(" on "))
-    else {
-        return false;
-    };
-    host == hostname() && !Path::new("/proc").join(pid).exists()
-}
-
-/// Refreshes the crawler lock's heartbeat every 30 s while a crawl runs.
-struct Heartbeat {
-    stop: std::sync::mpsc::Sender<()>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Heartbeat {
-    fn start(pool: DbPool, holder: String) -> Self {
-        let (stop, rx) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                rx.recv_timeout(std::time::Duration::from_secs(30))
-            {
-                if let Ok(mut conn) = pool.get() {
-                    if let Err(e) = crawl_state::heartbeat(
-                        &mut conn,
-                        crawl_state::CRAWLER_LOCK,
-                        &holder,
-                        store::now(),
-                    ) {
-                        tracing::warn!(error = %e, "crawler lock heartbeat failed");
-                    }
-                }
-            }
-        });
-        Self { stop, thread }
-    }
-
-    fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
-    }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_else(|_| "localhost".into())
 }

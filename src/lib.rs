@@ -1,29 +1,23 @@
 //! mieru: a public registry of regulatory actions under Japan's Act on the Safety of
 //! Regenerative Medicine, and of the facilities and corporations behind them.
 //!
-//! Flow: crawl (the `mieru-crawler` crate) → [`archive`] + [`ingest`] into the [`store`] →
-//! [`resolve`] entities, links and read models → [`search`] index → served by `mieru-web`
-//! through [`registry`].
+//! The folders are the architecture (see the README's diagram):
+//! - [`archive`] and [`store`]: what was fetched (content-addressed) and what it states
+//!   (facts with provenance, entities, read models) — the source of truth;
+//! - [`pipeline`]: the stages in order — ingest → resolve → project → index — and
+//!   [`pipeline::refresh`], the one orchestrator;
+//! - [`search`]: the derived full-text index, rebuildable from the store;
+//! - [`curation`]: what people decide (judgements, corrections) and the audit trail;
+//! - [`serve`]: the domain API that `mieru-web` serves (pages, feeds, history, sources);
+//! - [`ops`]: operating the registry (checks, locks, export/import, synthetic data,
+//!   evaluation, the demo replica, fuzz entry points);
+//! - [`app`]: the top layer that wires them for the CLI (`main.rs`) and the tests.
 
-pub mod admin_ingest;
 pub mod app;
 pub mod archive;
-pub mod check;
 pub mod curation;
-pub mod db_lock;
-pub mod export;
-pub mod fuzzing;
-pub mod health_cache;
-pub mod history;
-pub mod import;
-pub mod index_follower;
-pub mod ingest;
-pub mod project;
-pub mod registry;
-pub mod replica;
-pub mod resolve;
+pub mod ops;
+pub mod pipeline;
 pub mod search;
-pub mod sources;
+pub mod serve;
 pub mod store;
-pub mod synth;
-pub mod watch;

@@ -1,6 +1,7 @@
 //! The researcher API over the real pipeline (replica → crawl → resolve → read models):
 //! cursor paging while new data is ingested, the changes feed, every answer checked against
 //! the OpenAPI document, and the JSON Lines export → import round trip on every backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 #[path = "../web/tests/contract/mod.rs"]
@@ -8,24 +9,15 @@ mod contract;
 
 use actix_web::http::header;
 use actix_web::test::{self, TestRequest};
-use actix_web::App;
-use common::TestDb;
+use common::{fast, TestDb};
 use contract::{Answer, Contract};
 use mieru::app::Mieru;
-use mieru::replica::{self, ReplicaFiles};
-use mieru_crawler::crawl::CrawlOptions;
+use mieru::ops::replica::{self, ReplicaFiles};
 use mieru_web::model::{ActionFilter, FacilityFilter, Lookup};
 use mieru_web::registry::Registry;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 100.0,
-        ..CrawlOptions::default()
-    }
-}
 
 fn all_facility_ids(registry: &dyn Registry) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
@@ -68,7 +60,7 @@ fn all_action_ids(registry: &dyn Registry) -> BTreeSet<String> {
 #[actix_web::test]
 async fn paging_while_ingesting_changes_feed_and_contract() {
     for db in TestDb::all() {
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         paging_while_ingesting(url).await;
     }
 }
@@ -233,12 +225,7 @@ async fn paging_while_ingesting(database_url: Option<&str>) {
         registry: Arc::new(app.registry(index.clone())),
         site: mieru_web::SiteConfig::default(),
     };
-    let web = test::init_service(
-        App::new()
-            .app_data(mieru_web::app_data(state))
-            .configure(mieru_web::configure),
-    )
-    .await;
+    let web = test::init_service(common::web_app(state)).await;
     let get = |uri: String| TestRequest::get().uri(&uri).to_request();
     let res = test::call_service(&web, get("/api/v1/openapi.json".into())).await;
     let contract = Contract::new(serde_json::from_slice(&test::read_body(res).await).unwrap());
@@ -338,7 +325,7 @@ async fn jsonl_export_and_import_round_trip_on_every_backend() {
     replica.server.stop(true).await;
 
     let out = dir.path().join("export");
-    let written = mieru::export::jsonl(&app, &out).unwrap();
+    let written = mieru::ops::export::jsonl(&app.pool, &out).unwrap();
     assert!(written.iter().all(|(_, n)| *n > 0), "{written:?}");
     let original = read_dir_files(&out);
     let registry = app.registry(index.clone());
@@ -346,9 +333,9 @@ async fn jsonl_export_and_import_round_trip_on_every_backend() {
 
     for db in TestDb::all() {
         let target = tempfile::tempdir().unwrap();
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         let restored = Mieru::open(target.path(), url).unwrap();
-        let report = mieru::import::jsonl(&restored.pool, &out).unwrap();
+        let report = mieru::ops::import::jsonl(&restored.pool, &out).unwrap();
         assert_eq!(report.facilities + report.organizations, {
             let lines = |n: &str| {
                 String::from_utf8(original.iter().find(|(f, _)| f == n).unwrap().1.clone())
@@ -360,11 +347,11 @@ async fn jsonl_export_and_import_round_trip_on_every_backend() {
         });
         // A second import is refused: it would duplicate.
         assert!(matches!(
-            mieru::import::jsonl(&restored.pool, &out),
-            Err(mieru::import::ImportError::NotEmpty)
+            mieru::ops::import::jsonl(&restored.pool, &out),
+            Err(mieru::ops::import::ImportError::NotEmpty)
         ));
         let again_dir = target.path().join("again");
-        mieru::export::jsonl(&restored, &again_dir).unwrap();
+        mieru::ops::export::jsonl(&restored.pool, &again_dir).unwrap();
         let again = read_dir_files(&again_dir);
         assert_eq!(again.len(), original.len());
         for ((name, a), (_, b)) in original.iter().zip(&again) {

@@ -6,8 +6,12 @@
 //! `fonts-ipafont-gothic`); `.ci/run` installs them. Without them the test fails and says so:
 //! a browser test that silently passes would hide a broken front end.
 //! `MIERU_CHROMIUM` / `MIERU_CHROMEDRIVER` override the binaries' paths.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod common;
+
+use common::{copy_dir, fast, free_port};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -16,8 +20,7 @@ use std::time::{Duration, Instant};
 use actix_web::{App, HttpServer};
 use fantoccini::{Client, ClientBuilder, Locator};
 use mieru::app::Mieru;
-use mieru::replica::{self, ReplicaFiles};
-use mieru_crawler::crawl::CrawlOptions;
+use mieru::ops::replica::{self, ReplicaFiles};
 
 const INSTALL_HINT: &str = "install them with `apt-get install -y chromium chromium-driver \
 fonts-ipafont-gothic` (.ci/run does this), or point MIERU_CHROMIUM / MIERU_CHROMEDRIVER at them";
@@ -39,13 +42,6 @@ fn find_binary(env: &str, candidates: &[&str]) -> Option<PathBuf> {
             .map(|dir| dir.join(name))
             .find(|p| p.is_file())
     })
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
 }
 
 /// chromedriver, killed when the test ends however it ends.
@@ -94,23 +90,10 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// The bundled replica plus one new-provider row whose clinic name is markup (HTML-escaped
 /// in the source page, as a real page would carry it, so the parsed name holds `<script>`).
 fn replica_with_markup(root: &Path) {
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("replica"), root);
+    copy_dir(&common::replica_root(), root);
     let page = root.join("kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/kaisetsu.html");
     let html = std::fs::read_to_string(&page).unwrap();
     let escaped = MARKUP_CLINIC.replace('<', "&lt;").replace('>', "&gt;");
@@ -191,11 +174,7 @@ async fn a_patient_finds_a_renamed_clinic_in_a_real_browser() {
     let data = tmp.path().join("data");
     let app = Mieru::open(&data, None).unwrap();
     let replica = replica::start(ReplicaFiles::Dir(replica_root)).unwrap();
-    let opts = CrawlOptions {
-        rate_per_sec: 100.0,
-        ..CrawlOptions::default()
-    };
-    app.crawl(&[], &replica.mirrors(), &opts).await.unwrap();
+    app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
     let index = Arc::new(app.open_index().unwrap());
     app.resolve_and_index(&index).unwrap();
 

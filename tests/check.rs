@@ -2,16 +2,16 @@
 //! `MIERU_TEST_DATABASE_URL` is set): clean data passes; a corrupted archive file, a missing
 //! archive file and dangling references are each reported, by the library and by the CLI's
 //! exit code; `--repair` removes stale temporary files and nothing else.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
-use common::TestDb;
+use common::{fast, TestDb};
 use diesel::prelude::*;
 use mieru::app::Mieru;
-use mieru::check::{self, CheckOptions, CheckReport, Finding};
-use mieru::replica::{self, ReplicaFiles};
+use mieru::ops::check::{self, CheckOptions, CheckReport, Finding};
+use mieru::ops::replica::{self, ReplicaFiles};
 use mieru::store::schema::{entities, entity_members, facts, locks, snapshots};
-use mieru_crawler::crawl::CrawlOptions;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -48,13 +48,9 @@ async fn check_passes_clean_data_and_reports_each_kind_of_damage() {
     let replica = replica::start(ReplicaFiles::Bundled).unwrap();
     for db in TestDb::all() {
         let dir = tempfile::tempdir().unwrap();
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         let app = Mieru::open(dir.path(), url).unwrap();
-        let options = CrawlOptions {
-            rate_per_sec: 100.0,
-            ..CrawlOptions::default()
-        };
-        app.crawl(&[], &replica.mirrors(), &options).await.unwrap();
+        app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
         let index = app.open_index().unwrap();
         app.resolve_and_index(&index).unwrap();
         let backend = db.backend;
@@ -108,7 +104,7 @@ async fn check_passes_clean_data_and_reports_each_kind_of_damage() {
         diesel::insert_into(locks::table)
             .values((
                 locks::name.eq("crawler"),
-                locks::holder.eq(format!("pid 4294967 on {}", mieru::db_lock::hostname())),
+                locks::holder.eq(format!("pid 4294967 on {}", mieru::ops::locks::hostname())),
                 locks::acquired_at.eq(mieru::store::now()),
                 locks::heartbeat_at.eq(mieru::store::now()),
             ))

@@ -6,12 +6,13 @@
 //!
 //! The kill points come from a seeded RNG; the seed is printed, and `MIERU_CRASH_SEED=N`
 //! replays a run. SQLite always; PostgreSQL too when `MIERU_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
-use common::TestDb;
+use common::{free_port, TestDb};
 use diesel::prelude::*;
-use mieru::replica::{self, ReplicaFiles};
+use mieru::ops::replica::{self, ReplicaFiles};
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 use std::process::Stdio;
@@ -174,8 +175,8 @@ async fn killed_crawls_and_servers_lose_nothing() {
     // One reference database per backend, crawled without interruption; the interrupted
     // database of that backend is a second, fresh one.
     let mut backends: Vec<(TestDb, TestDb)> = vec![(TestDb::sqlite(), TestDb::sqlite())];
-    if let (Some(a), Some(b)) = (TestDb::postgres(), TestDb::postgres()) {
-        backends.push((a, b));
+    if let Some(a) = TestDb::postgres() {
+        backends.push((a, TestDb::postgres().expect("a second PostgreSQL database")));
     }
     for (reference_db, interrupted_db) in &backends {
         let backend = reference_db.backend;
@@ -256,14 +257,6 @@ async fn killed_crawls_and_servers_lose_nothing() {
         kill_a_server_while_it_indexes(interrupted.path(), interrupted_db, &mut rng, seed).await;
     }
     replica.server.stop(true).await;
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn serve_cmd(data_dir: &Path, db: &TestDb, port: u16) -> Command {

@@ -3,12 +3,14 @@
 //! only; a changed row yielding exactly its changed facts; a removed page recorded as removed
 //! (and shown as `delisted`); a failing server removing nothing. Two ignored tests measure parse
 //! throughput and crawl wall time (run them in release, see their docs).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
+use common::{copy_dir, fast_no_retries, replica_root};
 use mieru::app::Mieru;
-use mieru::ingest::StoreSink;
-use mieru::replica::{self, ReplicaFiles};
+use mieru::ops::replica::{self, ReplicaFiles};
+use mieru::pipeline::ingest::StoreSink;
 use mieru::store::{documents, facts};
 use mieru_crawler::adapter::Adapter;
 use mieru_crawler::crawl::{CrawlOptions, CrawlReport};
@@ -29,19 +31,6 @@ const SOURCES: [&str; 5] = [
     "houjin-bangou",
 ];
 
-fn replica_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("replica")
-}
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 100.0,
-        max_retries: 0,
-        retry_base_delay: Duration::from_millis(10),
-        ..CrawlOptions::default()
-    }
-}
-
 /// Live facts as (document URL, subject, property, value).
 fn live_facts(app: &Mieru) -> BTreeSet<(String, String, String, String)> {
     let mut conn = app.pool.get().unwrap();
@@ -59,19 +48,6 @@ fn live_facts(app: &Mieru) -> BTreeSet<(String, String, String, String)> {
             (url, f.subject, f.property, f.value)
         })
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The replica's documents, with the adapter that reads each (by host directory).
@@ -292,7 +268,7 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     let server = replica::start(ReplicaFiles::Dir(site.clone())).unwrap();
     let mirrors = server.mirrors();
 
-    let (first, stats1) = app.crawl(&[], &mirrors, &fast()).await.unwrap();
+    let (first, stats1) = app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
     for source in SOURCES {
         let r = source_report(&first, source);
         assert!(r.fetched > 0 && r.complete && r.failed == 0, "{r}");
@@ -303,7 +279,7 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     let fact_rows1 = facts::count(&mut app.pool.get().unwrap()).unwrap();
 
     // 1. Unchanged: every document answered 304, nothing stored, nothing removed.
-    let (second, stats2) = app.crawl(&[], &mirrors, &fast()).await.unwrap();
+    let (second, stats2) = app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
     for source in SOURCES {
         let before = source_report(&first, source);
         let r = source_report(&second, source);
@@ -337,7 +313,7 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     assert_eq!(html.matches(old).count(), 1, "one row to edit");
     std::fs::write(&list, html.replace(old, new)).unwrap();
 
-    let (third, stats3) = app.crawl(&[], &mirrors, &fast()).await.unwrap();
+    let (third, stats3) = app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
     let e_saisei = source_report(&third, "e-saisei");
     assert_eq!(
         (e_saisei.fetched, e_saisei.new_snapshots),
@@ -383,7 +359,7 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     // 3. A study page removed from jRCT (its list still links it: the server answers 404).
     let study = site.join("jrct.niph.go.jp/latest-detail/jRCTb030210045/index.html");
     std::fs::remove_file(&study).unwrap();
-    let (fourth, stats4) = app.crawl(&[], &mirrors, &fast()).await.unwrap();
+    let (fourth, stats4) = app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
     let jrct = source_report(&fourth, "jrct");
     assert_eq!(jrct.gone, 1, "{jrct}");
     assert_eq!(stats4.removed, 1, "{stats4:?}");
@@ -447,7 +423,7 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
             }
         })
         .collect();
-    let (fifth, stats5) = app.crawl(&[], &broken, &fast()).await.unwrap();
+    let (fifth, stats5) = app.crawl(&[], &broken, &fast_no_retries()).await.unwrap();
     let down = source_report(&fifth, "e-saisei");
     assert!(!down.complete && down.fetched == 0, "{down}");
     assert_eq!(stats5.removed, 0, "{stats5:?}");

@@ -3,16 +3,17 @@
 //! `facts`, and the histories telling each correction with its reason. Then the same end to
 //! end over HTTP with the real registry on the bundled replica: the no-JavaScript form, the
 //! public log, 401 without credentials, and no token in any log line.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
 use actix_web::http::header;
 use actix_web::test::{self, TestRequest};
-use actix_web::App;
-use common::TestDb;
+use common::{fast, TestDb};
 use mieru::app::Mieru;
 use mieru::curation::{self, corrections, ops, CurationError};
-use mieru::resolve::{self, eval};
+use mieru::ops::eval;
+use mieru::pipeline::refresh;
 use mieru::store::{self, DbConnection};
 use mieru_web::curation::{
     CorrectionKind, CuratorInfo, Decision, NewCorrection, Refusal, Role, Verdict,
@@ -87,7 +88,7 @@ fn curation_on_every_backend() {
         let app = Mieru::open(data.path(), Some(&db.url)).expect("open");
         let mut conn = app.pool.get().expect("conn");
         eval::ingest(&app, &eval_dir(), &docs).expect("ingest");
-        resolve::run(&mut conn).expect("resolve");
+        refresh::run(&mut conn).expect("resolve");
         curation_scenario(&mut conn, db.backend);
     }
 }
@@ -386,7 +387,7 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         conn,
         &a,
         &b,
-        resolve::review::Verdict::Successor,
+        mieru::pipeline::resolve::review::Verdict::Successor,
         "tester",
         "登記で承継を再確認",
     )
@@ -470,18 +471,11 @@ impl Write for Capture {
     }
 }
 
-fn fast() -> mieru_crawler::crawl::CrawlOptions {
-    mieru_crawler::crawl::CrawlOptions {
-        rate_per_sec: 100.0,
-        ..Default::default()
-    }
-}
-
 #[actix_web::test]
 async fn corrections_end_to_end_over_http() {
     let logs = captured_logs();
     for db in TestDb::all() {
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         end_to_end(url, db.backend, logs).await;
     }
 }
@@ -489,7 +483,8 @@ async fn corrections_end_to_end_over_http() {
 async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<Vec<u8>>>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = Mieru::open(dir.path(), database_url).expect("open");
-    let replica = mieru::replica::start(mieru::replica::ReplicaFiles::Bundled).expect("replica");
+    let replica =
+        mieru::ops::replica::start(mieru::ops::replica::ReplicaFiles::Bundled).expect("replica");
     app.crawl(&[], &replica.mirrors(), &fast())
         .await
         .expect("crawl");
@@ -518,12 +513,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         registry: Arc::new(app.registry(index.clone())),
         site: mieru_web::SiteConfig::default(),
     };
-    let web = test::init_service(
-        App::new()
-            .app_data(mieru_web::app_data(state))
-            .configure(mieru_web::configure),
-    )
-    .await;
+    let web = test::init_service(common::web_app(state)).await;
     macro_rules! call {
         ($req:expr) => {{
             let res = test::call_service(&web, $req.to_request()).await;

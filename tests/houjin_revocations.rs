@@ -1,6 +1,7 @@
 //! What the corporate-number registry undoes: a revoked closure (process 22) reopens the
 //! corporation, and an annulled merger (72) withdraws the successor the merger (71) stated.
 //! Fictional corporations in the registry's real column layout.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use mieru::app::Mieru;
 use mieru::store;

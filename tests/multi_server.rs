@@ -1,15 +1,17 @@
-//! Several processes on one PostgreSQL database (run only when `MIERU_TEST_DATABASE_URL` is
-//! set; each test makes its own database):
+//! Several processes on one PostgreSQL database (PostgreSQL only: without
+//! `MIERU_TEST_DATABASE_URL` the test warns and does nothing, and fails under
+//! `MIERU_REQUIRE_POSTGRES=1`; each test makes its own database):
 //! - a second `mieru crawl` exits non-zero naming the crawler that holds the lock;
 //! - two `mieru resolve` at once are serialised by the resolve lock: no duplicate IDs;
 //! - two `mieru serve`, each with its own data directory and index: a document ingested
 //!   through one (admin token) is searchable on the other within 5 s.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
-use common::TestDb;
+use common::{free_port, TestDb};
 use diesel::prelude::*;
-use mieru::replica::{self, ReplicaFiles};
+use mieru::ops::replica::{self, ReplicaFiles};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -20,14 +22,6 @@ const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/admin_ingest/newpage_70001.html"
 );
-
-fn postgres_or_skip(test: &str) -> Option<TestDb> {
-    let db = TestDb::postgres();
-    if db.is_none() {
-        eprintln!("{test}: skipped — set MIERU_TEST_DATABASE_URL to run it on PostgreSQL");
-    }
-    db
-}
 
 fn mieru(data_dir: &Path, db: &TestDb) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mieru"));
@@ -72,9 +66,14 @@ fn lock_holder(pool: &mieru::store::DbPool, name: &str) -> Option<String> {
     mieru::store::crawl_state::lock_holder(&mut pool.get().unwrap(), name).unwrap()
 }
 
+/// PostgreSQL only, on purpose: several servers on one database is a PostgreSQL deployment
+/// (README, "Running on PostgreSQL"); the crawler lock on SQLite is `store_backends.rs`'s
+/// `only_one_crawler_holds_the_lock`. Without `MIERU_TEST_DATABASE_URL` there is no SQLite half
+/// to run: the test warns, naming itself, and returns; `MIERU_REQUIRE_POSTGRES=1` (CI) makes
+/// that a failure.
 #[actix_web::test]
 async fn one_crawler_serialised_resolves_and_servers_in_step() {
-    let Some(db) = postgres_or_skip("one_crawler_serialised_resolves_and_servers_in_step") else {
+    let Some(db) = TestDb::postgres() else {
         return;
     };
     let pool = db.pool();
@@ -297,14 +296,6 @@ async fn one_crawler_serialised_resolves_and_servers_in_step() {
         assert_eq!(audited, 1);
     }
     replica.server.stop(true).await;
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A `mieru serve` process, killed when dropped.

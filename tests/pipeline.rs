@@ -1,21 +1,15 @@
 //! The whole pipeline against the bundled replica, as a patient and a journalist use it:
 //! crawl → archive → facts → resolve → index → search.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
+use common::fast;
 use mieru::app::Mieru;
-use mieru::replica::{self, ReplicaFiles};
-use mieru_crawler::crawl::CrawlOptions;
+use mieru::ops::replica::{self, ReplicaFiles};
 use mieru_web::model::SearchRequest;
 use mieru_web::registry::Registry;
 use std::sync::Arc;
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 100.0,
-        ..CrawlOptions::default()
-    }
-}
 
 fn search(index: &mieru::search::SearchIndex, q: &str) -> Vec<(String, String)> {
     index

@@ -1,27 +1,19 @@
 //! Point in time (issue 10): a facility `as_of` a date before and after a rename, data versions
 //! and permalinks whose document hashes resolve to the archived bytes, on every backend.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
 use actix_web::test::{self, TestRequest};
-use actix_web::App;
 use chrono::NaiveDate;
-use common::TestDb;
+use common::{fast, TestDb};
 use mieru::app::Mieru;
-use mieru::replica::{self, ReplicaFiles};
-use mieru_crawler::crawl::CrawlOptions;
+use mieru::ops::replica::{self, ReplicaFiles};
 use mieru_web::model::{FacilityDetail, Lookup, PointInTime, SearchRequest};
 use mieru_web::registry::Registry;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 100.0,
-        ..CrawlOptions::default()
-    }
-}
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -59,7 +51,7 @@ fn osaka_clinic(registry: &dyn Registry) -> String {
 #[actix_web::test]
 async fn as_of_versions_and_permalinks() {
     for db in TestDb::all() {
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         run(url, db.backend).await;
     }
 }
@@ -184,12 +176,7 @@ async fn run(database_url: Option<&str>, backend: &str) {
         registry: Arc::new(app.registry(index.clone())),
         site: mieru_web::SiteConfig::default(),
     };
-    let web = test::init_service(
-        App::new()
-            .app_data(mieru_web::app_data(state))
-            .configure(mieru_web::configure),
-    )
-    .await;
+    let web = test::init_service(common::web_app(state)).await;
     let cite = latest.citation.as_ref().unwrap();
     assert!(cite.latest);
     assert_eq!(cite.permalink, format!("/facilities/{id}?version={v2}"));

@@ -3,6 +3,7 @@
 //! used for the first order after a death — gives ONE facility and ONE organization, each with
 //! both names, the old one ending and the new one starting on the release's date; and a search
 //! by either old name finds them. The release is fiction in the real template.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use mieru::app::Mieru;
 use mieru_web::model::{Lookup, PointInTime, SearchRequest};

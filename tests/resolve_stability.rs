@@ -1,11 +1,14 @@
 //! Re-resolution after new crawls keeps every published ID (merges leave redirects) and every
 //! human judgement; on SQLite, and on PostgreSQL when MIERU_TEST_DATABASE_URL is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
 use common::TestDb;
 use mieru::app::Mieru;
-use mieru::resolve::{self, eval, review};
+use mieru::ops::eval;
+use mieru::pipeline::refresh;
+use mieru::pipeline::resolve::review;
 use mieru::store::{self, DbConnection};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -91,16 +94,16 @@ fn ids_survive_new_crawls_and_merges_redirect() {
         // First crawl: the rename filings are not published yet, so the chains are split.
         let (first, later) = without_henkou(&docs);
         eval::ingest(&app, &eval_dir(), &first).expect("ingest first crawl");
-        resolve::run(&mut conn).expect("resolve 1");
+        refresh::run(&mut conn).expect("resolve 1");
         let one = published(&mut conn);
         // Re-running on the same facts changes nothing.
-        resolve::run(&mut conn).expect("resolve 1b");
+        refresh::run(&mut conn).expect("resolve 1b");
         let again = published(&mut conn);
         assert_eq!(one.0, again.0, "{}: same facts, same IDs", db.backend);
 
         // Second crawl: the renames appear and join pieces; the older ID wins, others redirect.
         eval::ingest(&app, &eval_dir(), &later).expect("ingest second crawl");
-        resolve::run(&mut conn).expect("resolve 2");
+        refresh::run(&mut conn).expect("resolve 2");
         let two = published(&mut conn);
         let redirected = assert_stable(&one, &two);
         assert!(
@@ -129,7 +132,7 @@ fn ids_survive_new_crawls_and_merges_redirect() {
             ..list.clone()
         };
         eval::ingest(&app, tmp.path(), &[changed]).expect("ingest third crawl");
-        resolve::run(&mut conn).expect("resolve 3");
+        refresh::run(&mut conn).expect("resolve 3");
         let three = published(&mut conn);
         assert_stable(&two, &three);
         assert_stable(&one, &three);
@@ -150,7 +153,7 @@ fn human_judgements_win_and_survive_recrawls() {
         let app = open(&db, data.path());
         let mut conn = app.pool.get().expect("conn");
         eval::ingest(&app, &eval_dir(), &docs).expect("ingest");
-        resolve::run(&mut conn).expect("resolve");
+        refresh::run(&mut conn).expect("resolve");
         let (members, _) = published(&mut conn);
 
         // 1. A rename chain the rules joined: a human says its first record is another place.
@@ -255,9 +258,9 @@ fn human_judgements_win_and_survive_recrawls() {
             let queue = review::list_uncertain(conn).expect("queue");
             assert!(!queue.iter().any(|p| &p.from_id == fa && &p.to_id == fb));
         };
-        resolve::run(&mut conn).expect("resolve after judging");
+        refresh::run(&mut conn).expect("resolve after judging");
         check(&mut conn, "after judging");
-        resolve::run(&mut conn).expect("re-run");
+        refresh::run(&mut conn).expect("re-run");
         check(&mut conn, "re-run");
         // A re-crawl that changes a list (new snapshot, other byte content) keeps them too.
         let list = docs
@@ -272,7 +275,7 @@ fn human_judgements_win_and_survive_recrawls() {
             ..list.clone()
         };
         eval::ingest(&app, tmp.path(), &[changed]).expect("re-crawl");
-        resolve::run(&mut conn).expect("resolve after re-crawl");
+        refresh::run(&mut conn).expect("resolve after re-crawl");
         check(&mut conn, "after re-crawl");
     }
 }

@@ -2,15 +2,16 @@
 //! invented): whatever a patient or a journalist types — the exact name, the name in hiragana, a
 //! former name, a plan or corporate number — the clinic they mean comes first, even among
 //! thousands of `〇〇セルクリニック` that differ by one character.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mieru::ops::synth::{to_hiragana, Corpus, Spec};
 use mieru::search::{IndexDoc, SearchIndex};
-use mieru::synth::{to_hiragana, Corpus, Spec};
 use mieru_web::model::SearchRequest;
 
-/// The synthetic registry (`mieru::synth`) with every facility renamed once and every name,
+/// The synthetic registry (`mieru::ops::synth`) with every facility renamed once and every name,
 /// current or former, distinct once folded — yet thousands of them look alike
 /// (`表参道セルクリニック`, `表参道セルズクリニック`, `銀座セルクリニック分院` …).
 fn corpus(n: usize) -> Vec<IndexDoc> {

@@ -3,28 +3,17 @@
 //! removes nothing of it: no document marked removed, no fact retracted. Documents that could
 //! not be read are listed with their archived copies. Both backends when
 //! `MIERU_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
 use actix_web::test::{self, TestRequest};
-use actix_web::App;
-use common::TestDb;
+use common::{fast_no_retries, TestDb};
 use mieru::app::Mieru;
-use mieru::replica::{self, ReplicaFiles};
+use mieru::ops::replica::{self, ReplicaFiles};
 use mieru::store::{documents, facts};
-use mieru_crawler::crawl::CrawlOptions;
 use serde_json::Value;
 use std::sync::Arc;
-use std::time::Duration;
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 100.0,
-        max_retries: 0,
-        retry_base_delay: Duration::from_millis(10),
-        ..CrawlOptions::default()
-    }
-}
 
 /// (documents removed, facts retracted) of one source.
 fn removed_of(app: &Mieru, source: &str) -> (usize, usize) {
@@ -59,7 +48,7 @@ fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
 #[actix_web::test]
 async fn a_failing_source_is_unavailable_and_loses_nothing() {
     for db in TestDb::all() {
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         failing_source(url, db.backend).await;
     }
 }
@@ -74,12 +63,7 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
         registry: Arc::new(app.registry(index.clone())),
         site: mieru_web::SiteConfig::default(),
     };
-    let web = test::init_service(
-        App::new()
-            .app_data(mieru_web::app_data(state))
-            .configure(mieru_web::configure),
-    )
-    .await;
+    let web = test::init_service(common::web_app(state)).await;
     let get = |uri: &str| TestRequest::get().uri(uri).to_request();
     let report = |body: &[u8]| -> Value { serde_json::from_slice(body).unwrap() };
 
@@ -97,7 +81,7 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
     );
 
     // 1. A good crawl: every source available, with counts and its problem documents.
-    app.crawl(&[], &mirrors, &fast()).await.unwrap();
+    app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
     app.resolve_and_index(&index).unwrap();
     let res = test::call_service(&web, get("/api/v1/sources")).await;
     let good = report(&test::read_body(res).await);
@@ -148,7 +132,7 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
             }
         })
         .collect();
-    let (crawl, stats) = app.crawl(&[], &broken, &fast()).await.unwrap();
+    let (crawl, stats) = app.crawl(&[], &broken, &fast_no_retries()).await.unwrap();
     assert!(
         crawl
             .per_source
@@ -230,7 +214,7 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
     assert!(html.contains("Known gaps"));
 
     // 3. The server is back: available again.
-    app.crawl(&[], &mirrors, &fast()).await.unwrap();
+    app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
     let res = test::call_service(&web, get("/api/v1/sources")).await;
     let back = report(&test::read_body(res).await);
     assert_eq!(

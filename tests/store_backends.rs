@@ -1,4 +1,5 @@
 //! The same storage test bodies against SQLite and (when configured) PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 

@@ -1,13 +1,14 @@
 //! `mieru synth` on both backends: the synthetic registry loads in batches, resolves to one
 //! entity per facility, projects about one event per corpus event, is searchable, and leaves
 //! the archive and the database consistent for `mieru check`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
 use common::TestDb;
 use diesel::prelude::*;
 use mieru::app::Mieru;
-use mieru::synth::{load, Corpus, Spec};
+use mieru::ops::synth::{load, Corpus, Spec};
 use mieru_web::model::SearchRequest;
 
 #[test]
@@ -73,8 +74,8 @@ fn a_synthetic_registry_loads_resolves_and_is_searchable() {
             );
         }
 
-        let check =
-            mieru::check::run(&app, mieru::check::CheckOptions { repair: false }).expect("check");
+        let check = mieru::ops::check::run(&app, mieru::ops::check::CheckOptions { repair: false })
+            .expect("check");
         assert!(check.is_clean(), "{}: {check}", db.backend);
         assert!(matches!(
             load::load(&app.pool, &app.archive, &spec, 100, &mut |_, _| {}),

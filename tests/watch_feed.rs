@@ -4,51 +4,23 @@
 //! archived evidence. An ID merged into another (by a human judgement) keeps serving a feed:
 //! 200 with the survivor's entries, said in the subtitle. Both backends when
 //! `MIERU_TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 
 use actix_web::http::header;
 use actix_web::test::{self, TestRequest};
-use actix_web::App;
-use common::TestDb;
+use common::{copy_dir, fast_no_retries, replica_root, TestDb};
 use mieru::app::Mieru;
-use mieru::replica::{self, ReplicaFiles};
-use mieru_crawler::crawl::CrawlOptions;
+use mieru::ops::replica::{self, ReplicaFiles};
 use mieru_web::model::{Lookup, PointInTime, SearchRequest};
 use mieru_web::registry::Registry;
 use quick_xml::events::Event;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 const OLD_NAME: &str = "広島ベイ幹細胞クリニック";
 const NEW_NAME: &str = "広島ベイ再生クリニック";
-
-fn replica_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("replica")
-}
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 100.0,
-        max_retries: 0,
-        retry_base_delay: Duration::from_millis(10),
-        ..CrawlOptions::default()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 fn edit(path: &Path, old: &str, new: &str) {
     let text = std::fs::read_to_string(path).unwrap();
@@ -172,7 +144,7 @@ fn parse_atom(xml: &str) -> (String, Vec<Entry>) {
 }
 
 async fn crawl_and_resolve(app: &Mieru, mirrors: &[String], index: &mieru::search::SearchIndex) {
-    let (report, _) = app.crawl(&[], mirrors, &fast()).await.unwrap();
+    let (report, _) = app.crawl(&[], mirrors, &fast_no_retries()).await.unwrap();
     assert!(report.per_source.iter().all(|r| r.complete), "{report}");
     app.resolve_and_index(index).unwrap();
 }
@@ -197,7 +169,7 @@ fn facility_ids_named(registry: &dyn Registry, name: &str) -> Vec<String> {
 #[actix_web::test]
 async fn feed_under_the_original_id_follows_a_rename_and_a_later_order() {
     for db in TestDb::all() {
-        let url = (db.backend == "postgres").then_some(db.url.as_str());
+        let url = db.database_url();
         rename_then_order(url, db.backend).await;
     }
 }
@@ -248,12 +220,7 @@ async fn rename_then_order(database_url: Option<&str>, backend: &str) {
             ..Default::default()
         },
     };
-    let web = test::init_service(
-        App::new()
-            .app_data(mieru_web::app_data(state))
-            .configure(mieru_web::configure),
-    )
-    .await;
+    let web = test::init_service(common::web_app(state)).await;
     let get = |uri: String| TestRequest::get().uri(&uri).to_request();
     let res = test::call_service(&web, get(format!("/facilities/{original}/feed.atom"))).await;
     assert_eq!(res.status(), 200, "{backend}");

@@ -321,40 +321,8 @@ async fn crawl_source(
         };
         let now = Utc::now();
         match fetcher.fetch(name, &url, validators.as_ref()).await {
-            Ok(FetchOutcome::Fetched { mut meta, raw }) => {
-                c.mark_seen(url.as_str());
-                if meta.url != url.as_str() {
-                    // Redirected: the document lives under its final URL; fetched once only.
-                    if c.seen_set.contains(&meta.url) {
-                        progress.document(name, &url, "duplicate", 0);
-                        continue;
-                    }
-                    c.queued.insert(meta.url.clone());
-                    let final_url = meta.url.clone();
-                    c.mark_seen(&final_url);
-                }
-                let body = decode(&mut meta, &raw);
-                let doc = Document { meta, body };
-                let outcome = parse_safely(adapter, &doc);
-                c.report.fetched += 1;
-                let facts = match &outcome {
-                    Ok(parsed) => {
-                        c.follow(parsed);
-                        parsed.facts.len()
-                    }
-                    Err(e) => {
-                        c.report.parse_errors += 1;
-                        tracing::warn!(source = name, url = %doc.meta.url, error = %e, "parse error");
-                        0
-                    }
-                };
-                c.report.facts += facts;
-                match sink.document(&doc.meta, &raw, &outcome) {
-                    Ok(true) => c.report.new_snapshots += 1,
-                    Ok(false) => {}
-                    Err(e) => c.sink_error("document", &url, &e),
-                }
-                progress.document(name, &url, &doc.meta.http_status.to_string(), facts);
+            Ok(FetchOutcome::Fetched { meta, raw }) => {
+                read_fetched(&mut c, sink, &progress, &url, meta, raw);
             }
             Ok(FetchOutcome::NotModified) => {
                 c.mark_seen(url.as_str());
@@ -398,6 +366,52 @@ async fn crawl_source(
         tracing::error!(source = name, error = %e, "sink crawl_finished failed");
     }
     c.report
+}
+
+/// A fetched document: decoded, parsed (its links followed), counted and handed to the sink.
+/// A redirect to a document already read is only counted as a duplicate.
+fn read_fetched(
+    c: &mut SourceCrawl<'_>,
+    sink: &mut dyn Sink,
+    progress: &Progress,
+    url: &Url,
+    mut meta: DocumentMeta,
+    raw: Vec<u8>,
+) {
+    let name = c.adapter.name();
+    c.mark_seen(url.as_str());
+    if meta.url != url.as_str() {
+        // Redirected: the document lives under its final URL; fetched once only.
+        if c.seen_set.contains(&meta.url) {
+            progress.document(name, url, "duplicate", 0);
+            return;
+        }
+        c.queued.insert(meta.url.clone());
+        let final_url = meta.url.clone();
+        c.mark_seen(&final_url);
+    }
+    let body = decode(&mut meta, &raw);
+    let doc = Document { meta, body };
+    let outcome = parse_safely(c.adapter, &doc);
+    c.report.fetched += 1;
+    let facts = match &outcome {
+        Ok(parsed) => {
+            c.follow(parsed);
+            parsed.facts.len()
+        }
+        Err(e) => {
+            c.report.parse_errors += 1;
+            tracing::warn!(source = name, url = %doc.meta.url, error = %e, "parse error");
+            0
+        }
+    };
+    c.report.facts += facts;
+    match sink.document(&doc.meta, &raw, &outcome) {
+        Ok(true) => c.report.new_snapshots += 1,
+        Ok(false) => {}
+        Err(e) => c.sink_error("document", url, &e),
+    }
+    progress.document(name, url, &doc.meta.http_status.to_string(), facts);
 }
 
 /// After a 304, re-read the archived snapshot only to learn its links (no facts re-emitted).

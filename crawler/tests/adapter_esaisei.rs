@@ -1,4 +1,5 @@
 //! e-saisei: the 第二種 / 第三種 plan lists of the replica, read field by field.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;

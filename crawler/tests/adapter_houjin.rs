@@ -1,4 +1,5 @@
 //! houjin-bangou: the download page and the full / diff zips (Shift_JIS CSV, 30 columns).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;

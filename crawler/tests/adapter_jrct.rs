@@ -1,4 +1,5 @@
 //! jrct: the list page and the detail pages of the replica.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;

@@ -1,5 +1,6 @@
 //! mhlw-press: the three releases of the replica (current template UTF-8, old template
 //! Shift_JIS) and the list page, read field by field.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;

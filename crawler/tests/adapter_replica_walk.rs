@@ -1,6 +1,7 @@
 //! Crawl the committed replica the way the static server serves it: from each adapter's start
 //! URLs, follow the links it returns, parse every document. Every document file of the replica
 //! must be reached by exactly the adapter of its host, and parse (the guide page aside).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;

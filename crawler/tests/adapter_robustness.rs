@@ -1,5 +1,6 @@
 //! No adapter panics on damaged input: every replica document, truncated at many points and
 //! with its text shuffled, is fed to every adapter as every kind of body. Errors are fine.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;

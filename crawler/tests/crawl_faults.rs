@@ -1,5 +1,6 @@
 //! The crawl driver against a wiremock replica of a fictional source, one fault per test.
 //! In every test the other documents of the same crawl must still reach the sink.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use chrono::{DateTime, Utc};
 use mieru_crawler::adapter::{Adapter, ParseError, Parsed};

@@ -1,6 +1,7 @@
 //! The real record is the spec: every real release under `eval/real/releases/` must be
 //! extracted field for field as its hand-written `expected.json` says (`cargo run --bin
 //! extract-eval` prints the same comparison in full).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use mieru_crawler::extract_eval::{self, Totals};
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! The fetcher on its own: allowlist, robots.txt, rate limits, redirects, streaming caps and
 //! connection faults that wiremock cannot produce (a raw TCP server stands in for those).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use mieru_crawler::fetch::{FetchConfig, FetchError, FetchOutcome, Fetcher};
 use mieru_crawler::mirror::MirrorMap;

@@ -1,8 +1,8 @@
 #![no_main]
-//! Fuzz target `address`: see `mieru::fuzzing`.
+//! Fuzz target `address`: see `mieru::ops::fuzzing`.
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    mieru::fuzzing::run("address", data);
+    mieru::ops::fuzzing::run("address", data);
 });

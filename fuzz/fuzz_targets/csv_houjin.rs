@@ -1,8 +1,8 @@
 #![no_main]
-//! Fuzz target `csv_houjin`: see `mieru::fuzzing`.
+//! Fuzz target `csv_houjin`: see `mieru::ops::fuzzing`.
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    mieru::fuzzing::run("csv_houjin", data);
+    mieru::ops::fuzzing::run("csv_houjin", data);
 });

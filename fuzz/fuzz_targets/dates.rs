@@ -1,8 +1,8 @@
 #![no_main]
-//! Fuzz target `dates`: see `mieru::fuzzing`.
+//! Fuzz target `dates`: see `mieru::ops::fuzzing`.
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    mieru::fuzzing::run("dates", data);
+    mieru::ops::fuzzing::run("dates", data);
 });

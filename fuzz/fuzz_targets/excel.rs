@@ -11,6 +11,6 @@ fuzz_target!(
         std::panic::set_hook(Box::new(|_| {}));
     },
     |data: &[u8]| {
-        mieru::fuzzing::run("excel", data);
+        mieru::ops::fuzzing::run("excel", data);
     }
 );

@@ -1,8 +1,8 @@
 #![no_main]
-//! Fuzz target `html_jrct`: see `mieru::fuzzing`.
+//! Fuzz target `html_jrct`: see `mieru::ops::fuzzing`.
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    mieru::fuzzing::run("html_jrct", data);
+    mieru::ops::fuzzing::run("html_jrct", data);
 });

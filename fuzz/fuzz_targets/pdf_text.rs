@@ -1,8 +1,8 @@
 #![no_main]
-//! Fuzz target `pdf_text`: see `mieru::fuzzing`.
+//! Fuzz target `pdf_text`: see `mieru::ops::fuzzing`.
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    mieru::fuzzing::run("pdf_text", data);
+    mieru::ops::fuzzing::run("pdf_text", data);
 });

@@ -1,8 +1,8 @@
 #![no_main]
-//! Fuzz target `search_query`: see `mieru::fuzzing`.
+//! Fuzz target `search_query`: see `mieru::ops::fuzzing`.
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    mieru::fuzzing::run("search_query", data);
+    mieru::ops::fuzzing::run("search_query", data);
 });

@@ -3,7 +3,8 @@
 //! and F1 of identity links, the number of false merges, and the successor relations found.
 
 use mieru::app::Mieru;
-use mieru::resolve::{self, eval};
+use mieru::ops::eval;
+use mieru::pipeline::refresh;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,7 +65,7 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
     let n = eval::ingest(&app, dir, &docs)?;
     let mut conn = app.pool.get()?;
     let started = std::time::Instant::now();
-    let (report, projected) = resolve::run(&mut conn)?;
+    let (report, projected) = refresh::run(&mut conn)?;
     let took = started.elapsed();
     let m = eval::score(&mut conn, &gold)?;
     let cases = eval::load_search_cases(dir)?;

@@ -3,7 +3,7 @@
 //! outdated reports) — never into an edit of a source fact.
 
 use super::{audit, check_entity, refresh, required_text, Applied, CurationError};
-use crate::resolve::review::{self, ReviewError, Verdict as JudgementVerdict};
+use crate::pipeline::resolve::review::{self, ReviewError, Verdict as JudgementVerdict};
 use crate::store::{self, curation as db, curation::CorrectionRow, DbConnection, StoreError};
 use chrono::NaiveDateTime;
 use diesel::Connection;

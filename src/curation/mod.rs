@@ -6,14 +6,18 @@
 //! here overwrites or deletes a source fact: judgements feed resolution, annotations feed the
 //! projection ([`view`]), and every change is written to the audit log in the same
 //! transaction. [`registry`] maps all of it to the web layer's contract.
+//!
+//! May depend on: `store`, `search`, `pipeline` (a decision refreshes through
+//! `pipeline::refresh`), and `mieru-web`'s curation types.
+//! Must not depend on: `serve`, `ops` or `app`.
 
 pub mod corrections;
 pub mod ops;
 pub mod registry;
 pub mod view;
 
-use crate::project::Projected;
-use crate::resolve::ResolveReport;
+use crate::pipeline::project::Projected;
+use crate::pipeline::refresh::ResolveReport;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{self, curation as db, DbConnection, StoreError};
 use diesel::Connection;
@@ -57,7 +61,7 @@ impl Refreshed {
 
 /// Re-runs resolution and projection so a change shows in links, records and histories.
 pub fn refresh(conn: &mut DbConnection) -> Result<Refreshed, StoreError> {
-    let (report, projected) = crate::resolve::run(conn)?;
+    let (report, projected) = crate::pipeline::refresh::run(conn)?;
     Ok(Refreshed { report, projected })
 }
 

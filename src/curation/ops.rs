@@ -4,7 +4,7 @@
 
 use super::corrections::review_refusal;
 use super::{audit, check_entity, refresh, required_text, Applied, CurationError};
-use crate::resolve::review;
+use crate::pipeline::resolve::review;
 use crate::store::{self, curation as db, curation::AnnotationRow, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::Connection;

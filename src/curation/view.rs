@@ -4,7 +4,7 @@
 //! Loaded once per resolution; the projection only looks things up here.
 
 use super::corrections::Outcome;
-use crate::resolve::facts::FactSet;
+use crate::pipeline::resolve::facts::FactSet;
 use crate::store::{self, curation as db, DbConnection, StoreError};
 use chrono::NaiveDateTime;
 use mieru_web::curation::CorrectionKind;
@@ -97,6 +97,19 @@ impl CurationView {
             .extend(redirects.iter().map(|(a, b)| (a.clone(), b.clone())));
 
         let annotations = db::all_annotations(conn)?;
+        view.add_corrections(conn, &annotations)?;
+        view.add_annotations(&annotations);
+        view.add_judgements(conn)?;
+        Ok(view)
+    }
+
+    /// Accepted correction reports, told on the record they concern (and on the other one of
+    /// a link correction).
+    fn add_corrections(
+        &mut self,
+        conn: &mut DbConnection,
+        annotations: &[db::AnnotationRow],
+    ) -> Result<(), StoreError> {
         let by_id: HashMap<i64, &db::AnnotationRow> =
             annotations.iter().map(|a| (a.id, a)).collect();
         for c in db::accepted_corrections(conn)? {
@@ -140,19 +153,24 @@ impl CurationView {
                 {
                     *v = flip(v);
                 }
-                view.notes.push(mirrored);
+                self.notes.push(mirrored);
             }
-            view.notes.push(note);
+            self.notes.push(note);
         }
-        for a in &annotations {
+        Ok(())
+    }
+
+    /// Annotations curators made directly, hidden facts, and withdrawals.
+    fn add_annotations(&mut self, annotations: &[db::AnnotationRow]) {
+        for a in annotations {
             if a.withdrawn_at.is_none() && a.kind == "hide_fact" {
                 if let Some(f) = a.fact_id {
-                    view.hidden.insert(f);
+                    self.hidden.insert(f);
                 }
             }
             // Annotations made by accepting a report are told by the report's note.
             if a.correction_id.is_none() {
-                view.notes.push(Note {
+                self.notes.push(Note {
                     target: Target::Entity(a.entity_id.clone()),
                     other: None,
                     at: a.created_at,
@@ -167,7 +185,7 @@ impl CurationView {
                 });
             }
             if let Some(at) = a.withdrawn_at {
-                view.notes.push(Note {
+                self.notes.push(Note {
                     target: Target::Entity(a.entity_id.clone()),
                     other: None,
                     at,
@@ -181,6 +199,10 @@ impl CurationView {
                 });
             }
         }
+    }
+
+    /// Judgements recorded outside a correction report, told from both sides.
+    fn add_judgements(&mut self, conn: &mut DbConnection) -> Result<(), StoreError> {
         for j in db::judgement_notes(conn)? {
             if j.correction_id.is_some() {
                 continue;
@@ -195,7 +217,7 @@ impl CurationView {
                     verdict: j.verdict.clone(),
                 },
             };
-            view.notes.push(Note {
+            self.notes.push(Note {
                 target: Target::Subject(j.right_subject.clone()),
                 other: Some(Target::Subject(j.left_subject.clone())),
                 wording: Wording::Judgement {
@@ -203,9 +225,9 @@ impl CurationView {
                 },
                 ..base.clone()
             });
-            view.notes.push(base);
+            self.notes.push(base);
         }
-        Ok(view)
+        Ok(())
     }
 
     /// Keeps only the notes of what had happened by `at` (for a record as it stood then).

@@ -8,6 +8,9 @@
 //! shared folding ([`fold`], [`cjk_bigram`]); identifiers and exact names sit in raw fields whose
 //! matches outrank any bigram match (the ranking tiers are described in `query.rs`). Users'
 //! strings are never parsed as a query language.
+//!
+//! May depend on: `mieru-text` and `mieru-web`'s search request and hit types.
+//! Must not depend on: `store`, `pipeline`, `serve` or `app` — it is handed documents.
 
 pub mod cjk_bigram;
 mod facets;

@@ -165,52 +165,7 @@ pub(crate) fn build(
         .collect();
     let part_exact = part_forms(&parts, &exact);
 
-    let mut gate: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for id in &identifiers {
-        gate.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                raw_term(fields.identifiers, &own_id_term(id)),
-                OWN_ID_SCORE,
-            )),
-        ));
-        gate.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                raw_term(fields.identifiers, id),
-                IDENTIFIER_SCORE,
-            )),
-        ));
-    }
-    for form in &exact {
-        gate.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                raw_term(fields.name_exact, form),
-                NAME_EXACT_SCORE,
-            )),
-        ));
-        gate.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                raw_term(fields.former_exact, form),
-                FORMER_EXACT_SCORE,
-            )),
-        ));
-    }
-    for form in &part_exact {
-        // A longer run of parts is the better evidence: `Grace Earth Clinic` over `Clinic`.
-        let length = form.chars().count() as f32;
-        for (field, score) in [
-            (fields.name_exact, NAME_PART_SCORE),
-            (fields.former_exact, FORMER_PART_SCORE),
-        ] {
-            gate.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(raw_term(field, form), score + length)),
-            ));
-        }
-    }
+    let mut gate = exact_gate(fields, &identifiers, &exact, &part_exact);
     // The tokens that decide and rank a match (all of them unless the index is large).
     let gated: Vec<Analyzed> = gate_tokens(fields, searcher, &tokens)
         .into_iter()
@@ -256,6 +211,76 @@ pub(crate) fn build(
             ));
         }
     }
+    top.extend(filter_clauses(fields, req));
+    Ok(Plan {
+        query: Box::new(BooleanQuery::new(top)),
+        tokens,
+        identifiers,
+        exact,
+        part_exact,
+    })
+}
+
+/// The gate's constant-score tiers: the document's own ID, an identifier it lists, a name
+/// or former name equal to the query, or to a run of its parts.
+fn exact_gate(
+    fields: &Fields,
+    identifiers: &[String],
+    exact: &[String],
+    part_exact: &[String],
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut gate: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for id in identifiers {
+        gate.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                raw_term(fields.identifiers, &own_id_term(id)),
+                OWN_ID_SCORE,
+            )),
+        ));
+        gate.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                raw_term(fields.identifiers, id),
+                IDENTIFIER_SCORE,
+            )),
+        ));
+    }
+    for form in exact {
+        gate.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                raw_term(fields.name_exact, form),
+                NAME_EXACT_SCORE,
+            )),
+        ));
+        gate.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                raw_term(fields.former_exact, form),
+                FORMER_EXACT_SCORE,
+            )),
+        ));
+    }
+    for form in part_exact {
+        // A longer run of parts is the better evidence: `Grace Earth Clinic` over `Clinic`.
+        let length = form.chars().count() as f32;
+        for (field, score) in [
+            (fields.name_exact, NAME_PART_SCORE),
+            (fields.former_exact, FORMER_PART_SCORE),
+        ] {
+            gate.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(raw_term(field, form), score + length)),
+            ));
+        }
+    }
+    gate
+}
+
+/// The request's filters, each a MUST clause scored 0.
+fn filter_clauses(fields: &Fields, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let filters = [
         (fields.prefecture, req.prefecture.as_deref()),
         (fields.entity, req.kind.as_deref()),
@@ -279,13 +304,7 @@ pub(crate) fn build(
             )),
         ));
     }
-    Ok(Plan {
-        query: Box::new(BooleanQuery::new(top)),
-        tokens,
-        identifiers,
-        exact,
-        part_exact,
-    })
+    top
 }
 
 /// How a document's own normalised ID is stored in the identifiers field, apart from the

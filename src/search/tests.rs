@@ -592,7 +592,7 @@ fn persisted_index_reopens_and_a_schema_change_recreates_it() {
 /// query made only of common tokens must still match (the rarest tokens are always kept).
 #[test]
 fn large_index_gate_prunes_common_tokens_without_losing_matches() {
-    let corpus = crate::synth::Corpus::generate(11, 12_000, 0);
+    let corpus = crate::ops::synth::Corpus::generate(11, 12_000, 0);
     let index = SearchIndex::in_memory().expect("index");
     index.rebuild(corpus.index_docs()).expect("rebuild");
     assert!(index.doc_count() >= super::query::PRUNE_MIN_DOCS);
@@ -614,7 +614,7 @@ fn large_index_gate_prunes_common_tokens_without_losing_matches() {
             "{} not found by its name",
             f.name
         );
-        let kana = crate::synth::to_halfwidth(&f.name);
+        let kana = crate::ops::synth::to_halfwidth(&f.name);
         assert!(
             search(&kana).hits.iter().any(|h| h.id == f.id),
             "{kana} not found"

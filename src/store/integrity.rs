@@ -1,6 +1,6 @@
 //! Reads for `mieru check`: the keys that rows refer to each other by, loaded in pages so a
 //! large database is checked in bounded memory. The comparisons themselves are in
-//! `crate::check`; nothing here writes.
+//! `crate::ops::check`; nothing here writes.
 
 use super::schema::{
     actions, documents, entities, entity_members, entity_views, events, facts, links, plans,

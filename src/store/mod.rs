@@ -1,5 +1,8 @@
 //! The database: the source of truth. Schema, connections and the queries of each table
 //! group live in their own modules; nothing outside `store` writes SQL.
+//!
+//! May depend on: nothing of this package (diesel and the leaf crates only).
+//! Must not depend on: any other folder of `src/`; every other layer depends on it.
 
 pub mod bulk;
 pub mod connection;

@@ -1,9 +1,56 @@
-//! Test support: fresh databases on every backend, a data directory, and the replica.
+//! Test support: fresh databases on every backend, a data directory, and the replica; the
+//! crawl options, replica copies and in-process web app the pipeline tests share.
 #![allow(dead_code)]
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::App;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use mieru::store::{self, DbPool};
+use mieru_crawler::crawl::CrawlOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Set to `1` (CI does, in `.ci/run`) and a test whose PostgreSQL half cannot run fails
+/// instead of skipping it.
+pub const REQUIRE_POSTGRES: &str = "MIERU_REQUIRE_POSTGRES";
+
+/// The running test's name: libtest names each test's thread after the test.
+fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("<unnamed test>")
+        .to_owned()
+}
+
+fn postgres_required() -> bool {
+    std::env::var(REQUIRE_POSTGRES).is_ok_and(|v| v == "1")
+}
+
+/// The server named by `MIERU_TEST_DATABASE_URL`, or — that variable unset — a warning naming
+/// the test on the process's stderr (written directly: libtest swallows `eprintln!` of passing
+/// tests), or a panic when `MIERU_REQUIRE_POSTGRES=1`.
+fn postgres_base_url() -> Option<String> {
+    match std::env::var("MIERU_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            let test = test_name();
+            assert!(
+                !postgres_required(),
+                "{test}: {REQUIRE_POSTGRES}=1 but MIERU_TEST_DATABASE_URL is not set: \
+                 its PostgreSQL half cannot run"
+            );
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "WARNING: {test}: PostgreSQL half SKIPPED — set MIERU_TEST_DATABASE_URL to run it \
+                 ({REQUIRE_POSTGRES}=1 makes this an error)"
+            );
+            None
+        }
+    }
+}
 
 /// A fresh, empty database: a SQLite file in a temp dir, or a new PostgreSQL database
 /// created on the server named by `MIERU_TEST_DATABASE_URL` (dropped when done).
@@ -26,11 +73,18 @@ impl TestDb {
         }
     }
 
+    /// A new PostgreSQL database, or `None` — said loudly, naming the test — when
+    /// `MIERU_TEST_DATABASE_URL` is not set. Panics when the server cannot be reached, and
+    /// instead of skipping when `MIERU_REQUIRE_POSTGRES=1`.
     pub fn postgres() -> Option<Self> {
-        let base = std::env::var("MIERU_TEST_DATABASE_URL").ok()?;
+        let base = postgres_base_url()?;
         let name = format!("mieru_t_{}_{}", std::process::id(), rand::random::<u32>());
-        let mut admin =
-            diesel::PgConnection::establish(&base).expect("connect to MIERU_TEST_DATABASE_URL");
+        let mut admin = diesel::PgConnection::establish(&base).unwrap_or_else(|e| {
+            panic!(
+                "{}: cannot connect to MIERU_TEST_DATABASE_URL ({base}): {e}",
+                test_name()
+            )
+        });
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("create test database");
@@ -46,11 +100,16 @@ impl TestDb {
         })
     }
 
-    /// SQLite always; PostgreSQL too when `MIERU_TEST_DATABASE_URL` is set.
+    /// SQLite always; PostgreSQL too when `MIERU_TEST_DATABASE_URL` is set (see `postgres`).
     pub fn all() -> Vec<Self> {
         let mut v = vec![Self::sqlite()];
         v.extend(Self::postgres());
         v
+    }
+
+    /// The `database_url` of `Mieru::open`: `None` (the data directory's SQLite) on SQLite.
+    pub fn database_url(&self) -> Option<&str> {
+        (self.backend == "postgres").then_some(self.url.as_str())
     }
 
     pub fn pool(&self) -> DbPool {
@@ -67,4 +126,65 @@ impl Drop for TestDb {
             }
         }
     }
+}
+
+/// Crawl options for the local replica: 100 requests a second.
+pub fn fast() -> CrawlOptions {
+    CrawlOptions {
+        rate_per_sec: 100.0,
+        ..CrawlOptions::default()
+    }
+}
+
+/// `fast()` without retries: a failing server fails the document at once.
+pub fn fast_no_retries() -> CrawlOptions {
+    CrawlOptions {
+        max_retries: 0,
+        retry_base_delay: Duration::from_millis(10),
+        ..fast()
+    }
+}
+
+/// The bundled replica's files (`replica/`).
+pub fn replica_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("replica")
+}
+
+/// Copies the tree `from` into `to` (created).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A loopback port free now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// The site and API as the server mounts them, for `actix_web::test::init_service`.
+pub fn web_app(
+    state: mieru_web::AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(mieru_web::app_data(state))
+        .configure(mieru_web::configure)
 }

@@ -141,19 +141,55 @@ fn skip_connector(cs: &[char], k: usize) -> Option<usize> {
 /// in order of appearance. Chains share their law and article: "法第23条第1項及び第48条
 /// 第2項" gives both articles, "法第24条第1項・第2項" both paragraphs.
 pub fn find_articles(text: &str) -> Vec<String> {
-    let cs: Vec<char> = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let cs = compact_chars(text);
     let mut out: Vec<String> = Vec::new();
-    let mut push = |r: &Ref| {
-        let s = r.render();
-        if !out.contains(&s) {
-            out.push(s);
+    for (article, _) in mentions(&cs) {
+        if !out.contains(&article) {
+            out.push(article);
         }
-    };
+    }
+    out
+}
+
+/// One mention of an article, with what follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleMention {
+    /// Normalised as by [`find_articles`]: `法第22条`, `法第48条第2項`, `則第107条`.
+    pub article: String,
+    /// Up to 40 chars after the mention (NFKC, whitespace removed), to tell the basis
+    /// of an order (`に基づき`) from an inspection (`に基づく立入検査`) or a
+    /// violation (`違反`).
+    pub after: String,
+}
+
+/// Every mention of an article in `text`, in order and with repeats (each has its own
+/// context); chains give one mention per article, each followed by the rest of the
+/// chain ("法第23条第1項及び第48条第2項に基づき": 法第23条第1項 is followed by
+/// "及び第48条…").
+pub fn find_article_mentions(text: &str) -> Vec<ArticleMention> {
+    let cs = compact_chars(text);
+    mentions(&cs)
+        .into_iter()
+        .map(|(article, end)| ArticleMention {
+            article,
+            after: cs.iter().skip(end).take(40).collect(),
+        })
+        .collect()
+}
+
+fn compact_chars(text: &str) -> Vec<char> {
+    text.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Articles mentioned in the compacted chars, each with the index after it.
+fn mentions(cs: &[char]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut push = |r: &Ref, end: usize| out.push((r.render(), end));
     let mut i = 0;
     while i < cs.len() {
-        let (law, num_at) = match law_at(&cs, i) {
+        let (law, num_at) = match law_at(cs, i) {
             Some(law) => (law, i + 1),
-            None => match defined_law_before(&cs, i).filter(|_| cs.get(i) == Some(&'第')) {
+            None => match defined_law_before(cs, i).filter(|_| cs.get(i) == Some(&'第')) {
                 Some(law) => (law, i),
                 None => {
                     i += 1;
@@ -161,7 +197,7 @@ pub fn find_articles(text: &str) -> Vec<String> {
                 }
             },
         };
-        let Some((article, '条', k)) = numbered(&cs, num_at, true) else {
+        let Some((article, '条', k)) = numbered(cs, num_at, true) else {
             i += 1;
             continue;
         };
@@ -172,16 +208,16 @@ pub fn find_articles(text: &str) -> Vec<String> {
             paragraph: None,
             item: None,
         };
-        let mut k = tail(&cs, k, &mut r);
-        push(&r);
+        let mut k = tail(cs, k, &mut r);
+        push(&r, k);
         // Continuations: 、第3条第3項 / 及び第48条第2項 / ・第2項 / 同条第2項
-        while let Some(c) = skip_connector(&cs, k) {
+        while let Some(c) = skip_connector(cs, k) {
             let c = if cs.get(c) == Some(&'同') && cs.get(c + 1) == Some(&'条') {
                 c + 2
             } else {
                 c
             };
-            let Some((n, unit, next)) = numbered(&cs, c, false) else {
+            let Some((n, unit, next)) = numbered(cs, c, false) else {
                 break;
             };
             match unit {
@@ -193,13 +229,13 @@ pub fn find_articles(text: &str) -> Vec<String> {
                         paragraph: None,
                         item: None,
                     };
-                    k = tail(&cs, next, &mut r);
+                    k = tail(cs, next, &mut r);
                 }
                 '項' => {
                     r.paragraph = Some(n);
                     r.item = None;
                     k = next;
-                    if let Some((g, '号', after)) = numbered(&cs, k, true) {
+                    if let Some((g, '号', after)) = numbered(cs, k, true) {
                         r.item = Some(g);
                         k = after;
                     }
@@ -209,7 +245,7 @@ pub fn find_articles(text: &str) -> Vec<String> {
                     k = next;
                 }
             }
-            push(&r);
+            push(&r, k);
         }
         i = k.max(i + 1);
     }
@@ -262,6 +298,37 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(find_articles(input), *want, "find_articles({input:?})");
         }
+    }
+
+    #[test]
+    fn mentions_carry_what_follows() {
+        let m = find_article_mentions("法第四条第三項第二号違反");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].article, "法第4条第3項第2号");
+        assert!(m[0].after.starts_with("違反"));
+        let m = find_article_mentions(
+            "（平成２５年法律第８５号。以下「法」という。）第２３条第１項及び第４８条第２項の規定に基づき",
+        );
+        let got: Vec<(&str, &str)> = m
+            .iter()
+            .map(|m| (m.article.as_str(), m.after.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("法第23条第1項", "及び第48条第2項の規定に基づき"),
+                ("法第48条第2項", "の規定に基づき"),
+            ]
+        );
+        // Repeats stay, each with its own context: the basis and the violated article.
+        let m = find_article_mentions("法第 22 条に基づき…(法第22条違反)");
+        assert_eq!(m.len(), 2);
+        assert!(m[0].after.starts_with("に基づき"));
+        assert!(m[1].after.starts_with("違反"));
+        let long: String = "あ".repeat(100);
+        let m = find_article_mentions(&format!("則第107条{long}"));
+        assert_eq!(m[0].after.chars().count(), 40);
+        assert!(find_article_mentions("").is_empty());
     }
 
     #[test]

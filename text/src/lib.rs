@@ -37,9 +37,10 @@ mod testutil;
 pub use address::{
     address_key, parse_address, prefecture_code, split_prefecture, AddressParts, PREFECTURES,
 };
-pub use articles::find_articles;
+pub use articles::{find_article_mentions, find_articles, ArticleMention};
 pub use corporate::{
-    name_key, split_corporate_form, split_current_name, split_operator_and_facility, CorporateForm,
+    locate_operator_and_facility, name_key, split_corporate_form, split_current_name,
+    split_operator_and_facility, CorporateForm, OperatorSplit,
 };
 pub use dates::{era_form, find_compact_dates, find_dates, parse_date};
 pub use ids::{
@@ -113,6 +114,10 @@ mod hostile_input {
             let _ = classify_identifier(&s);
             let _ = normalize_phone(&s);
             let _ = find_articles(&s);
+            let _ = find_article_mentions(&s);
+            if let Some(found) = locate_operator_and_facility(&s) {
+                assert!(s.get(found.corporation).is_some() && s.get(found.facility).is_some());
+            }
         }
     }
 }

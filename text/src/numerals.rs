@@ -115,11 +115,7 @@ pub(crate) fn scan_number(chars: &[char], i: usize) -> Option<(u64, usize)> {
 /// Replaces every kanji numeral run for which `accept(text after the run)` holds
 /// with its ASCII digits; other runs (place names such as 三番町) are left alone.
 /// Words listed in `protect` (place names such as 麻布十番) are copied unchanged.
-pub(crate) fn kanji_numbers_before(
-    s: &str,
-    accept: impl Fn(&str) -> bool,
-    protect: &[&str],
-) -> String {
+pub fn kanji_numbers_before(s: &str, accept: impl Fn(&str) -> bool, protect: &[&str]) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;

@@ -5,6 +5,7 @@
 //!
 //! Besides criterion's estimate, the bench prints p50/p99 of single requests, the figure the
 //! issue asks for (p99 under 20 ms).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,8 +13,15 @@ use std::time::{Duration, Instant};
 use actix_web::{test, App};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
+use mieru_web::admin::{IngestRequest, IngestResult};
+use mieru_web::curation::{
+    Annotation, AuditEntry, AuditFilter, Correction, CorrectionFilter, Curated, CuratorInfo,
+    Decision, FactInfo, IssuedToken, JudgementRecorded, JudgementRequest, NewAnnotation,
+    NewCorrection, NewCurator,
+};
 use mieru_web::model::*;
-use mieru_web::registry::{Registry, RegistryError};
+use mieru_web::registry::{AdminRegistry, CurationRegistry, Registry, RegistryError};
+use mieru_web::watch::{WatchFeed, WatchScope};
 use mieru_web::{app_data, configure, AppState, SiteConfig};
 
 const EVENTS: usize = 500;
@@ -243,6 +251,108 @@ impl Registry for BigRegistry {
             documents: 200,
         })
     }
+    // The facility page reads none of the rest.
+    fn versions(&self, _limit: usize) -> Result<Vec<DataVersion>, RegistryError> {
+        Err(unavailable())
+    }
+    fn facilities(&self, _f: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError> {
+        Err(unavailable())
+    }
+    fn changes(&self, _r: &ChangesRequest) -> Result<ChangesPage, RegistryError> {
+        Err(unavailable())
+    }
+    fn export_file(&self, _name: &str) -> Result<Option<ExportFile>, RegistryError> {
+        Err(unavailable())
+    }
+    fn watch_feed(&self, _s: &WatchScope) -> Result<Lookup<WatchFeed>, RegistryError> {
+        Err(unavailable())
+    }
+    fn sources(&self) -> Result<SourcesReport, RegistryError> {
+        Err(unavailable())
+    }
+}
+
+/// No curation in the bench.
+impl CurationRegistry for BigRegistry {
+    fn authenticate(&self, _t: &str) -> Result<Option<CuratorInfo>, RegistryError> {
+        Err(unavailable())
+    }
+    fn submit_correction(&self, _n: &NewCorrection) -> Result<Curated<Correction>, RegistryError> {
+        Err(unavailable())
+    }
+    fn corrections(&self, _f: &CorrectionFilter) -> Result<Page<Correction>, RegistryError> {
+        Err(unavailable())
+    }
+    fn correction(&self, _id: &str) -> Result<Option<Correction>, RegistryError> {
+        Err(unavailable())
+    }
+    fn decide_correction(
+        &self,
+        _id: &str,
+        _d: &Decision,
+        _by: &CuratorInfo,
+    ) -> Result<Curated<Correction>, RegistryError> {
+        Err(unavailable())
+    }
+    fn judge(
+        &self,
+        _r: &JudgementRequest,
+        _by: &CuratorInfo,
+    ) -> Result<Curated<JudgementRecorded>, RegistryError> {
+        Err(unavailable())
+    }
+    fn annotate(
+        &self,
+        _n: &NewAnnotation,
+        _by: &CuratorInfo,
+    ) -> Result<Curated<Annotation>, RegistryError> {
+        Err(unavailable())
+    }
+    fn withdraw_annotation(
+        &self,
+        _id: i64,
+        _reason: &str,
+        _by: &CuratorInfo,
+    ) -> Result<Curated<Annotation>, RegistryError> {
+        Err(unavailable())
+    }
+    fn entity_facts(&self, _id: &str) -> Result<Option<Vec<FactInfo>>, RegistryError> {
+        Err(unavailable())
+    }
+    fn audit_log(&self, _f: &AuditFilter) -> Result<Page<AuditEntry>, RegistryError> {
+        Err(unavailable())
+    }
+}
+
+/// No administration in the bench.
+impl AdminRegistry for BigRegistry {
+    fn add_curator(
+        &self,
+        _n: &NewCurator,
+        _by: &CuratorInfo,
+    ) -> Result<Curated<IssuedToken>, RegistryError> {
+        Err(unavailable())
+    }
+    fn revoke_curator(
+        &self,
+        _name: &str,
+        _reason: &str,
+        _by: &CuratorInfo,
+    ) -> Result<Curated<()>, RegistryError> {
+        Err(unavailable())
+    }
+    fn ingest_document(
+        &self,
+        _r: &IngestRequest,
+        _body: &[u8],
+        _by: &CuratorInfo,
+    ) -> Result<IngestResult, RegistryError> {
+        Err(unavailable())
+    }
+}
+
+fn unavailable() -> RegistryError {
+    RegistryError::Unavailable("not in the bench registry".into())
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use rust_embed::RustEmbed;
 
-use crate::api::respond;
+use crate::respond;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]

@@ -1,9 +1,10 @@
 //! The one error type of the JSON API and the extractor error handlers that make malformed
-//! input answer with the same `{"error":{"code","message"}}` envelope.
+//! input answer with the same `{"error":{"code","message"}}` envelope. This maps errors to
+//! JSON answers only (through [`crate::respond`]); HTML error pages are `crate::pages`' own.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -88,9 +89,9 @@ impl ResponseError for ApiError {
         }
         let mut res = HttpResponse::build(self.status_code())
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .insert_header(crate::api::respond::cors())
+            .insert_header(crate::respond::cors())
             .content_type("application/json")
-            .body(crate::api::respond::to_safe_json(&self.body()));
+            .body(crate::respond::to_safe_json(&self.body()));
         if matches!(self, ApiError::Unavailable(_)) {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
@@ -118,13 +119,4 @@ pub fn query_config() -> web::QueryConfig {
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default()
         .error_handler(|e, _| extractor_error("invalid_path", format!("invalid path: {e}")))
-}
-
-/// Unknown URLs: the JSON envelope under `/api/`, an HTML page elsewhere.
-pub async fn fallback(req: HttpRequest) -> HttpResponse {
-    if req.path() == "/api" || req.path().starts_with("/api/") {
-        ApiError::NotFound("resource").error_response()
-    } else {
-        crate::pages::not_found(&req)
-    }
 }

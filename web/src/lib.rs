@@ -1,14 +1,13 @@
 //! mieru's public web site (HTML, Japanese first) and its JSON API under `/api/v1`.
 //!
-//! The crate reads only through the [`registry::Registry`] trait, so it knows nothing of the
-//! database or the search index. Use [`configure`] inside an `App` (with [`app_data`]) or
-//! [`serve`] to run a complete server.
+//! The crate reaches its data only through the traits of [`registry`] (reads, curation,
+//! admin), so it knows nothing of the database or the search index. Use [`configure`] inside
+//! an `App` (with [`app_data`]) or [`serve`] to run a complete server.
 
 pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod curation;
-pub mod era;
 pub mod errors;
 pub mod feed;
 pub mod headers;
@@ -17,6 +16,7 @@ pub mod input;
 pub mod model;
 pub mod pages;
 pub mod registry;
+pub mod respond;
 pub mod urls;
 pub mod watch;
 
@@ -26,9 +26,9 @@ use std::time::Instant;
 
 use actix_web::dev::Service;
 use actix_web::middleware::Compress;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
-use crate::registry::{Registry, RegistryError};
+use crate::registry::{AdminRegistry, CurationRegistry, Registry, RegistryError, SiteRegistry};
 
 /// Site-wide settings shown in pages and used to build absolute URLs (feed, Open Graph).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,11 @@ impl SiteConfig {
 
 /// Everything handlers share.
 pub struct AppState {
-    pub registry: Arc<dyn Registry>,
+    /// The data behind the site: one value implementing [`registry::Registry`],
+    /// [`registry::CurationRegistry`] and [`registry::AdminRegistry`] (see [`registry`]).
+    /// Handlers reach it through [`AppState::read`], [`AppState::curate`] and
+    /// [`AppState::administer`], each of which hands out only its own trait.
+    pub registry: Arc<dyn SiteRegistry>,
     pub site: SiteConfig,
 }
 
@@ -69,12 +73,39 @@ pub fn app_data(state: AppState) -> web::Data<AppState> {
 }
 
 impl AppState {
-    /// Runs one blocking registry call on the thread pool; a panicked or cancelled call is
-    /// reported as the registry being unavailable.
-    pub async fn call<T, F>(&self, f: F) -> Result<T, RegistryError>
+    /// One blocking read (search, records, lists, feeds …) on the thread pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, RegistryError>
     where
         T: Send + 'static,
         F: FnOnce(&dyn Registry) -> Result<T, RegistryError> + Send + 'static,
+    {
+        self.block(move |r| f(r)).await
+    }
+
+    /// One blocking curation call (reports, judgements, annotations, authentication).
+    pub async fn curate<T, F>(&self, f: F) -> Result<T, RegistryError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn CurationRegistry) -> Result<T, RegistryError> + Send + 'static,
+    {
+        self.block(move |r| f(r)).await
+    }
+
+    /// One blocking admin call (curators, ingest).
+    pub async fn administer<T, F>(&self, f: F) -> Result<T, RegistryError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn AdminRegistry) -> Result<T, RegistryError> + Send + 'static,
+    {
+        self.block(move |r| f(r)).await
+    }
+
+    /// Runs one blocking registry call on the thread pool; a panicked or cancelled call is
+    /// reported as the registry being unavailable.
+    async fn block<T, F>(&self, f: F) -> Result<T, RegistryError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn SiteRegistry) -> Result<T, RegistryError> + Send + 'static,
     {
         let registry = Arc::clone(&self.registry);
         match web::block(move || f(registry.as_ref())).await {
@@ -107,11 +138,20 @@ pub fn configure_with_limiter(cfg: &mut web::ServiceConfig, limiter: api::rateli
             .configure(api::configure)
             .route("/healthz", web::get().to(api::health::health))
             .route("/feed.atom", web::get().to(feed::feed))
-            .configure(watch::configure)
+            .configure(feed::watch::configure)
             .configure(assets::configure)
             .configure(pages::configure)
-            .default_service(web::to(errors::fallback)),
+            .default_service(web::to(fallback)),
     );
+}
+
+/// Unknown URLs: the JSON envelope under `/api`, an HTML page elsewhere.
+async fn fallback(req: HttpRequest) -> HttpResponse {
+    if req.path() == "/api" || req.path().starts_with("/api/") {
+        api::not_found().await
+    } else {
+        pages::not_found(&req)
+    }
 }
 
 /// Seconds in-flight requests get to finish after a shutdown signal.

@@ -346,6 +346,17 @@ pub enum Lookup<T> {
     NotFound,
 }
 
+/// The action types the registry names (an action the parsers cannot type is `other`).
+pub const ACTION_TYPES: [&str; 7] = [
+    "emergency_order",
+    "improvement_order",
+    "suspension_order",
+    "licence_revocation",
+    "inspection",
+    "shipping_halt_request",
+    "lifting",
+];
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchRequest {
     pub q: String,

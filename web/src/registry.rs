@@ -1,9 +1,26 @@
-//! The read side the web layer needs. The root package implements it over its database and
-//! search index; the web crate knows nothing of either. Methods are blocking: handlers call
-//! them inside `web::block`.
+//! What the web layer asks of the data, in three traits so that each handler sees only what it
+//! needs and an implementation states every method it offers:
+//!
+//! - [`Registry`]: the public read side (search, records, lists, exports, feeds, health);
+//! - [`CurationRegistry`]: correction reports and curators' work on records;
+//! - [`AdminRegistry`]: managing curators and ingesting documents.
+//!
+//! None has default bodies: a registry that cannot do something (a test double, a bench)
+//! says so explicitly, usually with [`RegistryError::Unavailable`]; a method it forgets does
+//! not compile. The root package implements all three over its database and search index;
+//! the web crate knows nothing of either. Methods are blocking: handlers call them inside
+//! `web::block`, through [`crate::AppState`].
+//!
+//! The app state holds one `Arc<dyn SiteRegistry>`: [`SiteRegistry`] is the three together,
+//! implemented for every type that implements them, so the state stays one field that any
+//! complete registry (the database one, a fake) fills as it is. [`crate::AppState::read`],
+//! [`crate::AppState::curate`] and [`crate::AppState::administer`] hand a handler only the
+//! trait it needs.
 
-use crate::curation::{self, *};
+use crate::admin::{IngestRequest, IngestResult};
+use crate::curation::*;
 use crate::model::*;
+use crate::watch::{WatchFeed, WatchScope};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
@@ -15,6 +32,7 @@ pub enum RegistryError {
     Unavailable(String),
 }
 
+/// The public read side.
 pub trait Registry: Send + Sync + 'static {
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, RegistryError>;
 
@@ -30,12 +48,7 @@ pub trait Registry: Send + Sync + 'static {
     ) -> Result<Lookup<OrganizationDetail>, RegistryError>;
 
     /// Published data versions, newest first.
-    fn versions(&self, limit: usize) -> Result<Vec<DataVersion>, RegistryError> {
-        let _ = limit;
-        Err(RegistryError::Unavailable(
-            "this registry has no data versions".into(),
-        ))
-    }
+    fn versions(&self, limit: usize) -> Result<Vec<DataVersion>, RegistryError>;
 
     /// Actions, newest first.
     fn actions(&self, filter: &ActionFilter) -> Result<Page<ActionSummary>, RegistryError>;
@@ -50,76 +63,36 @@ pub trait Registry: Send + Sync + 'static {
 
     /// Facilities and CPCs ordered by ID (a stable order: IDs never change), with a cursor on
     /// the last ID, so a walk sees every record once even while data is added.
-    ///
-    /// The default answers "unavailable", so registries written before this method (test
-    /// doubles, benches) keep compiling; the real registry implements it.
-    fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError> {
-        let _ = filter;
-        Err(RegistryError::Unavailable(
-            "this registry does not list facilities".into(),
-        ))
-    }
+    fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError>;
 
     /// Entities whose facts or source documents changed since `request.since`.
-    fn changes(&self, request: &ChangesRequest) -> Result<ChangesPage, RegistryError> {
-        let _ = request;
-        Err(RegistryError::Unavailable(
-            "this registry has no changes feed".into(),
-        ))
-    }
+    fn changes(&self, request: &ChangesRequest) -> Result<ChangesPage, RegistryError>;
 
     /// One bulk export file by name (see [`EXPORT_FILES`]); `None` for an unknown name.
-    fn export_file(&self, name: &str) -> Result<Option<ExportFile>, RegistryError> {
-        let _ = name;
-        Err(RegistryError::Unavailable(
-            "this registry has no exports".into(),
-        ))
-    }
+    fn export_file(&self, name: &str) -> Result<Option<ExportFile>, RegistryError>;
 
     /// The watch feed of a facility, organization or prefecture (see [`crate::watch`]). A
     /// merged ID answers with the survivor's feed (`merged_from` set), not a redirect.
-    fn watch_feed(
-        &self,
-        scope: &crate::watch::WatchScope,
-    ) -> Result<Lookup<crate::watch::WatchFeed>, RegistryError> {
-        let _ = scope;
-        Err(RegistryError::Unavailable(
-            "this registry has no watch feeds".into(),
-        ))
-    }
+    fn watch_feed(&self, scope: &WatchScope) -> Result<Lookup<WatchFeed>, RegistryError>;
 
     /// Health of every public source: last crawls, counts, problem documents, known gaps.
-    fn sources(&self) -> Result<SourcesReport, RegistryError> {
-        Err(RegistryError::Unavailable(
-            "this registry has no source health".into(),
-        ))
-    }
+    fn sources(&self) -> Result<SourcesReport, RegistryError>;
+}
 
-    // ---- Curation (see `crate::curation`). Writes are only reached through handlers that
-    // authenticated a curator first; `submit_correction` is the one public write.
-
-    /// The active curator holding this bearer token, if any.
-    fn authenticate(&self, token: &str) -> Result<Option<CuratorInfo>, RegistryError> {
-        let _ = token;
-        Err(no_curation())
-    }
+/// Curation (see [`crate::curation`]): the public log of correction reports and the work of
+/// curators. Writes other than `submit_correction` (the one public write) are only reached
+/// through handlers that authenticated a curator first.
+pub trait CurationRegistry: Send + Sync + 'static {
+    /// The active curator (or admin) holding this bearer token, if any.
+    fn authenticate(&self, token: &str) -> Result<Option<CuratorInfo>, RegistryError>;
 
     /// Files a public correction report.
-    fn submit_correction(&self, new: &NewCorrection) -> Result<Curated<Correction>, RegistryError> {
-        let _ = new;
-        Err(no_curation())
-    }
+    fn submit_correction(&self, new: &NewCorrection) -> Result<Curated<Correction>, RegistryError>;
 
     /// The public log of reports, newest first.
-    fn corrections(&self, filter: &CorrectionFilter) -> Result<Page<Correction>, RegistryError> {
-        let _ = filter;
-        Err(no_curation())
-    }
+    fn corrections(&self, filter: &CorrectionFilter) -> Result<Page<Correction>, RegistryError>;
 
-    fn correction(&self, id: &str) -> Result<Option<Correction>, RegistryError> {
-        let _ = id;
-        Err(no_curation())
-    }
+    fn correction(&self, id: &str) -> Result<Option<Correction>, RegistryError>;
 
     /// Accepts or rejects an open report as `by`; accepting changes the record.
     fn decide_correction(
@@ -127,91 +100,67 @@ pub trait Registry: Send + Sync + 'static {
         id: &str,
         decision: &Decision,
         by: &CuratorInfo,
-    ) -> Result<Curated<Correction>, RegistryError> {
-        let _ = (id, decision, by);
-        Err(no_curation())
-    }
+    ) -> Result<Curated<Correction>, RegistryError>;
 
     fn judge(
         &self,
         request: &JudgementRequest,
         by: &CuratorInfo,
-    ) -> Result<Curated<JudgementRecorded>, RegistryError> {
-        let _ = (request, by);
-        Err(no_curation())
-    }
+    ) -> Result<Curated<JudgementRecorded>, RegistryError>;
 
     fn annotate(
         &self,
-        new: &curation::NewAnnotation,
+        new: &NewAnnotation,
         by: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError> {
-        let _ = (new, by);
-        Err(no_curation())
-    }
+    ) -> Result<Curated<Annotation>, RegistryError>;
 
     fn withdraw_annotation(
         &self,
         id: i64,
         reason: &str,
         by: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError> {
-        let _ = (id, reason, by);
-        Err(no_curation())
-    }
+    ) -> Result<Curated<Annotation>, RegistryError>;
 
     /// The stored facts of a record (hidden ones marked); `None` for an unknown ID.
-    fn entity_facts(&self, id: &str) -> Result<Option<Vec<FactInfo>>, RegistryError> {
-        let _ = id;
-        Err(no_curation())
-    }
+    fn entity_facts(&self, id: &str) -> Result<Option<Vec<FactInfo>>, RegistryError>;
 
     /// The audit log, newest first.
-    fn audit_log(&self, filter: &AuditFilter) -> Result<Page<AuditEntry>, RegistryError> {
-        let _ = filter;
-        Err(no_curation())
-    }
+    fn audit_log(&self, filter: &AuditFilter) -> Result<Page<AuditEntry>, RegistryError>;
+}
 
-    /// Creates a curator (admins only) and returns its token, shown once.
+/// Operating the registry (admins only; handlers check the role first).
+pub trait AdminRegistry: Send + Sync + 'static {
+    /// Creates a curator and returns its token, shown once.
     fn add_curator(
         &self,
         new: &NewCurator,
         by: &CuratorInfo,
-    ) -> Result<Curated<IssuedToken>, RegistryError> {
-        let _ = (new, by);
-        Err(no_curation())
-    }
+    ) -> Result<Curated<IssuedToken>, RegistryError>;
 
-    /// Revokes a curator's token (admins only).
+    /// Revokes a curator's token.
     fn revoke_curator(
         &self,
         name: &str,
         reason: &str,
         by: &CuratorInfo,
-    ) -> Result<Curated<()>, RegistryError> {
-        let _ = (name, reason, by);
-        Err(no_curation())
-    }
+    ) -> Result<Curated<()>, RegistryError>;
 
     /// Archives, parses and ingests one document with the named source's parser, resolves,
-    /// and re-indexes this server's search index (admins only; `mieru ingest` over HTTP).
-    /// An unknown source is a `BadRequest`.
+    /// and re-indexes this server's search index (`mieru ingest` over HTTP). An unknown
+    /// source is a `BadRequest`.
     fn ingest_document(
         &self,
-        request: &crate::admin::IngestRequest,
+        request: &IngestRequest,
         body: &[u8],
         by: &CuratorInfo,
-    ) -> Result<crate::admin::IngestResult, RegistryError> {
-        let _ = (request, body, by);
-        Err(RegistryError::Unavailable(
-            "this registry cannot ingest documents".into(),
-        ))
-    }
+    ) -> Result<IngestResult, RegistryError>;
 }
 
-fn no_curation() -> RegistryError {
-    RegistryError::Unavailable("this registry has no curation".into())
-}
+/// Everything the site serves from: the three traits together. Implemented for every type
+/// that implements them (nothing to write by hand); [`crate::AppState`] holds one.
+pub trait SiteRegistry: Registry + CurationRegistry + AdminRegistry {}
+
+impl<T: Registry + CurationRegistry + AdminRegistry> SiteRegistry for T {}
 
 /// The bulk export files every registry offers: (name, format, description).
 pub const EXPORT_FILES: [(&str, &str, &str); 7] = [

@@ -1,4 +1,5 @@
 //! The JSON API over a fictional registry: every route, every refusal, caching and headers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The researcher's API: facility list with filters and cursors, the changes feed, exports,
 //! rate limiting, CORS preflight, compression and the human-readable API page.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 

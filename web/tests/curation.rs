@@ -2,6 +2,7 @@
 //! with a challenge, 403 for a role that may not), the public report pages (escaped, usable
 //! without JavaScript, Japanese first), the JSON log, and the OpenAPI document naming the
 //! security scheme. The end-to-end behaviour over real data is in the root `tests/curation.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 

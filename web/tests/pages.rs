@@ -1,4 +1,5 @@
 //! The HTML site over a fictional registry: content, escaping, languages, redirects, headers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! `serve` runs a real server: middleware (compression, headers, logging) on a real socket.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
 

@@ -19,11 +19,12 @@ const HOST: &str = "saiseiiryo.mhlw.go.jp";
 pub struct ESaisei;
 
 static CODE_IN_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/published_plan/(?:download|detail|preview)/(\d{2}[A-Z]\d{7})(?:/|$)")
-        .expect("static regex")
+    crate::adapters::util::static_regex(
+        r"/published_plan/(?:download|detail|preview)/(\d{2}[A-Z]\d{7})(?:/|$)",
+    )
 });
 static LIST_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/published_plan/index/([123])(?:/|$)").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"/published_plan/index/([123])(?:/|$)"));
 
 /// Where each field sits in a row; labels win over the positions public scrapers rely on.
 #[derive(Debug, Clone, Copy)]
@@ -106,29 +107,11 @@ impl Adapter for ESaisei {
         };
         let base = Url::parse(&doc.meta.url).ok();
         let rows = util::table_rows(html);
-        // Risk class: the list URL says it; the page heading is the fallback.
-        let class = base
-            .as_ref()
-            .and_then(|u| LIST_URL.captures(u.path()))
-            .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_string())
-            .or_else(|| {
-                let t = compact(&util::html_title(html).unwrap_or_default());
-                if t.contains("第一種") {
-                    Some("1".into())
-                } else if t.contains("第二種") {
-                    Some("2".into())
-                } else if t.contains("第三種") {
-                    Some("3".into())
-                } else {
-                    None
-                }
-            });
-        let list_name = match class.as_deref() {
-            Some("1") => "e-再生医療 第一種再生医療等提供計画 公開一覧",
-            Some("2") => "e-再生医療 第二種再生医療等提供計画 公開一覧",
-            Some("3") => "e-再生医療 第三種再生医療等提供計画 公開一覧",
-            _ => "e-再生医療 再生医療等提供計画 公開一覧",
+        let class = risk_class(base.as_ref(), html);
+        let list = List {
+            class: class.as_deref(),
+            name: list_name(class.as_deref()),
+            base: base.as_ref(),
         };
 
         let mut cols = POSITIONS;
@@ -152,81 +135,8 @@ impl Adapter for ESaisei {
                 continue;
             };
             plans += 1;
-            let plan = SubjectKey::new(K::Plan, NAME, &code);
-            let facility = SubjectKey::new(K::Facility, NAME, &code);
-
-            f.add(&plan, P::PlanNumber, code.as_str(), None);
-            f.add(&plan, P::Title, cell(&row.cells, cols.title), None);
-            if let Some(class) = &class {
-                f.add(&plan, P::RiskClass, class.as_str(), None);
-            }
-            if let Some(i) = cols.purpose {
-                let p = compact(&cell(&row.cells, i));
-                if p.contains("研究") {
-                    f.add(&plan, P::Purpose, "research", None);
-                } else if p.contains("治療") {
-                    f.add(&plan, P::Purpose, "treatment", None);
-                }
-            }
-            if let Some(i) = cols.status {
-                let s = cell(&row.cells, i);
-                let word: String = s
-                    .chars()
-                    .take_while(|c| !matches!(c, '（' | '(' | ' ' | '\u{3000}'))
-                    .collect();
-                f.add(&plan, P::Status, word.as_str(), None);
-                let date = first_date(&s);
-                if word.contains("中止") || word.contains("廃止") {
-                    f.date(&plan, P::DiscontinuedOn, date, None);
-                } else if word.contains("終了") {
-                    f.date(&plan, P::EndedOn, date, None);
-                }
-            }
-            if let Some(i) = cols.committee {
-                let name = cell(&row.cells, i);
-                if !name.is_empty() {
-                    let committee = SubjectKey::new(K::Committee, NAME, &name);
-                    f.add(&committee, P::Name, name.as_str(), None);
-                    f.link(&plan, P::Committee, &committee, None);
-                }
-            }
-            for h in &hrefs {
-                let abs = base.as_ref().and_then(|b| b.join(h).ok());
-                if let Some(u) = abs {
-                    f.add(&plan, P::Attachment, u.as_str(), None);
-                }
-            }
-            f.add(&plan, P::ListedIn, list_name, None);
-            f.link(&plan, P::Provider, &facility, None);
-
-            // The provider as this row spells it: corporation and clinic are often one string.
-            let (operator, name) = split_operator(&cell(&row.cells, cols.name));
-            let name = if name.is_empty() {
-                operator.clone().unwrap_or_default()
-            } else {
-                name
-            };
-            f.add(&facility, P::Name, name.as_str(), None);
-            if let Some(org) = operator.filter(|o| *o != name) {
-                let org_key = SubjectKey::new(K::Organization, NAME, &code);
-                f.add(&org_key, P::Name, org.as_str(), None);
-                f.link(&facility, P::Operator, &org_key, None);
-            }
-            let pref = cell(&row.cells, cols.prefecture);
-            let addr = cell(&row.cells, cols.address);
-            let pref = util::prefecture_of(&pref)
-                .or_else(|| util::prefecture_of(&addr))
-                .map(str::to_string)
-                .unwrap_or(pref);
-            f.add(&facility, P::Prefecture, pref.as_str(), None);
-            if !addr.is_empty() {
-                let full = if util::prefecture_of(&addr).is_some() {
-                    addr
-                } else {
-                    format!("{pref}{addr}")
-                };
-                f.add(&facility, P::Address, full, None);
-            }
+            plan_facts(&mut f, &list, &row.cells, &hrefs, &code, &cols);
+            provider_facts(&mut f, &row.cells, &code, &cols);
         }
         if plans == 0 {
             return Err(ParseError::NoContent(
@@ -237,5 +147,130 @@ impl Adapter for ESaisei {
             facts: f.into_vec(),
             links: Vec::new(),
         })
+    }
+}
+
+/// The list a row was read from: its risk class (from the URL, or the page heading) and name.
+struct List<'a> {
+    class: Option<&'a str>,
+    name: &'a str,
+    base: Option<&'a Url>,
+}
+
+/// Risk class of a list: the list URL says it; the page heading is the fallback.
+fn risk_class(base: Option<&Url>, html: &str) -> Option<String> {
+    base.and_then(|u| LIST_URL.captures(u.path()))
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .or_else(|| {
+            let t = compact(&util::html_title(html).unwrap_or_default());
+            if t.contains("第一種") {
+                Some("1".into())
+            } else if t.contains("第二種") {
+                Some("2".into())
+            } else if t.contains("第三種") {
+                Some("3".into())
+            } else {
+                None
+            }
+        })
+}
+
+fn list_name(class: Option<&str>) -> &'static str {
+    match class {
+        Some("1") => "e-再生医療 第一種再生医療等提供計画 公開一覧",
+        Some("2") => "e-再生医療 第二種再生医療等提供計画 公開一覧",
+        Some("3") => "e-再生医療 第三種再生医療等提供計画 公開一覧",
+        _ => "e-再生医療 再生医療等提供計画 公開一覧",
+    }
+}
+
+/// The plan of one row: number, title, class, purpose, status, committee, attachments.
+fn plan_facts(
+    f: &mut Facts,
+    list: &List<'_>,
+    cells: &[String],
+    hrefs: &[&String],
+    code: &str,
+    cols: &Columns,
+) {
+    let plan = SubjectKey::new(K::Plan, NAME, code);
+    let facility = SubjectKey::new(K::Facility, NAME, code);
+
+    f.add(&plan, P::PlanNumber, code, None);
+    f.add(&plan, P::Title, cell(cells, cols.title), None);
+    if let Some(class) = list.class {
+        f.add(&plan, P::RiskClass, class, None);
+    }
+    if let Some(i) = cols.purpose {
+        let p = compact(&cell(cells, i));
+        if p.contains("研究") {
+            f.add(&plan, P::Purpose, "research", None);
+        } else if p.contains("治療") {
+            f.add(&plan, P::Purpose, "treatment", None);
+        }
+    }
+    if let Some(i) = cols.status {
+        let s = cell(cells, i);
+        let word: String = s
+            .chars()
+            .take_while(|c| !matches!(c, '（' | '(' | ' ' | '\u{3000}'))
+            .collect();
+        f.add(&plan, P::Status, word.as_str(), None);
+        let date = first_date(&s);
+        if word.contains("中止") || word.contains("廃止") {
+            f.date(&plan, P::DiscontinuedOn, date, None);
+        } else if word.contains("終了") {
+            f.date(&plan, P::EndedOn, date, None);
+        }
+    }
+    if let Some(i) = cols.committee {
+        let name = cell(cells, i);
+        if !name.is_empty() {
+            let committee = SubjectKey::new(K::Committee, NAME, &name);
+            f.add(&committee, P::Name, name.as_str(), None);
+            f.link(&plan, P::Committee, &committee, None);
+        }
+    }
+    for h in hrefs {
+        let abs = list.base.and_then(|b| b.join(h).ok());
+        if let Some(u) = abs {
+            f.add(&plan, P::Attachment, u.as_str(), None);
+        }
+    }
+    f.add(&plan, P::ListedIn, list.name, None);
+    f.link(&plan, P::Provider, &facility, None);
+}
+
+/// The provider of one row as the row spells it, with its operator, prefecture and address.
+fn provider_facts(f: &mut Facts, cells: &[String], code: &str, cols: &Columns) {
+    let facility = SubjectKey::new(K::Facility, NAME, code);
+    // The provider as this row spells it: corporation and clinic are often one string.
+    let (operator, name) = split_operator(&cell(cells, cols.name));
+    let name = if name.is_empty() {
+        operator.clone().unwrap_or_default()
+    } else {
+        name
+    };
+    f.add(&facility, P::Name, name.as_str(), None);
+    if let Some(org) = operator.filter(|o| *o != name) {
+        let org_key = SubjectKey::new(K::Organization, NAME, code);
+        f.add(&org_key, P::Name, org.as_str(), None);
+        f.link(&facility, P::Operator, &org_key, None);
+    }
+    let pref = cell(cells, cols.prefecture);
+    let addr = cell(cells, cols.address);
+    let pref = util::prefecture_of(&pref)
+        .or_else(|| util::prefecture_of(&addr))
+        .map(str::to_string)
+        .unwrap_or(pref);
+    f.add(&facility, P::Prefecture, pref.as_str(), None);
+    if !addr.is_empty() {
+        let full = if util::prefecture_of(&addr).is_some() {
+            addr
+        } else {
+            format!("{pref}{addr}")
+        };
+        f.add(&facility, P::Address, full, None);
     }
 }

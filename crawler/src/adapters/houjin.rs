@@ -105,7 +105,7 @@ fn ymd(s: &str) -> Option<NaiveDate> {
 }
 
 static NUMBER_IN_TEXT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^0-9])([0-9]{13})(?:[^0-9]|$)").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"(?:^|[^0-9])([0-9]{13})(?:[^0-9]|$)"));
 
 /// Valid corporate numbers written in free text (a changeCause such as
 /// `…株式会社リンクスポーツエンターテインメント（5060001006465）を合併`), other than `own`.
@@ -298,9 +298,9 @@ const XML_FIELDS: [&str; 30] = [
 ];
 
 static XML_RECORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<corporation>(.*?)</corporation>").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"(?s)<corporation>(.*?)</corporation>"));
 static XML_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<([A-Za-z]+)>([^<]*)</[A-Za-z]+>|<([A-Za-z]+)\s*/>").expect("static regex")
+    crate::adapters::util::static_regex(r"(?s)<([A-Za-z]+)>([^<]*)</[A-Za-z]+>|<([A-Za-z]+)\s*/>")
 });
 
 fn unescape(s: &str) -> String {

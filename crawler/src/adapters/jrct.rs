@@ -17,11 +17,11 @@ const HOST: &str = "jrct.niph.go.jp";
 pub struct Jrct;
 
 static JRCT_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"jRCT[bs12]?\d{9}").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"jRCT[bs12]?\d{9}"));
 static COMMITTEE_NO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"N[AB]\d{7}").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"N[AB]\d{7}"));
 static NAME_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"_(\d{8})_").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"_(\d{8})_"));
 
 /// The Japanese half of a bilingual value: `渡辺 雅彦 Watanabe Masahiko` → `渡辺 雅彦`,
 /// `第二種再生医療等 / Class II` → `第二種再生医療等`.
@@ -87,13 +87,7 @@ impl Adapter for Jrct {
             .filter(|r| r.header && r.cells.len() == 2)
             .filter_map(|r| Some((compact(r.cells.first()?), r.cells.get(1)?.clone())))
             .collect();
-        let value = |keys: &[&str]| -> Option<String> {
-            pairs
-                .iter()
-                .find(|(l, _)| keys.iter().any(|k| l.contains(k)))
-                .map(|(_, v)| ja_part(v))
-                .filter(|v| !v.is_empty())
-        };
+        let value = |keys: &[&str]| field(&pairs, keys);
         let id = value(&["実施計画番号", "ResearchID"])
             .and_then(|v| JRCT_ID.find(&v).map(|m| m.as_str().to_string()))
             .or_else(|| JRCT_ID.find(&doc.meta.url).map(|m| m.as_str().to_string()));
@@ -140,110 +134,153 @@ impl Adapter for Jrct {
         if let Some(s) = value(&["進捗状況", "Recruitmentstatus"]) {
             f.add(&plan, P::Status, s, last);
         }
-        let committee_no = value(&["認定番号", "Committeenumber"]).and_then(|v| {
-            COMMITTEE_NO
-                .find(&compact(&v))
-                .map(|m| m.as_str().to_string())
-        });
-        let committee_name = value(&["認定委員会の名称", "Nameofcommittee"]);
-        if committee_no.is_some() || committee_name.is_some() {
-            let local = committee_no
-                .clone()
-                .or(committee_name.clone())
-                .unwrap_or_default();
-            let c = SubjectKey::new(K::Committee, NAME, &local);
-            f.add(&c, P::Name, committee_name.unwrap_or_default(), last);
-            f.add(
-                &c,
-                P::CommitteeNumber,
-                committee_no.unwrap_or_default(),
-                None,
-            );
-            f.link(&plan, P::Committee, &c, last);
-        }
-        let mut provider = None;
-        if let Some(inst) = value(&["所属機関", "Affiliation"]) {
-            let facility = SubjectKey::new(K::Facility, NAME, &id);
-            provider = Some(facility.clone());
-            let (op, name) = split_operator(&inst);
-            let name = if name.is_empty() { inst.clone() } else { name };
-            f.add(&facility, P::Name, name, last);
-            if let Some(op) = op {
-                let org = SubjectKey::new(K::Organization, NAME, &id);
-                f.add(&org, P::Name, op, last);
-                f.link(&facility, P::Operator, &org, last);
-            }
-            if let Some(addr) = value(&["所在地", "Address"]) {
-                let addr = dedupe_prefecture(&addr);
-                if let Some(p) = util::prefecture_of(&addr) {
-                    f.add(&facility, P::Prefecture, p, last);
-                }
-                f.add(&facility, P::Address, addr, last);
-            }
-            f.link(&plan, P::Provider, &facility, last);
-        }
+        committee_facts(&mut f, &plan, &pairs, last);
+        let provider = provider_facts(&mut f, &plan, &pairs, &id, last);
 
-        // 変更内容: 変更日 | 変更項目 | 変更前 | 変更後
-        let mut in_changes = false;
-        for r in &rows {
-            if r.header {
-                let joined = compact(&r.cells.concat());
-                in_changes = joined.contains("変更前") && joined.contains("変更後");
-                continue;
-            }
-            if !in_changes || r.cells.len() < 4 {
-                continue;
-            }
-            let cell = |i: usize| r.cells.get(i).map(|s| clean(s)).unwrap_or_default();
-            let Some(date) = util::first_date(&cell(0)) else {
-                continue;
-            };
-            f.add(
-                &plan,
-                P::Change,
-                format!("{}: {} → {}", cell(1), cell(2), cell(3)),
-                Some(date),
-            );
-            f.date(&plan, P::ChangedOn, Some(date), Some(date));
-            // The investigator's institution renamed (旧 → 新): the old name is a former name
-            // of the provider, as of the change date; the resolver links records by it.
-            if let Some(facility) = provider.as_ref().filter(|_| cell(1).contains("所属機関")) {
-                let (_, old) = split_operator(&cell(2));
-                let old = if old.is_empty() { cell(2) } else { old };
-                if !old.is_empty() {
-                    f.add(facility, P::FormerName, old, Some(date));
-                }
-                // … and the new name has been its name since that date.
-                let (_, new) = split_operator(&cell(3));
-                let new = if new.is_empty() { cell(3) } else { new };
-                if !new.is_empty() {
-                    f.add(facility, P::Name, new, Some(date));
-                }
-            }
-        }
-        // Attachments whose names embed a date (委員会意見書_20220916_jRCTb….pdf).
-        let base = Url::parse(&doc.meta.url).ok();
-        if let (Ok(a), Some(base)) = (scraper::Selector::parse("a[href]"), base) {
-            let page = scraper::Html::parse_document(html);
-            for el in page.select(&a) {
-                let text = clean(&el.text().collect::<String>());
-                let Some(date) = NAME_DATE
-                    .captures(&text)
-                    .and_then(|c| c.get(1))
-                    .and_then(|m| ymd8(m.as_str()))
-                else {
-                    continue;
-                };
-                let Some(url) = el.value().attr("href").and_then(|h| base.join(h).ok()) else {
-                    continue;
-                };
-                f.add(&plan, P::Attachment, url.as_str(), Some(date));
-            }
-        }
+        change_facts(&mut f, &plan, &rows, provider.as_ref());
+        dated_attachments(&mut f, &plan, html, &doc.meta.url);
         Ok(Parsed {
             facts: f.into_vec(),
             links,
         })
+    }
+}
+
+/// The value of the first label/value row whose label holds one of `keys` (its Japanese part).
+fn field(pairs: &[(String, String)], keys: &[&str]) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(l, _)| keys.iter().any(|k| l.contains(k)))
+        .map(|(_, v)| ja_part(v))
+        .filter(|v| !v.is_empty())
+}
+
+/// The certified committee that reviewed the plan, by its number or name.
+fn committee_facts(
+    f: &mut Facts,
+    plan: &SubjectKey,
+    pairs: &[(String, String)],
+    last: Option<NaiveDate>,
+) {
+    let committee_no = field(pairs, &["認定番号", "Committeenumber"]).and_then(|v| {
+        COMMITTEE_NO
+            .find(&compact(&v))
+            .map(|m| m.as_str().to_string())
+    });
+    let committee_name = field(pairs, &["認定委員会の名称", "Nameofcommittee"]);
+    if committee_no.is_some() || committee_name.is_some() {
+        let local = committee_no
+            .clone()
+            .or(committee_name.clone())
+            .unwrap_or_default();
+        let c = SubjectKey::new(K::Committee, NAME, &local);
+        f.add(&c, P::Name, committee_name.unwrap_or_default(), last);
+        f.add(
+            &c,
+            P::CommitteeNumber,
+            committee_no.unwrap_or_default(),
+            None,
+        );
+        f.link(plan, P::Committee, &c, last);
+    }
+}
+
+/// The investigator's institution as the provider, with its operator and address.
+fn provider_facts(
+    f: &mut Facts,
+    plan: &SubjectKey,
+    pairs: &[(String, String)],
+    id: &str,
+    last: Option<NaiveDate>,
+) -> Option<SubjectKey> {
+    let inst = field(pairs, &["所属機関", "Affiliation"])?;
+    let facility = SubjectKey::new(K::Facility, NAME, id);
+    let (op, name) = split_operator(&inst);
+    let name = if name.is_empty() { inst.clone() } else { name };
+    f.add(&facility, P::Name, name, last);
+    if let Some(op) = op {
+        let org = SubjectKey::new(K::Organization, NAME, id);
+        f.add(&org, P::Name, op, last);
+        f.link(&facility, P::Operator, &org, last);
+    }
+    if let Some(addr) = field(pairs, &["所在地", "Address"]) {
+        let addr = dedupe_prefecture(&addr);
+        if let Some(p) = util::prefecture_of(&addr) {
+            f.add(&facility, P::Prefecture, p, last);
+        }
+        f.add(&facility, P::Address, addr, last);
+    }
+    f.link(plan, P::Provider, &facility, last);
+    Some(facility)
+}
+
+/// 変更内容: 変更日 | 変更項目 | 変更前 | 変更後.
+fn change_facts(
+    f: &mut Facts,
+    plan: &SubjectKey,
+    rows: &[util::Row],
+    provider: Option<&SubjectKey>,
+) {
+    // 変更内容: 変更日 | 変更項目 | 変更前 | 変更後
+    let mut in_changes = false;
+    for r in rows {
+        if r.header {
+            let joined = compact(&r.cells.concat());
+            in_changes = joined.contains("変更前") && joined.contains("変更後");
+            continue;
+        }
+        if !in_changes || r.cells.len() < 4 {
+            continue;
+        }
+        let cell = |i: usize| r.cells.get(i).map(|s| clean(s)).unwrap_or_default();
+        let Some(date) = util::first_date(&cell(0)) else {
+            continue;
+        };
+        f.add(
+            plan,
+            P::Change,
+            format!("{}: {} → {}", cell(1), cell(2), cell(3)),
+            Some(date),
+        );
+        f.date(plan, P::ChangedOn, Some(date), Some(date));
+        // The investigator's institution renamed (旧 → 新): the old name is a former name
+        // of the provider, as of the change date; the resolver links records by it.
+        if let Some(facility) = provider.filter(|_| cell(1).contains("所属機関")) {
+            let (_, old) = split_operator(&cell(2));
+            let old = if old.is_empty() { cell(2) } else { old };
+            if !old.is_empty() {
+                f.add(facility, P::FormerName, old, Some(date));
+            }
+            // … and the new name has been its name since that date.
+            let (_, new) = split_operator(&cell(3));
+            let new = if new.is_empty() { cell(3) } else { new };
+            if !new.is_empty() {
+                f.add(facility, P::Name, new, Some(date));
+            }
+        }
+    }
+}
+
+/// Attachments whose names embed a date (委員会意見書_20220916_jRCTb….pdf).
+fn dated_attachments(f: &mut Facts, plan: &SubjectKey, html: &str, url: &str) {
+    // Attachments whose names embed a date (委員会意見書_20220916_jRCTb….pdf).
+    let base = Url::parse(url).ok();
+    if let (Ok(a), Some(base)) = (scraper::Selector::parse("a[href]"), base) {
+        let page = scraper::Html::parse_document(html);
+        for el in page.select(&a) {
+            let text = clean(&el.text().collect::<String>());
+            let Some(date) = NAME_DATE
+                .captures(&text)
+                .and_then(|c| c.get(1))
+                .and_then(|m| ymd8(m.as_str()))
+            else {
+                continue;
+            };
+            let Some(url) = el.value().attr("href").and_then(|h| base.join(h).ok()) else {
+                continue;
+            };
+            f.add(plan, P::Attachment, url.as_str(), Some(date));
+        }
     }
 }
 

@@ -1,14 +1,13 @@
-//! Parsing helpers shared by the source adapters: whitespace cleaning, NFKC keys, 和暦 dates,
-//! legal articles, HTML to lines and tables, link discovery, operator/facility splitting.
+//! Parsing helpers shared by the source adapters: whitespace cleaning, NFKC keys, HTML to lines
+//! and tables, link discovery, and the adapters' view (as written, first match) of rules that
+//! live in `mieru-text`: 和暦 dates, legal articles, operator/facility splitting, identifiers.
 //!
 //! Everything here is total: malformed input yields `None` or an empty result, never a panic.
 
 use crate::provenance::{Fact, Property, SubjectKey};
 use chrono::NaiveDate;
-use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::HashSet;
-use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
@@ -45,82 +44,6 @@ pub fn compact(s: &str) -> String {
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn kanji_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '零' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-fn is_kanji_numeral(c: char) -> bool {
-    kanji_digit(c).is_some() || matches!(c, '十' | '百' | '千')
-}
-
-/// Value of a kanji numeral run (`二十二` = 22, `百五` = 105, `二〇二五` = 2025).
-fn kanji_number(run: &str) -> Option<u32> {
-    let has_unit = run.chars().any(|c| matches!(c, '十' | '百' | '千'));
-    if !has_unit {
-        // Positional form (二〇二五).
-        let mut v: u32 = 0;
-        for c in run.chars() {
-            v = v.checked_mul(10)?.checked_add(kanji_digit(c)?)?;
-        }
-        return Some(v);
-    }
-    let mut total = 0u32;
-    let mut current: Option<u32> = None;
-    for c in run.chars() {
-        if let Some(d) = kanji_digit(c) {
-            current = Some(d);
-        } else {
-            let unit = match c {
-                '十' => 10,
-                '百' => 100,
-                '千' => 1000,
-                _ => return None,
-            };
-            total = total.checked_add(current.unwrap_or(1).checked_mul(unit)?)?;
-            current = None;
-        }
-    }
-    total.checked_add(current.unwrap_or(0))
-}
-
-/// Replace kanji numeral runs by ASCII digits. Only applied to date and article contexts:
-/// names (`一郎`, `一番町`) must never go through it.
-pub fn kanji_to_digits(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if !run.is_empty() {
-            match kanji_number(run) {
-                Some(v) => out.push_str(&v.to_string()),
-                None => out.push_str(run),
-            }
-            run.clear();
-        }
-    };
-    for c in s.chars() {
-        if is_kanji_numeral(c) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
-
 /// Every valid date in `s`, in order: 和暦 (`令和7年3月5日`, `令和元年`, `令和6年 10 月 24 日`,
 /// kanji numerals), `R7.3.5`, `2025年3月5日`, `2025-03-05`, `2017/11/15`, full-width digits.
 /// Impossible dates (`平成31年5月1日`, `令和7年2月30日`) are not dates.
@@ -134,54 +57,6 @@ pub fn find_dates(s: &str) -> Vec<NaiveDate> {
 /// The first valid date in `s`.
 pub fn first_date(s: &str) -> Option<NaiveDate> {
     find_dates(s).into_iter().next()
-}
-
-static ARTICLE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<pre>法律|規則|法|則)?第(?P<a>\d+)条(?:の(?P<b>\d+))?(?:第(?P<p>\d+)項)?(?:第(?P<n>\d+)号)?")
-        .expect("static regex")
-});
-
-/// One article reference found in text, with its byte span in the compacted text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleHit {
-    /// Normalised form: `法第22条`, `法第48条第2項`, `法第4条第3項第2号`, `則第107条`.
-    pub article: String,
-    /// What follows the reference in the compacted text (up to 40 chars), to tell the basis of
-    /// an order (`に基づき`) from an inspection (`に基づく立入検査`) or a violation (`違反`).
-    pub after: String,
-}
-
-/// Articles cited in `s`. A bare `第48条第2項` following `法第23条第1項及び` counts as the Act's;
-/// `則…`/`規則…` stay the Ordinance's. Statute numbers (`法律第85号`) are not articles.
-pub fn find_articles(s: &str) -> Vec<ArticleHit> {
-    let text = kanji_to_digits(&compact(s));
-    let mut out = Vec::new();
-    for c in ARTICLE_RE.captures_iter(&text) {
-        let Some(whole) = c.get(0) else { continue };
-        let prefix = match c.name("pre").map(|m| m.as_str()) {
-            Some("則") | Some("規則") => "則",
-            _ => "法",
-        };
-        let mut article = format!("{prefix}第{}条", c.name("a").map_or("", |m| m.as_str()));
-        if let Some(b) = c.name("b") {
-            article.push('の');
-            article.push_str(b.as_str());
-        }
-        if let Some(p) = c.name("p") {
-            article.push_str(&format!("第{}項", p.as_str()));
-        }
-        if let Some(n) = c.name("n") {
-            article.push_str(&format!("第{}号", n.as_str()));
-        }
-        let after: String = text
-            .get(whole.end()..)
-            .unwrap_or("")
-            .chars()
-            .take(40)
-            .collect();
-        out.push(ArticleHit { article, after });
-    }
-    out
 }
 
 /// Whether a 13-digit 法人番号 passes its check digit.
@@ -198,97 +73,25 @@ pub fn prefecture_of(addr: &str) -> Option<&'static str> {
         .find(|p| a.starts_with(p))
 }
 
-/// Corporate forms a facility string may start with, as written (both widths of brackets).
-const CORP_PREFIXES: &[&str] = &[
-    "医療法人社団",
-    "医療法人財団",
-    "社会医療法人財団",
-    "社会医療法人社団",
-    "社会医療法人",
-    "医療法人",
-    "一般社団法人",
-    "一般財団法人",
-    "公益社団法人",
-    "公益財団法人",
-    "特定医療法人",
-    "株式会社",
-    "有限会社",
-    "合同会社",
-    "学校法人",
-    "社会福祉法人",
-    "(医)",
-    "（医）",
-    "(医社)",
-    "（医社）",
-    "(株)",
-    "（株）",
-    "㈱",
-    "(一社)",
-    "（一社）",
-];
-
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\u{3000}'
 }
 
-/// Split "医療法人社団X会 Yクリニック" into (operator, facility) as written. The joint may be a
-/// space, a full-width space, a line break (already cleaned to a space) or nothing; without a
-/// separator a 医療法人 name ends at its first `会`. Returns `(None, s)` when no operator is
-/// recognisable, and `(Some(org), "")` when the string names only a corporation.
+/// Split "医療法人社団X会 Yクリニック" into (operator, facility) as written, by
+/// [`mieru_text::locate_operator_and_facility`]: the joint may be a space, a full-width space, a
+/// line break or nothing, the corporation may follow in brackets. Returns `(None, s)` when no
+/// operator is recognisable, and `(Some(org), "")` when the string names only a corporation
+/// (a corporate form and a name after it).
 pub fn split_operator(s: &str) -> (Option<String>, String) {
     let s = clean(s);
-    let Some(prefix) = CORP_PREFIXES.iter().find(|p| s.starts_with(**p)) else {
-        return split_trailing_operator(&s).unwrap_or((None, s));
-    };
-    let chars: Vec<char> = s.chars().collect();
-    let plen = prefix.chars().count();
-    // Body of the corporation's name: skip spaces after the form, then up to the next space.
-    let mut i = plen;
-    while chars.get(i).copied().is_some_and(is_space) {
-        i += 1;
+    let part = |r: std::ops::Range<usize>| clean(s.get(r).unwrap_or(""));
+    if let Some(found) = mieru_text::locate_operator_and_facility(&s) {
+        return (Some(part(found.corporation)), part(found.facility));
     }
-    let body_start = i;
-    while chars.get(i).is_some_and(|c| !is_space(*c)) {
-        i += 1;
+    match mieru_text::split_corporate_form(&s) {
+        (Some(_), name) if !name.is_empty() => (Some(s), String::new()),
+        _ => (None, s),
     }
-    let body: String = chars.get(body_start..i).unwrap_or(&[]).iter().collect();
-    let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
-    let rest = rest.trim_matches(is_space).to_string();
-    if !rest.is_empty() {
-        let org: String = chars.get(..i).unwrap_or(&[]).iter().collect();
-        return (Some(org), rest);
-    }
-    // No separator: a medical corporation's name ends with 会 (蒼天会銀座… → 蒼天会 | 銀座…).
-    if prefix.contains('医') || prefix.contains("社団") || prefix.contains("財団") {
-        if let Some(pos) = body.chars().position(|c| c == '会') {
-            let org_body: String = body.chars().take(pos + 1).collect();
-            let fac: String = body.chars().skip(pos + 1).collect();
-            if !fac.is_empty() {
-                let head: String = chars.get(..body_start).unwrap_or(&[]).iter().collect();
-                return (Some(format!("{head}{org_body}")), fac);
-            }
-        }
-    }
-    if body.is_empty() {
-        return (None, s);
-    }
-    (Some(s), String::new())
-}
-
-/// `ＸＸクリニック（医療法人社団○○会）`: the corporation in a closing bracket.
-fn split_trailing_operator(s: &str) -> Option<(Option<String>, String)> {
-    let trimmed = s.trim_end_matches(is_space);
-    let inner = trimmed
-        .strip_suffix('）')
-        .or_else(|| trimmed.strip_suffix(')'))?;
-    let open = inner.rfind(['（', '('])?;
-    let org = inner
-        .get(open..)?
-        .trim_start_matches(['（', '('])
-        .trim_matches(is_space);
-    let facility = inner.get(..open)?.trim_matches(is_space);
-    let is_corp = CORP_PREFIXES.iter().any(|p| org.starts_with(p));
-    (is_corp && !facility.is_empty()).then(|| (Some(org.to_string()), facility.to_string()))
 }
 
 /// Whether a name denotes a cell culture processing facility rather than a clinic.
@@ -510,30 +313,6 @@ pub fn bracketed(chars: &[char], from: usize, open: char, close: char) -> Option
     Some((content, chars.len()))
 }
 
-/// A facility name that may carry its new name: `旧名（現　新名）` or `旧名(現 新名)`.
-/// Returns (current name, former name).
-pub fn split_renamed(name: &str) -> (String, Option<String>) {
-    let chars: Vec<char> = name.chars().collect();
-    let open = chars.iter().position(|c| *c == '（' || *c == '(');
-    if let Some(open) = open {
-        let after: String = chars.iter().skip(open + 1).collect();
-        let after_trim = after.trim_start_matches(is_space);
-        if let Some(rest) = after_trim.strip_prefix('現') {
-            let new: String = rest
-                .chars()
-                .take_while(|c| *c != '）' && *c != ')')
-                .collect();
-            let new = clean(new.trim_matches(is_space));
-            let old: String = chars.iter().take(open).collect();
-            let old = clean(old.trim_matches(is_space));
-            if !new.is_empty() && !old.is_empty() {
-                return (new, Some(old));
-            }
-        }
-    }
-    (clean(name), None)
-}
-
 /// Collects facts for one document, dropping empty values and exact duplicates (a registry
 /// file repeats a corporate number on every history row).
 #[derive(Debug, Default)]
@@ -593,21 +372,17 @@ impl Facts {
     }
 }
 
-static PLAN_NO_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d{2}[A-G]\d{7}").expect("static regex"));
-static FACILITY_NO_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"F[A-C]\d{7}").expect("static regex"));
-
 /// First e-再生医療 plan number (`02C2406012`) in `s` (any width).
 pub fn plan_number(s: &str) -> Option<String> {
-    let c = compact(s).to_ascii_uppercase();
-    PLAN_NO_RE.find(&c).map(|m| m.as_str().to_string())
+    mieru_text::find_identifiers(s)
+        .into_iter()
+        .find(|(kind, _)| *kind == mieru_text::IdentifierKind::PlanNumber)
+        .map(|(_, n)| n)
 }
 
 /// First CPC 施設番号 (`FC3150021`) in `s` (any width).
 pub fn facility_number(s: &str) -> Option<String> {
-    let c = compact(s).to_ascii_uppercase();
-    FACILITY_NO_RE.find(&c).map(|m| m.as_str().to_string())
+    mieru_text::find_facility_numbers(s).into_iter().next()
 }
 
 /// Kind of action named by a title or lead.
@@ -652,7 +427,7 @@ pub fn basis_articles(lead: &str) -> Vec<String> {
         .cloned()
         .unwrap_or_default();
     let mut out: Vec<String> = Vec::new();
-    for hit in find_articles(&sentence) {
+    for hit in mieru_text::find_article_mentions(&sentence) {
         let basis_at = ["に基づ", "の規定に", "により"]
             .iter()
             .filter_map(|k| hit.after.find(k).map(|i| (i, k.len())))
@@ -758,6 +533,13 @@ pub fn items(lines: &[String]) -> Vec<String> {
     out
 }
 
+/// Compiles a pattern written in this crate. The patterns are constants, so one that does not
+/// compile is a bug every test of its adapter shows at once, never a property of the input.
+#[allow(clippy::expect_used)]
+pub(crate) fn static_regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("a pattern of this crate compiles")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -783,23 +565,14 @@ mod tests {
     }
 
     #[test]
-    fn articles_normalised() {
-        let a: Vec<String> = find_articles("法第 22 条及び法第 47 条に基づき")
-            .into_iter()
-            .map(|h| h.article)
-            .collect();
-        assert_eq!(a, ["法第22条", "法第47条"]);
-        let a: Vec<String> = find_articles(
-            "（平成２５年法律第８５号。以下「法」という。）第２３条第１項及び第４８条第２項",
-        )
-        .into_iter()
-        .map(|h| h.article)
-        .collect();
-        assert_eq!(a, ["法第23条第1項", "法第48条第2項"]);
-        let a = find_articles("法第四条第三項第二号違反");
-        assert_eq!(a[0].article, "法第4条第3項第2号");
-        assert!(a[0].after.starts_with("違反"));
-        assert_eq!(find_articles("則第107条")[0].article, "則第107条");
+    fn basis_skips_inspections_and_violations() {
+        let lead =
+            "法第24条第2項に基づく立入検査を行ったところ、法第4条第1項違反が確認されたため、\
+                    本日、法第 22 条及び法第 47 条に基づき、一時停止を命じました。";
+        assert_eq!(basis_articles(lead), ["法第22条", "法第47条"]);
+        let lead = "九州厚生局長は、本日、再生医療等の安全性の確保等に関する法律（平成２５年法律第８５号。\
+                    以下「法」という。）第２３条第１項及び第４８条第２項の規定に基づき、改善命令を行いました。";
+        assert_eq!(basis_articles(lead), ["法第23条第1項", "法第48条第2項"]);
     }
 
     #[test]
@@ -856,23 +629,11 @@ mod tests {
     }
 
     #[test]
-    fn renamed_and_brackets() {
-        assert_eq!(
-            split_renamed("銀座アオバ再生クリニック（現　銀座ミライ整形クリニック）"),
-            (
-                "銀座ミライ整形クリニック".into(),
-                Some("銀座アオバ再生クリニック".into())
-            )
-        );
-        assert_eq!(
-            split_renamed("Aクリニック（東京都）"),
-            ("Aクリニック（東京都）".into(), None)
-        );
+    fn brackets_tolerate_a_stray_opening() {
         let chars: Vec<char> = "・「未完の計画名（計画番号：1）".chars().collect();
         let (inner, end) = bracketed(&chars, 0, '「', '」').unwrap();
         assert_eq!(inner, "未完の計画名（計画番号：1）");
         assert_eq!(end, chars.len());
-        assert_eq!(kanji_to_digits("第二十二条"), "第22条");
     }
 
     #[test]

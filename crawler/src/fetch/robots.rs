@@ -1,9 +1,16 @@
-//! robots.txt rules of one host, as the fetcher caches them for a crawl.
+//! robots.txt of each host: read once per crawl following RFC 9309, parsed into the rules the
+//! fetcher caches, and checked before every request.
 
-use super::ROBOTS_AGENT;
+use super::hop::Hop;
+use super::{lock, FetchError, Fetcher, ROBOTS_AGENT};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use texting_robots::Robot;
+use url::Url;
+
+/// robots.txt files are read up to this size (RFC 9309 asks for at least 500 KiB).
+const ROBOTS_SIZE_CAP: u64 = 512 * 1024;
 
 #[derive(Clone)]
 pub(super) enum RobotsRules {
@@ -38,6 +45,75 @@ impl RobotsRules {
                 .and_then(|d| Duration::try_from_secs_f32(d).ok()),
             _ => None,
         }
+    }
+}
+
+impl Fetcher {
+    pub(super) async fn check_robots(&self, url: &Url) -> Result<(), FetchError> {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let cached = lock(&self.robots).get(&host).cloned();
+        let rules = match cached {
+            Some(r) => r,
+            None => {
+                let r = self.load_robots(url, &host).await;
+                lock(&self.robots).insert(host.clone(), r.clone());
+                r
+            }
+        };
+        match rules {
+            RobotsRules::AllowAll => Ok(()),
+            RobotsRules::Unreachable(reason) => Err(FetchError::RobotsUnavailable { host, reason }),
+            RobotsRules::Rules(robot) => {
+                if robot.allowed(url.as_str()) {
+                    Ok(())
+                } else {
+                    Err(FetchError::RobotsDisallowed(url.to_string()))
+                }
+            }
+        }
+    }
+
+    /// Read robots.txt of `url`'s origin, following RFC 9309: a 4xx or an unfollowable
+    /// redirect means no rules; a 5xx or network failure means the whole host is off limits.
+    async fn load_robots(&self, url: &Url, host: &str) -> RobotsRules {
+        let Ok(mut robots_url) = url.join("/robots.txt") else {
+            return RobotsRules::AllowAll;
+        };
+        robots_url.set_query(None);
+        let mut visited = HashSet::from([robots_url.as_str().to_string()]);
+        for _ in 0..=self.config.max_redirects {
+            if self.check_allowed(&robots_url).is_err() {
+                return RobotsRules::AllowAll;
+            }
+            match self
+                .hop_with_retries(&robots_url, None, ROBOTS_SIZE_CAP)
+                .await
+            {
+                Ok(Hop::Redirect(next)) => {
+                    if !visited.insert(next.as_str().to_string()) {
+                        return RobotsRules::AllowAll;
+                    }
+                    robots_url = next;
+                }
+                Ok(Hop::Body { raw, .. }) => {
+                    let rules = RobotsRules::parse(&raw);
+                    if let Some(delay) = rules.crawl_delay() {
+                        let delay = delay.min(self.config.max_crawl_delay);
+                        tracing::debug!(host, ?delay, "robots.txt crawl-delay");
+                        self.set_crawl_delay(host, delay);
+                    }
+                    return rules;
+                }
+                Ok(Hop::NotModified | Hop::Status(_)) => return RobotsRules::AllowAll,
+                Err(FetchError::TooLarge { .. }) => return RobotsRules::AllowAll,
+                Err(e) if e.is_server_or_network() => {
+                    tracing::warn!(host, error = %e, "robots.txt unreachable");
+                    return RobotsRules::Unreachable(e.to_string());
+                }
+                Err(_) => return RobotsRules::AllowAll,
+            }
+        }
+        RobotsRules::AllowAll
     }
 }
 

@@ -13,10 +13,10 @@ use utoipa::OpenApi;
 use crate::admin::*;
 use crate::api::auth::{Admin, BearerScheme};
 use crate::api::refusals::AdminRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
 use crate::input::InputError;
 use crate::registry::RegistryError;
+use crate::respond;
 use crate::AppState;
 
 /// Routes, registered inside the `/api/v1` scope.
@@ -173,7 +173,7 @@ pub async fn ingest(
     }
     let by = admin.0;
     let result = state
-        .call(move |r| r.ingest_document(&request, &body, &by))
+        .administer(move |r| r.ingest_document(&request, &body, &by))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

@@ -83,7 +83,7 @@ impl ResponseError for AuthError {
         };
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .insert_header(crate::api::respond::cors())
+            .insert_header(crate::respond::cors())
             .content_type("application/json");
         // RFC 6750: say which scheme is expected, and why a token given was refused.
         match self {
@@ -117,7 +117,7 @@ impl ResponseError for AuthError {
                 res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("30")));
             }
         }
-        res.body(crate::api::respond::to_safe_json(&body))
+        res.body(crate::respond::to_safe_json(&body))
     }
 }
 
@@ -157,7 +157,7 @@ pub async fn authenticate(req: &HttpRequest, needed: Role) -> Result<CuratorInfo
         .cloned()
         .ok_or_else(|| AuthError::Unavailable("no application state".into()))?;
     let found = state
-        .call(move |r| r.authenticate(&token))
+        .curate(move |r| r.authenticate(&token))
         .await
         .map_err(|e| match e {
             RegistryError::Unavailable(m) | RegistryError::BadRequest(m) => {

@@ -12,12 +12,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::refusals::{NotJson, PublicRefusals};
-use crate::api::respond;
 use crate::curation::{Correction, CorrectionFilter, NewCorrection, Refusal};
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
 use crate::input::{InputError, MAX_LIMIT};
 use crate::model::Page;
 use crate::registry::RegistryError;
+use crate::respond;
 use crate::AppState;
 
 /// Largest JSON body a curation endpoint reads.
@@ -148,7 +148,7 @@ pub async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
     let new: NewCorrection = json_body(&req, &body)?;
-    let filed = state.call(move |r| r.submit_correction(&new)).await??;
+    let filed = state.curate(move |r| r.submit_correction(&new)).await??;
     let mut res = private_json(StatusCode::CREATED, &filed);
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/corrections/{}", filed.id)) {
         res.headers_mut().insert(header::LOCATION, loc);
@@ -235,7 +235,7 @@ pub async fn list(
     params: web::Query<CorrectionParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.validate()?;
-    let page = state.call(move |r| r.corrections(&filter)).await?;
+    let page = state.curate(move |r| r.corrections(&filter)).await?;
     Ok(respond::ok(&req, &page))
 }
 
@@ -260,7 +260,7 @@ pub async fn get(
     if !is_report_id(&id) {
         return Err(ApiError::NotFound("correction"));
     }
-    match state.call(move |r| r.correction(&id)).await? {
+    match state.curate(move |r| r.correction(&id)).await? {
         Some(c) => Ok(respond::ok(&req, &c)),
         None => Err(ApiError::NotFound("correction")),
     }

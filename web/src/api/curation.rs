@@ -77,7 +77,7 @@ pub async fn decide(
     let decision: Decision = json_body(&req, &body)?;
     let by = curator.0;
     let decided = state
-        .call(move |r| r.decide_correction(&id, &decision, &by))
+        .curate(move |r| r.decide_correction(&id, &decision, &by))
         .await??;
     Ok(private_json(StatusCode::OK, &decided))
 }
@@ -109,7 +109,7 @@ pub async fn judge(
 ) -> Result<HttpResponse, CurationApiError> {
     let request: JudgementRequest = json_body(&req, &body)?;
     let by = curator.0;
-    let recorded = state.call(move |r| r.judge(&request, &by)).await??;
+    let recorded = state.curate(move |r| r.judge(&request, &by)).await??;
     Ok(private_json(StatusCode::CREATED, &recorded))
 }
 
@@ -138,7 +138,7 @@ pub async fn annotate(
 ) -> Result<HttpResponse, CurationApiError> {
     let new: NewAnnotation = json_body(&req, &body)?;
     let by = curator.0;
-    let added = state.call(move |r| r.annotate(&new, &by)).await??;
+    let added = state.curate(move |r| r.annotate(&new, &by)).await??;
     Ok(private_json(StatusCode::CREATED, &added))
 }
 
@@ -179,7 +179,7 @@ pub async fn withdraw(
     let w: Withdrawal = json_body(&req, &body)?;
     let by = curator.0;
     let done = state
-        .call(move |r| r.withdraw_annotation(id, &w.reason, &by))
+        .curate(move |r| r.withdraw_annotation(id, &w.reason, &by))
         .await??;
     Ok(private_json(StatusCode::OK, &done))
 }
@@ -206,7 +206,7 @@ pub async fn facts(
     path: web::Path<String>,
 ) -> Result<HttpResponse, CurationApiError> {
     let id = validate_id(&path.into_inner())?.to_owned();
-    match state.call(move |r| r.entity_facts(&id)).await? {
+    match state.curate(move |r| r.entity_facts(&id)).await? {
         Some(list) => Ok(private_json(StatusCode::OK, &list)),
         None => Err(ApiError::NotFound("record").into()),
     }
@@ -284,7 +284,7 @@ pub async fn audit(
     params: web::Query<AuditParams>,
 ) -> Result<HttpResponse, CurationApiError> {
     let filter = params.validate()?;
-    let page = state.call(move |r| r.audit_log(&filter)).await?;
+    let page = state.curate(move |r| r.audit_log(&filter)).await?;
     Ok(private_json(StatusCode::OK, &page))
 }
 
@@ -312,7 +312,9 @@ pub async fn add_curator(
 ) -> Result<HttpResponse, CurationApiError> {
     let new: NewCurator = json_body(&req, &body)?;
     let by = admin.0;
-    let issued = state.call(move |r| r.add_curator(&new, &by)).await??;
+    let issued = state
+        .administer(move |r| r.add_curator(&new, &by))
+        .await??;
     Ok(private_json(StatusCode::CREATED, &issued))
 }
 
@@ -345,7 +347,7 @@ pub async fn revoke_curator(
     let r: Revocation = json_body(&req, &body)?;
     let by = admin.0;
     state
-        .call(move |reg| reg.revoke_curator(&name, &r.reason, &by))
+        .administer(move |reg| reg.revoke_curator(&name, &r.reason, &by))
         .await??;
     Ok(HttpResponse::NoContent()
         .insert_header((

@@ -9,7 +9,8 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
-use crate::api::{exports, openapi, respond, PREFIX};
+use crate::api::{exports, openapi, PREFIX};
+use crate::respond;
 use crate::AppState;
 
 fn esc(s: &str) -> String {
@@ -76,8 +77,53 @@ fn example_query(name: &str) -> Option<&'static str> {
 
 fn render(doc: &Value) -> String {
     let mut h = String::new();
-    let title = doc["info"]["title"].as_str().unwrap_or("API");
-    let description = doc["info"]["description"].as_str().unwrap_or("");
+    render_intro(&mut h, doc);
+    let empty = serde_json::Map::new();
+    let paths = doc["paths"].as_object().unwrap_or(&empty);
+    let operations = || {
+        paths.iter().flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |m| item.get(*m).map(|op| (*m, path, op)))
+        })
+    };
+    h.push_str("<h2 id=\"endpoints\">Endpoints</h2><ul>");
+    for (method, path, op) in operations() {
+        let _ = write!(
+            h,
+            "<li><a href=\"#{a}\"><code>{m} {p}</code></a> — {s}</li>",
+            a = esc(&anchor_of(method, path)),
+            m = method.to_uppercase(),
+            p = esc(path),
+            s = esc(summary(op))
+        );
+    }
+    h.push_str("</ul>");
+    for (method, path, op) in operations() {
+        render_operation(&mut h, method, path, op);
+    }
+    render_schemas(&mut h, doc);
+    let _ = write!(
+        h,
+        "<h2 id=\"exports\">Bulk exports and licence</h2><p>All records as JSON Lines or CSV: \
+<a href=\"{PREFIX}/exports\">{PREFIX}/exports</a>. Field descriptions: <code>{dd}</code> in the source \
+repository.</p><p>{l}</p></main></body></html>",
+        dd = esc(exports::DATA_DICTIONARY),
+        l = esc(exports::LICENCE)
+    );
+    h
+}
+
+/// The page head, the title and the conventions every endpoint follows.
+fn render_intro(h: &mut String, doc: &Value) {
+    let title = doc
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("API");
+    let description = doc
+        .pointer("/info/description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let _ = write!(
         h,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -87,8 +133,15 @@ fn render(doc: &Value) -> String {
         t = esc(title),
         d = esc(description)
     );
-    h.push_str(
-        "<h2 id=\"conventions\">Conventions</h2><ul>\
+    h.push_str(CONVENTIONS);
+    let _ = write!(
+        h,
+        "<p>Machine-readable: <a href=\"{PREFIX}/openapi.json\">{PREFIX}/openapi.json</a> (OpenAPI 3.1).</p>"
+    );
+}
+
+/// What every endpoint has in common (caching, errors, rate limit, paging, writes).
+const CONVENTIONS: &str = "<h2 id=\"conventions\">Conventions</h2><ul>\
 <li>Every public endpoint is a <code>GET</code>; any origin may call it (CORS), and JSON answers carry an <code>ETag</code>: \
 send it back as <code>If-None-Match</code> to get an empty <code>304</code> when nothing changed. \
 Responses are compressed (gzip, brotli) when the client accepts it.</li>\
@@ -102,126 +155,108 @@ so paging while data is added returns each record once.</li>\
 <li>Poll <code>/api/v1/changes?since=</code> with the previous answer's <code>until</code> to follow the data.</li>\
 <li>Writes (<code>POST</code>, <code>DELETE</code>) are the public correction report and curation: curation needs \
 <code>Authorization: Bearer &lt;token&gt;</code> (401 without a valid one, 403 without the role).</li>\
-</ul>",
-    );
+</ul>";
+
+/// One endpoint: description, parameters, a `curl` example and the possible answers.
+fn render_operation(h: &mut String, method: &str, path: &str, op: &Value) {
     let _ = write!(
         h,
-        "<p>Machine-readable: <a href=\"{PREFIX}/openapi.json\">{PREFIX}/openapi.json</a> (OpenAPI 3.1).</p>"
+        "<section id=\"{a}\"><h3><code>{m} {p}</code></h3>",
+        a = esc(&anchor_of(method, path)),
+        m = method.to_uppercase(),
+        p = esc(path)
     );
-    h.push_str("<h2 id=\"endpoints\">Endpoints</h2><ul>");
-    let empty = serde_json::Map::new();
-    let paths = doc["paths"].as_object().unwrap_or(&empty);
-    let operations = || {
-        paths.iter().flat_map(|(path, item)| {
-            METHODS
-                .iter()
-                .filter_map(move |m| item.get(*m).map(|op| (*m, path, op)))
-        })
+    if let Some(d) = op.get("description").and_then(Value::as_str) {
+        let _ = write!(h, "<p>{}</p>", esc(d));
+    } else {
+        let _ = write!(h, "<p>{}</p>", esc(summary(op)));
+    }
+    let params = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut example = path.to_owned();
+    let mut query = Vec::new();
+    if !params.is_empty() {
+        h.push_str("<table><thead><tr><th>parameter</th><th>in</th><th>type</th><th>required</th><th>description</th></tr></thead><tbody>");
+        for p in &params {
+            let name = p["name"].as_str().unwrap_or("");
+            let place = p["in"].as_str().unwrap_or("");
+            let required = p["required"].as_bool().unwrap_or(false);
+            if place == "path" {
+                example = example.replace(&format!("{{{name}}}"), example_for(name));
+            } else if let Some(v) = example_query(name).filter(|_| required || name == "q") {
+                query.push(format!("{name}={v}"));
+            }
+            let _ = write!(
+                h,
+                "<tr><td><code>{n}</code></td><td>{i}</td><td>{t}</td><td>{r}</td><td>{d}</td></tr>",
+                n = esc(name),
+                i = esc(place),
+                t = esc(&type_name(&p["schema"])),
+                r = if required { "yes" } else { "no" },
+                d = esc(p["description"].as_str().unwrap_or(""))
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    if !query.is_empty() {
+        example = format!("{example}?{}", query.join("&"));
+    }
+    let curl = match method {
+        "get" => String::new(),
+        other => format!("-X {} ", other.to_uppercase()),
     };
-    for (method, path, op) in operations() {
-        let _ = write!(
-            h,
-            "<li><a href=\"#{a}\"><code>{m} {p}</code></a> — {s}</li>",
-            a = esc(&anchor_of(method, path)),
-            m = method.to_uppercase(),
-            p = esc(path),
-            s = esc(summary(op))
-        );
+    let auth = if op.get("security").is_some() {
+        "-H 'Authorization: Bearer …' "
+    } else {
+        ""
+    };
+    let _ = write!(
+        h,
+        "<p>Example: <code>curl {c}{a}'{ORIGIN}{e}'</code></p>",
+        c = curl,
+        a = esc(auth),
+        e = esc(&example)
+    );
+    h.push_str(
+        "<table><thead><tr><th>status</th><th>body</th><th>meaning</th></tr></thead><tbody>",
+    );
+    if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+        for (status, r) in responses {
+            let body = r
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().next())
+                .map(|(ct, media)| {
+                    let schema = media.get("schema").map(type_name).unwrap_or_default();
+                    if schema.is_empty() {
+                        ct.clone()
+                    } else {
+                        format!("{ct}: {schema}")
+                    }
+                })
+                .unwrap_or_default();
+            let _ = write!(
+                h,
+                "<tr><td>{s}</td><td><code>{b}</code></td><td>{d}</td></tr>",
+                s = esc(status),
+                b = esc(&body),
+                d = esc(r["description"].as_str().unwrap_or(""))
+            );
+        }
     }
-    h.push_str("</ul>");
-    for (method, path, op) in operations() {
-        let _ = write!(
-            h,
-            "<section id=\"{a}\"><h3><code>{m} {p}</code></h3>",
-            a = esc(&anchor_of(method, path)),
-            m = method.to_uppercase(),
-            p = esc(path)
-        );
-        if let Some(d) = op.get("description").and_then(Value::as_str) {
-            let _ = write!(h, "<p>{}</p>", esc(d));
-        } else {
-            let _ = write!(h, "<p>{}</p>", esc(summary(op)));
-        }
-        let params = op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let mut example = path.clone();
-        let mut query = Vec::new();
-        if !params.is_empty() {
-            h.push_str("<table><thead><tr><th>parameter</th><th>in</th><th>type</th><th>required</th><th>description</th></tr></thead><tbody>");
-            for p in &params {
-                let name = p["name"].as_str().unwrap_or("");
-                let place = p["in"].as_str().unwrap_or("");
-                let required = p["required"].as_bool().unwrap_or(false);
-                if place == "path" {
-                    example = example.replace(&format!("{{{name}}}"), example_for(name));
-                } else if let Some(v) = example_query(name).filter(|_| required || name == "q") {
-                    query.push(format!("{name}={v}"));
-                }
-                let _ = write!(
-                    h,
-                    "<tr><td><code>{n}</code></td><td>{i}</td><td>{t}</td><td>{r}</td><td>{d}</td></tr>",
-                    n = esc(name),
-                    i = esc(place),
-                    t = esc(&type_name(&p["schema"])),
-                    r = if required { "yes" } else { "no" },
-                    d = esc(p["description"].as_str().unwrap_or(""))
-                );
-            }
-            h.push_str("</tbody></table>");
-        }
-        if !query.is_empty() {
-            example = format!("{example}?{}", query.join("&"));
-        }
-        let curl = match method {
-            "get" => String::new(),
-            other => format!("-X {} ", other.to_uppercase()),
-        };
-        let auth = if op.get("security").is_some() {
-            "-H 'Authorization: Bearer …' "
-        } else {
-            ""
-        };
-        let _ = write!(
-            h,
-            "<p>Example: <code>curl {c}{a}'{ORIGIN}{e}'</code></p>",
-            c = curl,
-            a = esc(auth),
-            e = esc(&example)
-        );
-        h.push_str(
-            "<table><thead><tr><th>status</th><th>body</th><th>meaning</th></tr></thead><tbody>",
-        );
-        if let Some(responses) = op.get("responses").and_then(Value::as_object) {
-            for (status, r) in responses {
-                let body = r
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .and_then(|c| c.iter().next())
-                    .map(|(ct, media)| {
-                        let schema = media.get("schema").map(type_name).unwrap_or_default();
-                        if schema.is_empty() {
-                            ct.clone()
-                        } else {
-                            format!("{ct}: {schema}")
-                        }
-                    })
-                    .unwrap_or_default();
-                let _ = write!(
-                    h,
-                    "<tr><td>{s}</td><td><code>{b}</code></td><td>{d}</td></tr>",
-                    s = esc(status),
-                    b = esc(&body),
-                    d = esc(r["description"].as_str().unwrap_or(""))
-                );
-            }
-        }
-        h.push_str("</tbody></table></section>");
-    }
+    h.push_str("</tbody></table></section>");
+}
+
+/// Every schema of the document with its fields.
+fn render_schemas(h: &mut String, doc: &Value) {
     h.push_str("<h2 id=\"schemas\">Schemas</h2>");
-    if let Some(schemas) = doc["components"]["schemas"].as_object() {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             let _ = write!(h, "<section id=\"schema-{n}\"><h3>{n}</h3>", n = esc(name));
             if let Some(d) = schema.get("description").and_then(Value::as_str) {
@@ -253,15 +288,6 @@ so paging while data is added returns each record once.</li>\
             h.push_str("</section>");
         }
     }
-    let _ = write!(
-        h,
-        "<h2 id=\"exports\">Bulk exports and licence</h2><p>All records as JSON Lines or CSV: \
-<a href=\"{PREFIX}/exports\">{PREFIX}/exports</a>. Field descriptions: <code>{dd}</code> in the source \
-repository.</p><p>{l}</p></main></body></html>",
-        dd = esc(exports::DATA_DICTIONARY),
-        l = esc(exports::LICENCE)
-    );
-    h
 }
 
 /// The HTTP methods the reference lists, in this order under each path.

@@ -4,10 +4,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::validate_sha256;
 use crate::model::DocumentInfo;
+use crate::respond;
 use crate::AppState;
 
 /// The archived bytes, as documented in OpenAPI (a binary string, not an array of numbers).
@@ -75,7 +75,7 @@ pub async fn document(
             .finish());
     }
     let doc = state
-        .call(move |r| r.document(&sha))
+        .read(move |r| r.document(&sha))
         .await?
         .ok_or(ApiError::NotFound("document"))?;
     let mime = served_type(&doc.info);
@@ -139,7 +139,7 @@ pub async fn document_meta(
 ) -> Result<HttpResponse, ApiError> {
     let sha = validate_sha256(&path)?.to_owned();
     let doc = state
-        .call(move |r| r.document(&sha))
+        .read(move |r| r.document(&sha))
         .await?
         .ok_or(ApiError::NotFound("document"))?;
     Ok(respond::ok(&req, &doc.info))

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::{validate_id, ActionParams, PointInTimeParams};
 use crate::model::{
     ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, Page, PlanDetail,
 };
+use crate::respond;
 use crate::urls;
 use crate::AppState;
 
@@ -62,7 +62,7 @@ pub async fn facility(
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(&path)?.to_owned();
     let at = params.validate()?;
-    match state.call(move |r| r.facility(&id, at)).await? {
+    match state.read(move |r| r.facility(&id, at)).await? {
         Lookup::Found(f) => Ok(respond::ok(&req, &f)),
         Lookup::MovedTo(new_id) => {
             let location = format!(
@@ -99,7 +99,7 @@ pub async fn organization(
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(&path)?.to_owned();
     let at = params.validate()?;
-    match state.call(move |r| r.organization(&id, at)).await? {
+    match state.read(move |r| r.organization(&id, at)).await? {
         Lookup::Found(o) => Ok(respond::ok(&req, &o)),
         Lookup::MovedTo(new_id) => {
             let location = format!(
@@ -132,7 +132,7 @@ pub async fn actions(
     params: web::Query<ActionParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.validate()?;
-    let page = state.call(move |r| r.actions(&filter)).await?;
+    let page = state.read(move |r| r.actions(&filter)).await?;
     Ok(respond::ok(&req, &page))
 }
 
@@ -155,7 +155,7 @@ pub async fn action(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(&path)?.to_owned();
-    match state.call(move |r| r.action(&id)).await? {
+    match state.read(move |r| r.action(&id)).await? {
         Some(a) => Ok(respond::ok(&req, &a)),
         None => Err(ApiError::NotFound("action")),
     }
@@ -180,7 +180,7 @@ pub async fn plan(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let number = validate_id(&path)?.to_owned();
-    match state.call(move |r| r.plan(&number)).await? {
+    match state.read(move |r| r.plan(&number)).await? {
         Some(p) => Ok(respond::ok(&req, &p)),
         None => Err(ApiError::NotFound("plan")),
     }

@@ -4,11 +4,11 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::InputError;
 use crate::model::{ExportInfo, ExportList};
 use crate::registry::EXPORT_FILES;
+use crate::respond;
 use crate::AppState;
 
 /// The terms shown with every download.
@@ -84,7 +84,7 @@ pub async fn export_file(
         });
     }
     let file = state
-        .call(move |r| r.export_file(&name))
+        .read(move |r| r.export_file(&name))
         .await?
         .ok_or(ApiError::NotFound("export"))?;
     let etag = respond::etag_of(&file.bytes);

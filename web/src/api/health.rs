@@ -1,8 +1,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::model::Health;
+use crate::respond;
 use crate::AppState;
 
 /// Liveness and data counts; 503 when the registry cannot answer.
@@ -19,7 +19,7 @@ pub async fn health(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let h = state.call(|r| r.health()).await?;
+    let h = state.read(|r| r.health()).await?;
     let mut res = respond::ok(&req, &h);
     res.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,

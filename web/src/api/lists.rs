@@ -7,10 +7,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::{parse_date, InputError, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::model::{ChangesPage, ChangesRequest, FacilityFilter, FacilitySummary, Page};
+use crate::respond;
 use crate::AppState;
 
 const MAX_PARAM_CHARS: usize = 100;
@@ -129,7 +129,7 @@ pub async fn facilities(
     params: web::Query<FacilityParams>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = params.validate()?;
-    let page = state.call(move |r| r.facilities(&filter)).await?;
+    let page = state.read(move |r| r.facilities(&filter)).await?;
     Ok(respond::ok(&req, &page))
 }
 
@@ -208,7 +208,7 @@ pub async fn changes(
     params: web::Query<ChangesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let request = params.validate()?;
-    let page = state.call(move |r| r.changes(&request)).await?;
+    let page = state.read(move |r| r.changes(&request)).await?;
     Ok(respond::ok(&req, &page))
 }
 

@@ -14,7 +14,6 @@ pub mod lists;
 pub mod openapi;
 pub mod ratelimit;
 pub mod refusals;
-pub mod respond;
 pub mod search;
 pub mod sources;
 pub mod versions;
@@ -22,7 +21,9 @@ pub mod versions;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpResponse, ResponseError};
+
+use crate::errors::ApiError;
 
 pub const PREFIX: &str = "/api/v1";
 
@@ -34,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // validators and the rate-limit answer. The writes (correction reports, curation
             // with a bearer token) need a JSON body or an `Authorization` header, so browsers
             // preflight them, and the preflight below allows neither: no cross-origin writes.
-            .wrap(DefaultHeaders::new().add(respond::cors()).add((
+            .wrap(DefaultHeaders::new().add(crate::respond::cors()).add((
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
                 HeaderValue::from_static("ETag, Retry-After, Location, Content-Disposition"),
             )))
@@ -62,8 +63,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(admin::configure)
             // `If-None-Match` is not a CORS-safelisted header, so a browser asks first.
             .route("/{tail:.*}", web::method(Method::OPTIONS).to(preflight))
-            .default_service(web::to(crate::errors::fallback)),
+            .default_service(web::to(not_found)),
     );
+}
+
+/// Unknown URLs under the API: the JSON error envelope.
+pub async fn not_found() -> HttpResponse {
+    ApiError::NotFound("resource").error_response()
 }
 
 /// Answer to a CORS preflight: GETs from any origin, with the caching headers allowed (and

@@ -6,9 +6,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
-use crate::api::{documents, entities, exports, health, lists, respond, search, versions};
+use crate::api::{documents, entities, exports, health, lists, search, versions};
 use crate::errors::{ErrorBody, ErrorDetail};
 use crate::model::*;
+use crate::respond;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,9 +36,9 @@ use crate::model::*;
         versions::versions,
         crate::feed::feed,
         crate::api::sources::sources,
-        crate::watch::facility_feed,
-        crate::watch::organization_feed,
-        crate::watch::prefecture_feed,
+        crate::feed::watch::facility_feed,
+        crate::feed::watch::organization_feed,
+        crate::feed::watch::prefecture_feed,
     ),
     components(schemas(
         StatusEvidence, SourcesReport, SourceHealth, DocumentProblem, KnownGap,

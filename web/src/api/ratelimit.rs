@@ -201,8 +201,8 @@ fn too_many(path: &str, wait: Duration) -> HttpResponse {
     let mut res = if path == "/api" || path.starts_with("/api/") || path == "/feed.atom" {
         HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
             .content_type("application/json")
-            .insert_header(crate::api::respond::cors())
-            .body(crate::api::respond::to_safe_json(&ErrorBody {
+            .insert_header(crate::respond::cors())
+            .body(crate::respond::to_safe_json(&ErrorBody {
                 error: ErrorDetail {
                     code: "rate_limited".into(),
                     message,

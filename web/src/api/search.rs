@@ -1,10 +1,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::SearchParams;
 use crate::model::SearchResults;
+use crate::respond;
 use crate::AppState;
 
 /// Search facilities, CPCs, organizations, actions and plans by any name they ever had.
@@ -25,6 +25,6 @@ pub async fn search(
     params: web::Query<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     let request = params.validate()?;
-    let results = state.call(move |r| r.search(&request)).await?;
+    let results = state.read(move |r| r.search(&request)).await?;
     Ok(respond::ok(&req, &results))
 }

@@ -4,9 +4,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::ApiError;
 use crate::model::SourcesReport;
+use crate::respond;
 use crate::AppState;
 
 /// Per source: the last complete crawl, the last attempt and whether it failed, `available` /
@@ -25,7 +25,7 @@ pub async fn sources(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = state.call(|r| r.sources()).await?;
+    let report = state.read(|r| r.sources()).await?;
     let mut res = respond::ok(&req, &report);
     // Crawls change this at any time; a minute-old answer would hide an outage.
     res.headers_mut()

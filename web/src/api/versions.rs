@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::refusals::PublicRefusals;
-use crate::api::respond;
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::InputError;
 use crate::model::DataVersion;
+use crate::respond;
 use crate::AppState;
 
 const DEFAULT_VERSIONS: usize = 100;
@@ -68,6 +68,6 @@ pub async fn versions(
     params: web::Query<VersionParams>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = params.limit()?;
-    let versions = state.call(move |r| r.versions(limit)).await?;
+    let versions = state.read(move |r| r.versions(limit)).await?;
     Ok(respond::ok(&req, &VersionList { versions }))
 }

@@ -9,21 +9,9 @@ use super::view::{self, ActionView};
 use super::{Chrome, Ctx, PageError};
 use crate::i18n::label;
 use crate::input::{validate_id, ActionParams};
-use crate::model::ActionFilter;
+use crate::model::{ActionFilter, ACTION_TYPES};
 use crate::urls;
 use crate::AppState;
-
-/// Action types offered in the filter form (the registry may know more; the API accepts any).
-const ACTION_TYPES: [&str; 8] = [
-    "emergency_order",
-    "improvement_order",
-    "suspension_order",
-    "licence_revocation",
-    "inspection",
-    "shipping_halt_request",
-    "lifting",
-    "other",
-];
 
 pub struct Choice {
     pub value: &'static str,
@@ -81,8 +69,10 @@ fn page(ctx: &Ctx, params: &ActionParams, filter: Option<&ActionFilter>) -> Acti
             ctx.t.site_tagline.to_owned(),
             "actions",
         ),
+        // The form offers every type the registry names, and `other`.
         types: ACTION_TYPES
             .iter()
+            .chain(&["other"])
             .map(|&v| Choice {
                 value: v,
                 label: label(ctx.lang, v),
@@ -119,7 +109,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         }
     };
     let f = filter.clone();
-    match state.call(move |r| r.actions(&f)).await {
+    match state.read(move |r| r.actions(&f)).await {
         Ok(result) => {
             let mut tpl = page(&ctx, &params, Some(&filter));
             tpl.actions = result
@@ -160,7 +150,7 @@ pub async fn detail(
         Ok(id) => id.to_owned(),
         Err(e) => return ctx.error(e.into()),
     };
-    match state.call(move |r| r.action(&id)).await {
+    match state.read(move |r| r.action(&id)).await {
         Ok(Some(a)) => {
             let v = view::action_detail(ctx.lang, &a);
             let targets: Vec<&str> = v.targets.iter().map(|t| t.name.as_str()).collect();

@@ -436,7 +436,7 @@ pub async fn submit(
         fact_id: None,
         message,
     };
-    match state.call(move |r| r.submit_correction(&new)).await {
+    match state.curate(move |r| r.submit_correction(&new)).await {
         Ok(Ok(c)) => {
             let location = format!("/corrections/{}?filed=1", urls::encode(&c.id));
             HttpResponse::SeeOther()
@@ -511,7 +511,7 @@ pub async fn log(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         cursor,
         limit: PAGE_SIZE,
     };
-    let page = match state.call(move |r| r.corrections(&filter)).await {
+    let page = match state.curate(move |r| r.corrections(&filter)).await {
         Ok(p) => p,
         Err(e) => return ctx.error(e.into()),
     };
@@ -565,7 +565,7 @@ pub async fn report(
         return ctx.error(PageError::NotFound);
     }
     let just_filed = req.query_string().split('&').any(|kv| kv == "filed=1");
-    match state.call(move |r| r.correction(&id)).await {
+    match state.curate(move |r| r.correction(&id)).await {
         Ok(Some(c)) => {
             let r = correction_view(ctx.lang, &c);
             let tpl = ReportPage {

@@ -184,7 +184,7 @@ pub async fn facility(
         Err(e) => return ctx.error(e.into()),
     };
     let result = state
-        .call(move |r| match r.facility(&id, at)? {
+        .read(move |r| match r.facility(&id, at)? {
             Lookup::Found(f) => {
                 let details = details_of(r, &f.actions)?;
                 Ok(Lookup::Found((f, details)))
@@ -296,7 +296,7 @@ pub async fn organization(
         Err(e) => return ctx.error(e.into()),
     };
     let result = state
-        .call(move |r| match r.organization(&id, at)? {
+        .read(move |r| match r.organization(&id, at)? {
             Lookup::Found(o) => {
                 let details = details_of(r, &o.actions)?;
                 Ok(Lookup::Found((o, details)))
@@ -366,7 +366,7 @@ pub async fn plan(
         Ok(n) => n.to_owned(),
         Err(e) => return ctx.error(e.into()),
     };
-    match state.call(move |r| r.plan(&number)).await {
+    match state.read(move |r| r.plan(&number)).await {
         Ok(Some(p)) => ctx.render(StatusCode::OK, &plan_page(&ctx, &p)),
         Ok(None) => ctx.error(PageError::NotFound),
         Err(e) => ctx.error(e.into()),

@@ -38,7 +38,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         ..Default::default()
     };
     // The search box must work even when the list of recent actions cannot be loaded.
-    let recent = match state.call(move |r| r.actions(&filter)).await {
+    let recent = match state.read(move |r| r.actions(&filter)).await {
         Ok(page) => page
             .items
             .iter()
@@ -327,7 +327,7 @@ pub async fn search(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
         }
     };
     let req_for_call = request.clone();
-    match state.call(move |r| r.search(&req_for_call)).await {
+    match state.read(move |r| r.search(&req_for_call)).await {
         Ok(results) => ctx.render(StatusCode::OK, &build(&ctx, &request, &results)),
         Err(e) => ctx.error(e.into()),
     }

@@ -221,7 +221,7 @@ pub fn sources_page(ctx: &Ctx, report: &SourcesReport) -> SourcesPage {
 
 pub async fn sources(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let ctx = Ctx::new(&req);
-    match state.call(|r| r.sources()).await {
+    match state.read(|r| r.sources()).await {
         Ok(report) => ctx.render(StatusCode::OK, &sources_page(&ctx, &report)),
         Err(e) => ctx.error(e.into()),
     }

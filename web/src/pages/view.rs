@@ -3,19 +3,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::era::era_form;
 use crate::i18n::{self, label, Lang};
 use crate::input::validate_sha256;
 use crate::model::*;
 use crate::urls;
 
-/// `2025-03-05（令和7年3月5日）`, or `—` when unknown.
+/// `2025-03-05（令和7年3月5日）`, or `—` when unknown. The era form is `mieru-text`'s.
 pub fn date(d: Option<NaiveDate>) -> String {
     match d {
-        Some(d) => match era_form(d) {
-            Some(era) => format!("{d}（{era}）"),
-            None => d.to_string(),
-        },
+        Some(d) => format!("{d}（{}）", mieru_text::era_form(d)),
         None => "—".to_owned(),
     }
 }
@@ -306,6 +302,10 @@ mod tests {
         assert_eq!(
             date(NaiveDate::from_ymd_opt(2025, 3, 5)),
             "2025-03-05（令和7年3月5日）"
+        );
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2019, 5, 1)),
+            "2019-05-01（令和元年5月1日）"
         );
         assert_eq!(date(None), "—");
     }

@@ -6,8 +6,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use mieru_web::admin::{IngestRequest, IngestResult};
+use mieru_web::curation::{
+    Annotation, AuditEntry, AuditFilter, Correction, Curated, CuratorInfo, Decision, FactInfo,
+    IssuedToken, JudgementRecorded, JudgementRequest, NewAnnotation, NewCorrection, NewCurator,
+};
 use mieru_web::model::*;
-use mieru_web::registry::{Registry, RegistryError};
+use mieru_web::registry::{AdminRegistry, CurationRegistry, Registry, RegistryError};
 use mieru_web::{AppState, SiteConfig};
 use sha2::{Digest, Sha256};
 
@@ -660,7 +665,10 @@ impl Registry for FakeRegistry {
             checked_at: t(2025, 3, 8),
         })
     }
+}
 
+/// Reports are listed and read, tokens authenticated; every curator's write is unavailable.
+impl CurationRegistry for FakeRegistry {
     fn authenticate(
         &self,
         token: &str,
@@ -706,6 +714,87 @@ impl Registry for FakeRegistry {
         self.check()?;
         Ok((id == "R-000001").then(report_r1))
     }
+
+    fn submit_correction(&self, _: &NewCorrection) -> Result<Curated<Correction>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn decide_correction(
+        &self,
+        _: &str,
+        _: &Decision,
+        _: &CuratorInfo,
+    ) -> Result<Curated<Correction>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn judge(
+        &self,
+        _: &JudgementRequest,
+        _: &CuratorInfo,
+    ) -> Result<Curated<JudgementRecorded>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn annotate(
+        &self,
+        _: &NewAnnotation,
+        _: &CuratorInfo,
+    ) -> Result<Curated<Annotation>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn withdraw_annotation(
+        &self,
+        _: i64,
+        _: &str,
+        _: &CuratorInfo,
+    ) -> Result<Curated<Annotation>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn entity_facts(&self, _: &str) -> Result<Option<Vec<FactInfo>>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn audit_log(&self, _: &AuditFilter) -> Result<Page<AuditEntry>, RegistryError> {
+        Err(no_curation())
+    }
+}
+
+/// The fake cannot administer anything.
+impl AdminRegistry for FakeRegistry {
+    fn add_curator(
+        &self,
+        _: &NewCurator,
+        _: &CuratorInfo,
+    ) -> Result<Curated<IssuedToken>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn revoke_curator(
+        &self,
+        _: &str,
+        _: &str,
+        _: &CuratorInfo,
+    ) -> Result<Curated<()>, RegistryError> {
+        Err(no_curation())
+    }
+
+    fn ingest_document(
+        &self,
+        _: &IngestRequest,
+        _: &[u8],
+        _: &CuratorInfo,
+    ) -> Result<IngestResult, RegistryError> {
+        Err(RegistryError::Unavailable(
+            "this registry cannot ingest documents".into(),
+        ))
+    }
+}
+
+fn no_curation() -> RegistryError {
+    RegistryError::Unavailable("this registry has no curation".into())
 }
 
 /// Bearer tokens the fake registry knows (fictional).

@@ -8,7 +8,8 @@
 //!   `特定細胞加工物製造事業者 / 細胞培養加工施設の名称 / 所在地`.
 //! - `【改善命令の対象】`: one `「facility」（prefecture） 管理者 name` per line.
 
-use super::{Parties, Party, Role, Sections};
+use super::parties::{Parties, Party, Role};
+use super::sections::Sections;
 use crate::adapters::util::{self, clean, compact};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -59,15 +60,14 @@ static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
                 .join("[ \u{3000}]*")
         })
         .collect();
-    Regex::new(&format!(
+    crate::adapters::util::static_regex(&format!(
         r"(?:^|[ \u{{3000}}])(?:[(（]?[0-9０-９]+[)）．.]?[ \u{{3000}}]*)?({})(?:[ \u{{3000}}:：]+|$)",
         alts.join("|")
     ))
-    .expect("static regex")
 });
 
 static ALIAS_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[(（]以下「([^」]+)」[^)）]*[)）]").expect("static regex"));
+    LazyLock::new(|| crate::adapters::util::static_regex(r"[(（]以下「([^」]+)」[^)）]*[)）]"));
 
 /// The alias a plan is given (`(以下「線維芽」とする)`).
 pub(super) fn alias_of(text: &str) -> Option<String> {

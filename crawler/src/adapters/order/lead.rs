@@ -3,7 +3,7 @@
 //! `「…」及び「医療法人○○会」に対し`, a report's `「…」（…）から`, an operator written before
 //! the quote (`○○会が運営する「…」`), or a lead without quotes (`ＸＸクリニック（東京都）に対し`).
 
-use super::{Parties, Party, Role};
+use super::parties::{Parties, Party, Role};
 use crate::adapters::util::{self, clean, compact};
 
 /// Sentences that issue the order (the parties are named in or before them).

@@ -1,0 +1,51 @@
+//! How the fetcher identifies itself and how hard it may press a host: the user agent, and
+//! rate, retry, timeout, size and redirect limits.
+
+use std::time::Duration;
+
+/// The user agent sent with every request (and matched against robots.txt as `mieru`).
+pub const USER_AGENT: &str = concat!(
+    "mieru/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/mieru-registry/mieru)"
+);
+
+/// The product token robots.txt groups are matched against.
+pub const ROBOTS_AGENT: &str = "mieru";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchConfig {
+    pub user_agent: String,
+    /// Requests per second per host; robots.txt `Crawl-delay` slows this further, never speeds it.
+    pub rate_per_sec: f64,
+    /// Retries after the first attempt on 5xx, 429, timeouts and connection errors.
+    pub max_retries: u32,
+    /// First backoff delay; doubled on each retry.
+    pub retry_base_delay: Duration,
+    /// Longest single wait between attempts. A `Retry-After` longer than this gives up instead
+    /// of stalling the crawl.
+    pub max_retry_delay: Duration,
+    /// Whole-request timeout, from connecting to the last body byte.
+    pub timeout: Duration,
+    /// Largest body accepted, in bytes.
+    pub size_cap: u64,
+    pub max_redirects: usize,
+    /// Upper bound on an honoured robots.txt `Crawl-delay`.
+    pub max_crawl_delay: Duration,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        Self {
+            user_agent: USER_AGENT.to_string(),
+            rate_per_sec: 1.0,
+            max_retries: 3,
+            retry_base_delay: Duration::from_secs(1),
+            max_retry_delay: Duration::from_secs(120),
+            timeout: Duration::from_secs(30),
+            size_cap: 20 * 1024 * 1024,
+            max_redirects: 5,
+            max_crawl_delay: Duration::from_secs(60),
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The record of a facility or CPC: names and addresses over time, operators, managers, the
+//! plans it provides or processes cells for, actions, links and its whole history.
+
+use super::entities::{actions_for, address_timeline, facts_of, links_of, name_timeline, refs};
+use super::entity_events::{change_events, common_events, dated_event};
+use super::summaries::summary_of;
+use super::timeline::timeline;
+use super::Context;
+use chrono::NaiveDate;
+use mieru_crawler::provenance::Property;
+use mieru_web::model::{ActionDetail, DatedValue, EntityRef, Event, FacilityDetail, PlanSummary};
+use std::collections::BTreeMap;
+
+pub fn detail(
+    ctx: &Context<'_>,
+    id: &str,
+    actions: &BTreeMap<String, ActionDetail>,
+) -> FacilityDetail {
+    let members = ctx.members(id);
+    let summary = summary_of(ctx, id, members);
+    let names = name_timeline(ctx, members);
+    let addresses = address_timeline(ctx, members);
+    let my_actions = actions_for(ctx, members, actions);
+    let links = links_of(ctx, id);
+    let operators = refs(ctx, facts_of(ctx, members, Property::Operator), "operator");
+    let managers = managers(ctx, members);
+    let plans = plans_of(ctx, members);
+    let mut events = common_events(ctx, id, members, &names, &addresses, &my_actions, &links);
+    events.extend(operator_rename_events(ctx, &operators));
+    events.extend(plan_events(ctx, &plans));
+    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
+    FacilityDetail {
+        id: id.to_owned(),
+        kind: summary.kind.clone(),
+        name: summary.name.clone(),
+        names,
+        addresses,
+        prefecture: summary.prefecture.clone(),
+        facility_numbers: facility_numbers(ctx, members),
+        status: summary.status.clone(),
+        operators,
+        managers,
+        plans,
+        actions: my_actions,
+        events,
+        links,
+        sources: ctx
+            .set
+            .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        citation: None,
+    }
+}
+
+/// Managers over time: the names of the persons the facility states as its manager.
+fn managers(ctx: &Context<'_>, members: &[String]) -> Vec<DatedValue> {
+    timeline(
+        ctx.set,
+        facts_of(ctx, members, Property::Manager)
+            .into_iter()
+            .flat_map(|f| ctx.set.values(&f.value, Property::Name))
+            .collect::<Vec<_>>(),
+        std::iter::empty(),
+        &BTreeMap::new(),
+        mieru_text::normalize::fold,
+    )
+}
+
+/// The plans that name this facility as provider or as the CPC they use, by plan number.
+fn plans_of(ctx: &Context<'_>, members: &[String]) -> Vec<PlanSummary> {
+    let mut plan_numbers: Vec<String> = ctx
+        .referring(members, Property::Provider)
+        .into_iter()
+        .chain(ctx.referring(members, Property::UsesCpc))
+        .filter_map(|f| ctx.res.entity_of.get(&f.subject).cloned())
+        .collect();
+    plan_numbers.sort();
+    plan_numbers.dedup();
+    plan_numbers
+        .iter()
+        .map(|n| {
+            let pm = ctx.members(n);
+            let text = |p: Property| {
+                facts_of(ctx, pm, p)
+                    .last()
+                    .map(|f| mieru_text::normalize::display_clean(&f.value))
+            };
+            PlanSummary {
+                number: n.clone(),
+                title: text(Property::Title),
+                risk_class: text(Property::RiskClass),
+                purpose: text(Property::Purpose),
+                status: text(Property::Status),
+                submitted_on: text(Property::SubmittedOn)
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            }
+        })
+        .collect()
+}
+
+/// Operator renames belong to this history too: a corporation renamed after an order.
+fn operator_rename_events(ctx: &Context<'_>, operators: &[EntityRef]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for op in operators {
+        if op.id.is_empty() {
+            continue;
+        }
+        let om = ctx.members(&op.id);
+        let onames = name_timeline(ctx, om);
+        events.extend(change_events(
+            &onames,
+            "operator_renamed",
+            "開設者の名称",
+            "Operator name",
+            Some(op),
+        ));
+    }
+    events
+}
+
+/// Submission, discontinuation and end of each of its plans, at the earliest stated date.
+fn plan_events(ctx: &Context<'_>, plans: &[PlanSummary]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for p in plans {
+        let pm = ctx.members(&p.number);
+        for (prop, kind, ja, en) in [
+            (Property::SubmittedOn, "plan_submitted", "提出", "submitted"),
+            (
+                Property::DiscontinuedOn,
+                "plan_discontinued",
+                "中止",
+                "discontinued",
+            ),
+            (Property::EndedOn, "plan_ended", "終了", "ended"),
+        ] {
+            let fs = facts_of(ctx, pm, prop);
+            if let Some(d) = fs
+                .iter()
+                .filter_map(|f| NaiveDate::parse_from_str(&f.value, "%Y-%m-%d").ok())
+                .min()
+            {
+                events.push(dated_event(
+                    Some(d),
+                    kind,
+                    format!("再生医療等提供計画 {} を{ja}", p.number),
+                    format!("Plan {} {en}", p.number),
+                    Some(EntityRef {
+                        id: p.number.clone(),
+                        entity: "plan".into(),
+                        name: p.title.clone().unwrap_or_default(),
+                        role: None,
+                    }),
+                    ctx.set.source_refs(fs.iter().copied()),
+                ));
+            }
+        }
+    }
+    events
+}
+
+fn facility_numbers(ctx: &Context<'_>, members: &[String]) -> Vec<String> {
+    let mut facility_numbers: Vec<String> = facts_of(ctx, members, Property::FacilityNumber)
+        .into_iter()
+        .map(|f| mieru_text::normalize::display_clean(&f.value))
+        .collect();
+    facility_numbers.sort();
+    facility_numbers.dedup();
+    facility_numbers
+}

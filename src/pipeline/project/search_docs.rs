@@ -1,0 +1,169 @@
+//! Search index documents, one per facility, CPC, organization, action and plan, made from
+//! the same detail records the pages show — so the index can also be rebuilt from the stored
+//! read models without re-resolving (`mieru index`).
+
+use crate::search::IndexDoc;
+use chrono::Datelike;
+use mieru_web::model::{ActionDetail, DatedValue, FacilityDetail, OrganizationDetail, PlanDetail};
+
+/// Values with the current one first: a search hit shows the first address.
+fn current_first(values: &[DatedValue]) -> Vec<String> {
+    let mut out: Vec<String> = values
+        .iter()
+        .filter(|v| v.current)
+        .map(|v| v.value.clone())
+        .collect();
+    out.extend(
+        values
+            .iter()
+            .rev()
+            .filter(|v| !v.current)
+            .map(|v| v.value.clone()),
+    );
+    out
+}
+
+pub fn facility(d: &FacilityDetail) -> IndexDoc {
+    let mut ids = d.facility_numbers.clone();
+    ids.extend(d.plans.iter().map(|p| p.number.clone()));
+    IndexDoc {
+        id: d.id.clone(),
+        entity: d.kind.clone(),
+        name: d.name.clone(),
+        former_names: d
+            .names
+            .iter()
+            .filter(|n| !n.current)
+            .map(|n| n.value.clone())
+            .collect(),
+        addresses: current_first(&d.addresses),
+        prefecture: d.prefecture.clone(),
+        identifiers: ids,
+        related_names: d.operators.iter().map(|o| o.name.clone()).collect(),
+        text: d.plans.iter().filter_map(|p| p.title.clone()).collect(),
+        action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
+        action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
+        years: d
+            .actions
+            .iter()
+            .filter_map(|a| a.issued_on.map(|x| x.year()))
+            .collect(),
+    }
+}
+
+pub fn organization(d: &OrganizationDetail) -> IndexDoc {
+    IndexDoc {
+        id: d.id.clone(),
+        entity: "organization".into(),
+        name: d.name.clone(),
+        former_names: d
+            .names
+            .iter()
+            .filter(|n| !n.current)
+            .map(|n| n.value.clone())
+            .collect(),
+        addresses: current_first(&d.addresses),
+        prefecture: d.addresses.iter().find_map(|a| {
+            mieru_text::address::split_prefecture(&a.value)
+                .0
+                .map(str::to_owned)
+        }),
+        identifiers: d.corporate_number.iter().cloned().collect(),
+        related_names: d.facilities.iter().map(|f| f.name.clone()).collect(),
+        text: Vec::new(),
+        action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
+        action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
+        years: d
+            .actions
+            .iter()
+            .filter_map(|a| a.issued_on.map(|x| x.year()))
+            .collect(),
+    }
+}
+
+pub fn action(d: &ActionDetail) -> IndexDoc {
+    let s = &d.summary;
+    IndexDoc {
+        id: s.id.clone(),
+        entity: "action".into(),
+        name: s.headline.clone().unwrap_or_else(|| {
+            s.targets
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+                .join("・")
+        }),
+        former_names: Vec::new(),
+        addresses: Vec::new(),
+        prefecture: None,
+        identifiers: d
+            .plans
+            .iter()
+            .map(|p| p.id.clone())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        related_names: s.targets.iter().map(|t| t.name.clone()).collect(),
+        text: d
+            .findings
+            .iter()
+            .chain(d.measures.iter())
+            .cloned()
+            .collect(),
+        action_count: 1,
+        action_types: vec![s.action_type.clone()],
+        years: s.issued_on.map(|d| vec![d.year()]).unwrap_or_default(),
+    }
+}
+
+pub fn plan(d: &PlanDetail) -> IndexDoc {
+    IndexDoc {
+        id: d.summary.number.clone(),
+        entity: "plan".into(),
+        name: d
+            .summary
+            .title
+            .clone()
+            .unwrap_or_else(|| d.summary.number.clone()),
+        former_names: Vec::new(),
+        addresses: Vec::new(),
+        prefecture: None,
+        identifiers: vec![d.summary.number.clone()],
+        related_names: d.provider.iter().map(|p| p.name.clone()).collect(),
+        text: Vec::new(),
+        action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
+        action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
+        years: d
+            .summary
+            .submitted_on
+            .map(|x| vec![x.year()])
+            .unwrap_or_default(),
+    }
+}
+
+/// Search documents from the stored read models (for `mieru index`, which rebuilds the
+/// index without re-resolving).
+pub fn from_store(
+    conn: &mut crate::store::DbConnection,
+) -> Result<Vec<IndexDoc>, crate::store::StoreError> {
+    use crate::store::read_models;
+    let mut docs = Vec::new();
+    let bad = |e: serde_json::Error| crate::store::StoreError::Corrupt(e.to_string());
+    for v in read_models::all_views(conn)? {
+        if v.kind == "organization" {
+            let d: OrganizationDetail = serde_json::from_str(&v.detail).map_err(bad)?;
+            docs.push(organization(&d));
+        } else {
+            let d: FacilityDetail = serde_json::from_str(&v.detail).map_err(bad)?;
+            docs.push(facility(&d));
+        }
+    }
+    for a in read_models::all_actions(conn)? {
+        let d: ActionDetail = serde_json::from_str(&a.detail).map_err(bad)?;
+        docs.push(action(&d));
+    }
+    for p in read_models::all_plans(conn)? {
+        let d: PlanDetail = serde_json::from_str(&p.detail).map_err(bad)?;
+        docs.push(plan(&d));
+    }
+    Ok(docs)
+}

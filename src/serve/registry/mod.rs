@@ -1,0 +1,179 @@
+//! `mieru-web`'s registry traits over the store's read models, the archive and the search
+//! index: [`DbRegistry`]. The read side is in `read.rs`, the curation and admin sides in
+//! `curation.rs`; records at a point in time in `records.rs`; list helpers in `lists.rs`.
+//!
+//! May depend on: `serve`'s other modules, `pipeline`, `curation`, `ops::export`, `store`,
+//! `archive`, `search`. Must not depend on: `app`.
+
+mod curation;
+mod cursors;
+mod lists;
+mod read;
+mod records;
+
+use crate::archive::Archive;
+use crate::search::SearchIndex;
+use crate::store::{self, DbPool, StoreError};
+use mieru_web::model::*;
+use mieru_web::registry::RegistryError;
+use records::PointInTimeRecord;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub struct DbRegistry {
+    pool: DbPool,
+    archive: Archive,
+    index: Arc<SearchIndex>,
+    /// Export files generated for one data version (the latest `data_versions` row); a new
+    /// resolve or import makes a new version and so new files.
+    exports: Mutex<ExportCache>,
+    /// `/healthz` counts, reused for a few seconds (see `health_cache`).
+    health: crate::serve::health_cache::HealthCache,
+}
+
+#[derive(Default)]
+struct ExportCache {
+    version: Option<i64>,
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+impl DbRegistry {
+    pub fn new(pool: DbPool, archive: Archive, index: Arc<SearchIndex>) -> Self {
+        Self {
+            pool,
+            archive,
+            index,
+            exports: Mutex::new(ExportCache::default()),
+            health: crate::serve::health_cache::HealthCache::default(),
+        }
+    }
+
+    /// A facility or organization record at a point in time, with its citation. The latest
+    /// version comes from the stored read model; an older one is reconstructed from the facts
+    /// known then; `as_of` then cuts either at a date.
+    fn record_at<T: PointInTimeRecord>(
+        &self,
+        conn: &mut store::DbConnection,
+        id: &str,
+        at: PointInTime,
+    ) -> Result<Option<T>, RegistryError> {
+        let latest = store::read_models::latest_version(conn).map_err(unavailable)?;
+        let (version, created_at) = match at.version {
+            None => match latest {
+                Some(v) => v,
+                // Nothing resolved yet: no record to show.
+                None => return Ok(None),
+            },
+            Some(n) => match store::read_models::version(conn, n).map_err(unavailable)? {
+                Some(v) => (v.id, v.created_at),
+                None => {
+                    return Err(RegistryError::BadRequest(format!(
+                        "unknown data version {n}; /api/v1/versions lists them"
+                    )))
+                }
+            },
+        };
+        let is_latest = latest.map(|(id, _)| id) == Some(version);
+        let record: Option<T> = if is_latest {
+            match store::read_models::entity_view(conn, id).map_err(unavailable)? {
+                Some(v) if (v.kind == "organization") == T::ORGANIZATION => {
+                    Some(decode(&v.detail)?)
+                }
+                _ => None,
+            }
+        } else {
+            match crate::serve::history::record_known_at(conn, id, created_at)
+                .map_err(unavailable)?
+            {
+                Some(value) => serde_json::from_value(value).ok(),
+                None => None,
+            }
+        };
+        Ok(record.map(|r: T| {
+            let mut r = match at.as_of {
+                Some(date) => r.at_date(date),
+                None => r,
+            };
+            let pinned = PointInTime {
+                as_of: at.as_of,
+                version: Some(version),
+            };
+            let path = if T::ORGANIZATION {
+                "organizations"
+            } else {
+                "facilities"
+            };
+            let query = mieru_web::urls::point_in_time(&pinned);
+            r.set_citation(Citation {
+                data_version: version,
+                data_version_created_at: created_at.and_utc(),
+                as_of: at.as_of,
+                permalink: format!("/{path}/{}{query}", mieru_web::urls::encode(id)),
+                api_permalink: format!("/api/v1/{path}/{}{query}", mieru_web::urls::encode(id)),
+                latest: is_latest,
+            });
+            r
+        }))
+    }
+
+    fn conn(&self) -> Result<store::PooledConn, RegistryError> {
+        self.pool
+            .get()
+            .map_err(|e| RegistryError::Unavailable(e.to_string()))
+    }
+}
+
+pub(super) fn unavailable(e: StoreError) -> RegistryError {
+    RegistryError::Unavailable(e.to_string())
+}
+
+pub(super) fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError> {
+    serde_json::from_str(json)
+        .map_err(|e| RegistryError::Unavailable(format!("stored record unreadable: {e}")))
+}
+
+/// Where an ID lives now: itself, or the entity it was merged into.
+pub(super) fn follow(
+    conn: &mut store::DbConnection,
+    id: &str,
+) -> Result<Option<Result<String, String>>, RegistryError> {
+    match store::entities::get(conn, id).map_err(unavailable)? {
+        None => Ok(None),
+        Some(e) => match e.merged_into {
+            Some(target) => Ok(Some(Err(target))),
+            None => Ok(Some(Ok(e.id))),
+        },
+    }
+}
+
+impl DbRegistry {
+    /// The bytes of one export for the current data version, generated once per version.
+    fn export_bytes(&self, name: &str) -> Result<Option<Arc<Vec<u8>>>, RegistryError> {
+        let mut conn = self.conn()?;
+        let version = store::read_models::latest_version(&mut conn)
+            .map_err(unavailable)?
+            .map(|(id, _)| id);
+        {
+            let cache = self.exports.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.version == version {
+                if let Some(bytes) = cache.files.get(name) {
+                    return Ok(Some(Arc::clone(bytes)));
+                }
+            }
+        }
+        let mut bytes = Vec::new();
+        let written = crate::ops::export::write_file(&mut conn, name, &mut bytes)
+            .map_err(|e| RegistryError::Unavailable(format!("export {name}: {e}")))?;
+        if written.is_none() {
+            return Ok(None);
+        }
+        let bytes = Arc::new(bytes);
+        let mut cache = self.exports.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.version != version {
+            cache.version = version;
+            cache.files.clear();
+        }
+        cache.files.insert(name.to_owned(), Arc::clone(&bytes));
+        Ok(Some(bytes))
+    }
+}
