@@ -215,6 +215,17 @@ fn unquoted_party(sentence: &str, parties: &mut Parties) {
 mod tests {
     use super::*;
 
+    /// Each party as `role|name|place`.
+    fn role_name_place(p: &Parties) -> Vec<String> {
+        p.parties
+            .iter()
+            .map(|x| {
+                let place = x.place.clone().unwrap_or_default();
+                format!("{}|{}|{place}", x.role.as_str(), x.name)
+            })
+            .collect()
+    }
+
     fn lead(s: &str) -> Vec<String> {
         vec![s.to_string()]
     }
@@ -246,20 +257,8 @@ mod tests {
             &lead("令和6年 10 月 24 日、「医療法人甲会 ＡＢ CLINIC」(東京都中央区)から、法第 18 条に基づく疾病等報告、及び「医療法人甲会 乙クリニック 培養センター」(東京都 豊島区)から、重大事態報告等がなされました。本日付けで、法第 22 条及び法第 47 条に基づき、一時停止を命じました。"),
             true,
         );
-        let got: Vec<String> = p
-            .parties
-            .iter()
-            .map(|x| {
-                format!(
-                    "{}|{}|{}",
-                    x.role.as_str(),
-                    x.name,
-                    x.place.clone().unwrap_or_default()
-                )
-            })
-            .collect();
         assert_eq!(
-            got,
+            role_name_place(&p),
             [
                 "provider|ＡＢ CLINIC|東京都中央区",
                 "operator|医療法人甲会|",
@@ -275,20 +274,8 @@ mod tests {
             &lead("本日、一般社団法人甲会が運営する「乙クリニック」(管理者:丙山丁、所在地:東京都千代田区外神田1-1-1)の管理者に対し、法第23条第1項に基づき改善命令を行いました。"),
             false,
         );
-        let got: Vec<String> = p
-            .parties
-            .iter()
-            .map(|x| {
-                format!(
-                    "{}|{}|{}",
-                    x.role.as_str(),
-                    x.name,
-                    x.place.clone().unwrap_or_default()
-                )
-            })
-            .collect();
         assert_eq!(
-            got,
+            role_name_place(&p),
             [
                 "provider|乙クリニック|東京都千代田区外神田1-1-1",
                 "operator|一般社団法人甲会|",
