@@ -14,6 +14,7 @@ pub mod headers;
 pub mod i18n;
 pub mod input;
 pub mod model;
+pub mod origin;
 pub mod pages;
 pub mod registry;
 pub mod respond;

@@ -284,6 +284,25 @@ async fn public_reports_json_and_pages() {
     let html = String::from_utf8_lossy(&read_body(res).await).into_owned();
     assert!(html.contains("報告を受け付けられませんでした"), "{html}");
 
+    // A post another site made a browser send is refused before anything is filed; the
+    // same post from our own page reaches the registry (the fake one files nothing: 503).
+    let post_from = |site: &'static str, origin: &'static str| {
+        TestRequest::post()
+            .uri("/corrections")
+            .insert_header((header::HOST, "mieru.example.jp"))
+            .insert_header(("sec-fetch-site", site))
+            .insert_header((header::ORIGIN, origin))
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload("entity=F001&kind=outdated&message=%E9%96%89%E9%99%A2&website=")
+            .to_request()
+    };
+    let res = call_service(&app, post_from("cross-site", "https://evil.example")).await;
+    assert_eq!(res.status().as_u16(), 403);
+    let html = String::from_utf8_lossy(&read_body(res).await).into_owned();
+    assert!(html.contains("他のサイトから送信された報告"), "{html}");
+    let res = call_service(&app, post_from("same-origin", "https://mieru.example.jp")).await;
+    assert_eq!(res.status().as_u16(), 503);
+
     // Facility and organization pages link to the form.
     let (_, _, body) = get!(app, "/facilities/F001");
     assert!(String::from_utf8_lossy(&body).contains("/corrections/new?entity=F001"));

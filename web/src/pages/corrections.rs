@@ -403,6 +403,17 @@ pub async fn submit(
 ) -> HttpResponse {
     let ctx = Ctx::new(&req);
     let input = form.into_inner();
+    if crate::origin::is_cross_site(&req) {
+        tracing::info!("correction form: cross-site post refused");
+        let msg = match ctx.lang {
+            Lang::Ja => "他のサイトから送信された報告は受け付けられません。このページのフォームから送信してください。",
+            Lang::En => "A report sent from another site is not accepted. Please send it from the form on this page.",
+        };
+        return ctx.render(
+            StatusCode::FORBIDDEN,
+            &form_page(&ctx, &input, Some(msg.to_owned())),
+        );
+    }
     let refuse = |input: &FormInput, msg: String| {
         ctx.render(StatusCode::BAD_REQUEST, &form_page(&ctx, input, Some(msg)))
     };
