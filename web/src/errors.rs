@@ -120,3 +120,32 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default()
         .error_handler(|e, _| extractor_error("invalid_path", format!("invalid path: {e}")))
 }
+
+/// Any 413 under `/api` as the JSON error envelope. A body over an extractor's limit is
+/// refused by actix itself, with a plain-text answer; API clients read only JSON errors.
+pub fn json_payload_too_large<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    let is_json = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let (req, _) = res.into_parts();
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: "body_too_large".to_owned(),
+            message: "the request body is larger than this endpoint accepts".to_owned(),
+        },
+    };
+    let answer = HttpResponse::PayloadTooLarge()
+        .content_type("application/json")
+        .body(crate::respond::to_safe_json(&body));
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(req, answer).map_into_right_body(),
+    ))
+}

@@ -349,3 +349,32 @@ async fn openapi_documents_curation_with_the_bearer_scheme() {
         assert!(op["security"].is_null(), "{path} is public");
     }
 }
+
+#[actix_web::test]
+async fn an_oversized_body_is_the_json_413_on_every_write() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    // Over the extractor's own limit (256 KiB): actix refuses it before any handler runs.
+    let huge = format!(r#"{{"message":"{}"}}"#, "x".repeat(300 * 1024));
+    for (uri, _) in &WRITES[..6] {
+        let (status, headers, body) = post!(
+            app,
+            uri,
+            huge.clone(),
+            Some(format!("Bearer {ADMIN_TOKEN}"))
+        );
+        assert_eq!(status, 413, "{uri}");
+        assert!(
+            headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json")),
+            "{uri}: {headers:?}"
+        );
+        assert_envelope(&body, "body_too_large");
+    }
+    // Over the endpoint's limit (16 KiB) but within the extractor's: the endpoint's answer.
+    let big = format!(r#"{{"message":"{}"}}"#, "x".repeat(20 * 1024));
+    let (status, _, body) = post!(app, "/api/v1/corrections", big, None::<String>);
+    assert_eq!(status, 413);
+    assert_envelope(&body, "body_too_large");
+}

@@ -20,7 +20,7 @@ pub mod versions;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{web, HttpResponse, ResponseError};
 
 use crate::errors::ApiError;
@@ -31,6 +31,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api", web::get().to(docs_page::api_page));
     cfg.service(
         web::scope(PREFIX)
+            .wrap(ErrorHandlers::new().handler(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                crate::errors::json_payload_too_large,
+            ))
             // Reads are public GETs: any origin may read them, and a script may see the
             // validators and the rate-limit answer. The writes (correction reports, curation
             // with a bearer token) need a JSON body or an `Authorization` header, so browsers
