@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod body_timeout;
 pub mod curation;
 pub mod errors;
 pub mod feed;
@@ -171,6 +172,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .wrap(body_timeout::BodyTimeout::new(body_timeout::configured()))
             .wrap(Compress::default())
             .wrap_fn(|req, srv| {
                 let started = Instant::now();

@@ -43,3 +43,47 @@ async fn serve_answers_over_tcp_with_compression_and_headers() {
     assert!(head.contains("content-security-policy:"), "{head}");
     assert!(head.contains("x-frame-options: deny"), "{head}");
 }
+
+#[actix_web::test]
+async fn a_body_that_stops_arriving_is_dropped_after_the_timeout() {
+    use actix_web::{App, HttpServer};
+    use mieru_web::body_timeout::BodyTimeout;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let data = mieru_web::app_data(common::state(Arc::new(common::FakeRegistry::default())));
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(BodyTimeout::new(Duration::from_millis(300)))
+            .configure(mieru_web::configure)
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    // Headers promise 64 bytes; 10 arrive, then nothing.
+    stream
+        .write_all(
+            b"POST /api/v1/corrections HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{\"kind\":\"",
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut raw = Vec::new();
+    let read = actix_web::rt::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut raw))
+        .await
+        .expect("the server must not wait for the rest of the body");
+    read.unwrap();
+    let head = String::from_utf8_lossy(&raw).to_lowercase();
+    assert!(head.starts_with("http/1.1 408"), "{head}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    handle.stop(false).await;
+}
