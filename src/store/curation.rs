@@ -218,7 +218,8 @@ pub fn audit_page(
 
 // ---- corrections ----
 
-/// Stores a new report under the next `R-NNNNNN` ID and returns it.
+/// Stores a new report under the next `R-NNNNNN` ID and returns it; an open report saying
+/// exactly the same is returned instead of a copy.
 pub fn insert_correction(
     conn: &mut DbConnection,
     kind: &str,
@@ -229,6 +230,29 @@ pub fn insert_correction(
     now: NaiveDateTime,
 ) -> Result<CorrectionRow, StoreError> {
     conn.transaction(|conn| {
+        // The same report again (a double submit, a reload, a script): the open one stands
+        // for both, so the public log does not fill with copies.
+        let mut same = corrections::table
+            .filter(corrections::entity_id.eq(entity_id))
+            .filter(corrections::kind.eq(kind))
+            .filter(corrections::status.eq("open"))
+            .filter(corrections::message.eq(message))
+            .into_boxed();
+        same = match other_id {
+            Some(o) => same.filter(corrections::other_id.eq(o)),
+            None => same.filter(corrections::other_id.is_null()),
+        };
+        same = match fact_id {
+            Some(f) => same.filter(corrections::fact_id.eq(f)),
+            None => same.filter(corrections::fact_id.is_null()),
+        };
+        if let Some(existing) = same
+            .select(CorrectionRow::as_select())
+            .first(conn)
+            .optional()?
+        {
+            return Ok(existing);
+        }
         let n = reserve_ids(conn, "R-", 1)?;
         let row = CorrectionRow {
             id: format!("R-{n:06}"),
