@@ -185,29 +185,17 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         }
     ));
 
-    let filed = corrections::submit(
-        conn,
-        &report(
-            CorrectionKind::WrongLink,
-            &a,
-            Some(&b),
-            "二つは別の診療所です（所在地の建物が違う）",
-        ),
-    )
-    .expect("submit");
+    let wrong_link = report(
+        CorrectionKind::WrongLink,
+        &a,
+        Some(&b),
+        "二つは別の診療所です（所在地の建物が違う）",
+    );
+    let filed = corrections::submit(conn, &wrong_link).expect("submit");
     assert_eq!(filed.id, "R-000001");
     assert_eq!(filed.status, "open");
     // The same report again is the same report, not a copy in the public log.
-    let again = corrections::submit(
-        conn,
-        &report(
-            CorrectionKind::WrongLink,
-            &a,
-            Some(&b),
-            "二つは別の診療所です（所在地の建物が違う）",
-        ),
-    )
-    .expect("submit again");
+    let again = corrections::submit(conn, &wrong_link).expect("submit again");
     assert_eq!(again.id, "R-000001");
     assert_eq!(
         corrections::list(conn, None, None, 10).expect("log").len(),
