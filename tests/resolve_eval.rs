@@ -5,7 +5,6 @@
 use mieru::app::Mieru;
 use mieru::ops::eval;
 use mieru::pipeline::refresh;
-use mieru::search::SearchIndex;
 use std::path::{Path, PathBuf};
 
 /// Ingest a labelled set with the real adapters into a fresh store, resolve, score; the bar
@@ -18,9 +17,8 @@ fn scored(dir: &Path, gold: &eval::Gold, docs: &[eval::EvalDoc]) -> Scored {
     let (_, projected) = refresh::run(&mut conn).expect("resolve");
     let m = eval::score(&mut conn, gold).expect("score");
     let cases = eval::load_search_cases(dir).expect("search cases");
-    let index = SearchIndex::in_memory().expect("index");
-    index.rebuild(projected.search_docs).expect("index");
-    let search = eval::score_search(&mut conn, &index, gold, &cases).expect("search");
+    let search =
+        eval::score_search(&mut conn, projected.search_docs, gold, &cases).expect("search");
     assert!(m.missing_subjects.is_empty(), "{:?}", m.missing_subjects);
     assert_eq!(m.false_merges, 0, "{:?}", m.errors);
     assert!(

@@ -72,9 +72,12 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
     let search = if cases.is_empty() {
         None
     } else {
-        let index = mieru::search::SearchIndex::in_memory()?;
-        index.rebuild(projected.search_docs)?;
-        Some(eval::score_search(&mut conn, &index, &gold, &cases)?)
+        Some(eval::score_search(
+            &mut conn,
+            projected.search_docs,
+            &gold,
+            &cases,
+        )?)
     };
 
     println!("documents:           {n}");

@@ -407,15 +407,18 @@ impl SearchMetrics {
     }
 }
 
-/// Runs every case against the index built from the stored resolution. A case counts when the
-/// first `facility` hit is an entity holding one of the gold entity's rows (a split gold
-/// entity is found through any of its parts; a false merge is scored by [`score`]).
+/// Runs every case against an index of `docs` (what the resolution projected). A case counts
+/// when the first `facility` hit is an entity holding one of the gold entity's rows (a split
+/// gold entity is found through any of its parts; a false merge is scored by [`score`]).
 pub fn score_search(
     conn: &mut DbConnection,
-    index: &crate::search::SearchIndex,
+    docs: Vec<crate::search::IndexDoc>,
     gold: &Gold,
     cases: &[SearchCase],
 ) -> Result<SearchMetrics, EvalError> {
+    let index_error = |e: crate::search::SearchError| EvalError::Ingest(format!("index: {e}"));
+    let index = crate::search::SearchIndex::in_memory().map_err(index_error)?;
+    index.rebuild(docs).map_err(index_error)?;
     let members = store::entities::members(conn)?;
     let mut entities_of: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for g in &gold.entities {

@@ -343,7 +343,10 @@ fn part_forms(parts: &[&str], exact: &[String]) -> Vec<String> {
     if parts.len() < 2 {
         return forms;
     }
-    let generic: Vec<String> = GENERIC_PARTS.iter().map(|w| compact(w)).collect();
+    // Folded once per process, not per query.
+    static GENERIC: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| GENERIC_PARTS.iter().map(|w| compact(w)).collect());
+    let generic = &*GENERIC;
     let longest_run = if parts.len() <= MAX_PARTS_FOR_RUNS {
         parts.len() - 1
     } else {
