@@ -109,7 +109,9 @@ impl Mieru {
         let adapters = Self::adapters(sources)?;
         let refs: Vec<&dyn Adapter> = adapters.iter().map(|a| a.as_ref()).collect();
         let mirror_map = MirrorMap::parse(mirrors).map_err(|e| AppError::Crawler(e.to_string()))?;
-        let fetcher = Fetcher::for_adapters(options.fetch_config(), &refs, mirror_map)
+        let mut config = options.fetch_config();
+        config.spool_dir = Some(self.archive.spool_dir());
+        let fetcher = Fetcher::for_adapters(config, &refs, mirror_map)
             .map_err(|e| AppError::Crawler(e.to_string()))?;
         let lock = {
             let mut conn = self.pool.get().map_err(StoreError::from)?;

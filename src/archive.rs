@@ -76,6 +76,53 @@ impl Archive {
         Ok((sha, true))
     }
 
+    /// Stores a fetched body whose hash was computed while it streamed. A spooled body is
+    /// moved into place (a rename when the spool is on the archive's file system), so a
+    /// file of hundreds of megabytes never passes through memory.
+    pub fn put_body(
+        &self,
+        raw: &mieru_crawler::fetch::RawBody,
+        sha256: &str,
+    ) -> Result<bool, ArchiveError> {
+        let Some(spooled) = raw.spooled_path() else {
+            let bytes = raw.in_memory().unwrap_or_default();
+            let (sha, new) = self.put(bytes)?;
+            if sha != sha256 {
+                return Err(ArchiveError::Corrupt(format!("{sha256} (bytes hash to {sha})")));
+            }
+            return Ok(new);
+        };
+        let path = self.path_of(sha256)?;
+        if path.exists() {
+            return Ok(false);
+        }
+        let io = |source| ArchiveError::Io {
+            path: path.clone(),
+            source,
+        };
+        let dir = path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::File::open(spooled)
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        // Through a temporary name in the target directory, so a crash mid-copy (spool on
+        // another file system) never leaves a partial file under a valid name.
+        let tmp = tempfile::Builder::new()
+            .prefix(".incoming")
+            .tempfile_in(dir)
+            .map_err(io)?
+            .into_temp_path();
+        raw.persist(&tmp).map_err(io)?;
+        tmp.persist(&path).map_err(|e| io(e.error))?;
+        Ok(true)
+    }
+
+    /// Where fetched bodies too large for memory are spooled: beside the archive's files, so
+    /// that archiving them is a rename.
+    pub fn spool_dir(&self) -> PathBuf {
+        self.root.join("spool")
+    }
+
     pub fn get(&self, sha256: &str) -> Result<Option<Vec<u8>>, ArchiveError> {
         let path = self.path_of(sha256)?;
         match std::fs::read(&path) {

@@ -5,13 +5,14 @@
 //! failures (and whose start documents were read) is reported complete, because only a complete
 //! crawl may let the sink mark unseen documents as removed.
 
-use crate::adapter::{Adapter, ParseError, Parsed};
+use crate::adapter::{Adapter, ParseError, Parsed, StartContext};
 use crate::decode::decode;
 use crate::document::{Body, Document};
-use crate::fetch::{FetchConfig, FetchOutcome, Fetcher};
+use crate::fetch::{FetchConfig, FetchOutcome, Fetcher, RawBody};
 use crate::provenance::DocumentMeta;
+use crate::request::Request;
 use crate::sink::{ParseOutcome, Sink, Validators};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use std::collections::{HashSet, VecDeque};
@@ -34,6 +35,12 @@ pub struct CrawlOptions {
     pub max_documents: Option<usize>,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// First month that month-listed sources read (`--since YYYY-MM`); see [`StartContext`].
+    pub since: Option<NaiveDate>,
+    /// The date start pages are computed for; today when `None` (tests fix it).
+    pub today: Option<NaiveDate>,
+    /// Where large bodies are spooled (the archive's directory, so archiving is a rename).
+    pub spool_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for CrawlOptions {
@@ -47,6 +54,9 @@ impl Default for CrawlOptions {
             size_cap: f.size_cap,
             max_documents: None,
             progress: false,
+            since: None,
+            today: None,
+            spool_dir: None,
         }
     }
 }
@@ -60,8 +70,17 @@ impl CrawlOptions {
             retry_base_delay: self.retry_base_delay,
             timeout: self.timeout,
             size_cap: self.size_cap,
+            spool_dir: self.spool_dir.clone(),
             ..FetchConfig::default()
         }
+    }
+
+    /// What start requests are computed from.
+    pub fn start_context(&self) -> StartContext {
+        StartContext::new(
+            self.today.unwrap_or_else(|| Utc::now().date_naive()),
+            self.since,
+        )
     }
 }
 
@@ -150,12 +169,6 @@ pub async fn crawl(
     report
 }
 
-/// The URL as crawled: fragments name parts of one document.
-fn normalize(url: &Url) -> Url {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    u
-}
 
 struct Progress {
     bar: Option<ProgressBar>,
@@ -201,7 +214,7 @@ impl Progress {
 struct SourceCrawl<'a> {
     adapter: &'a dyn Adapter,
     hosts: HashSet<String>,
-    queue: VecDeque<(Url, bool)>,
+    queue: VecDeque<(Request, bool)>,
     queued: HashSet<String>,
     seen: Vec<String>,
     seen_set: HashSet<String>,
@@ -209,10 +222,11 @@ struct SourceCrawl<'a> {
 }
 
 impl SourceCrawl<'_> {
-    fn enqueue(&mut self, url: &Url, is_start: bool) {
-        let url = normalize(url);
+    /// Queue a request once per document; whether it was queued (or already was).
+    fn enqueue(&mut self, request: &Request, is_start: bool) -> bool {
+        let url = &request.url;
         if !matches!(url.scheme(), "http" | "https") {
-            return;
+            return false;
         }
         let host_ok = url
             .host_str()
@@ -220,11 +234,12 @@ impl SourceCrawl<'_> {
         if !host_ok {
             // Links never send the crawler to a host the adapter did not declare.
             tracing::debug!(source = self.adapter.name(), url = %url, "link to unlisted host skipped");
-            return;
+            return false;
         }
-        if self.queued.insert(url.as_str().to_string()) {
-            self.queue.push_back((url, is_start));
+        if self.queued.insert(request.key().to_string()) {
+            self.queue.push_back((request.clone(), is_start));
         }
+        true
     }
 
     fn mark_seen(&mut self, url: &str) {
@@ -281,22 +296,22 @@ async fn crawl_source(
         },
     };
     let mut complete = true;
-    let starts = adapter.start_urls();
+    let starts = adapter.start_requests(&opts.start_context());
     if starts.is_empty() {
-        tracing::warn!(source = name, "adapter has no start URLs");
+        tracing::warn!(source = name, "adapter has no start requests");
     }
-    for url in &starts {
-        let before = c.queue.len();
-        c.enqueue(url, true);
-        if c.queue.len() == before && !c.queued.contains(normalize(url).as_str()) {
-            tracing::error!(source = name, url = %url, "start URL is not on the adapter's hosts");
+    for request in &starts {
+        if !c.enqueue(request, true) {
+            tracing::error!(source = name, url = %request.url, "start URL is not on the adapter's hosts");
             complete = false;
         }
     }
+    let limits = adapter.limits();
     let progress = Progress::new(opts.progress, name);
     let mut processed = 0usize;
 
-    while let Some((url, is_start)) = c.queue.pop_front() {
+    while let Some((request, is_start)) = c.queue.pop_front() {
+        let url = request.document.clone();
         if c.seen_set.contains(url.as_str()) {
             // Already read as the target of an earlier redirect.
             continue;
@@ -320,9 +335,22 @@ async fn crawl_source(
             }
         };
         let now = Utc::now();
-        match fetcher.fetch(name, &url, validators.as_ref()).await {
+        if request.immutable && validators.as_ref().is_some_and(|v| v.sha256.is_some()) {
+            // A published file that never changes, already held: not fetched again.
+            c.mark_seen(url.as_str());
+            c.report.unchanged += 1;
+            progress.document(name, &url, "held", 0);
+            continue;
+        }
+        // Validators describe a URL's last answer; a form's answer is matched by its name only.
+        let conditional = validators.as_ref().filter(|_| request.is_get());
+        match fetcher
+            .send(name, &request, conditional, &limits)
+            .await
+        {
             Ok(FetchOutcome::Fetched { meta, raw }) => {
-                read_fetched(&mut c, sink, &progress, &url, meta, raw);
+                let cap = fetcher.config().decode_cap;
+                read_fetched(&mut c, sink, &progress, &url, meta, raw, cap);
             }
             Ok(FetchOutcome::NotModified) => {
                 c.mark_seen(url.as_str());
@@ -368,6 +396,33 @@ async fn crawl_source(
     c.report
 }
 
+/// Decode and parse a received body; one larger than `decode_cap` is archived unread.
+fn read_body(adapter: &dyn Adapter, meta: &mut DocumentMeta, raw: &RawBody, cap: u64) -> (Document, ParseOutcome) {
+    let unread = |meta: &DocumentMeta, why: String| {
+        let doc = Document {
+            meta: meta.clone(),
+            body: Body::Binary,
+        };
+        (doc, Err(ParseError::TooLarge(why)))
+    };
+    match raw.bytes_up_to(cap) {
+        Ok(Some(bytes)) => {
+            let body = decode(meta, &bytes);
+            let doc = Document {
+                meta: meta.clone(),
+                body,
+            };
+            let outcome = parse_safely(adapter, &doc);
+            (doc, outcome)
+        }
+        Ok(None) => unread(
+            meta,
+            format!("{} bytes, over the {cap}-byte decode limit", raw.len()),
+        ),
+        Err(e) => unread(meta, format!("spooled body could not be read: {e}")),
+    }
+}
+
 /// A fetched document: decoded, parsed (its links followed), counted and handed to the sink.
 /// A redirect to a document already read is only counted as a duplicate.
 fn read_fetched(
@@ -376,7 +431,8 @@ fn read_fetched(
     progress: &Progress,
     url: &Url,
     mut meta: DocumentMeta,
-    raw: Vec<u8>,
+    raw: RawBody,
+    decode_cap: u64,
 ) {
     let name = c.adapter.name();
     c.mark_seen(url.as_str());
@@ -390,9 +446,7 @@ fn read_fetched(
         let final_url = meta.url.clone();
         c.mark_seen(&final_url);
     }
-    let body = decode(&mut meta, &raw);
-    let doc = Document { meta, body };
-    let outcome = parse_safely(c.adapter, &doc);
+    let (doc, outcome) = read_body(c.adapter, &mut meta, &raw, decode_cap);
     c.report.fetched += 1;
     let facts = match &outcome {
         Ok(parsed) => {
@@ -503,7 +557,7 @@ mod tests {
         fn hosts(&self) -> &'static [&'static str] {
             &["www.example.jp"]
         }
-        fn start_urls(&self) -> Vec<Url> {
+        fn start_requests(&self, _: &StartContext) -> Vec<Request> {
             Vec::new()
         }
         fn parse(&self, _doc: &Document) -> Result<Parsed, ParseError> {

@@ -11,4 +11,5 @@ pub mod fetch;
 pub mod fuzzing;
 pub mod mirror;
 pub mod provenance;
+pub mod request;
 pub mod sink;

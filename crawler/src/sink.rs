@@ -2,6 +2,7 @@
 //! database and the archive; tests implement it in memory.
 
 use crate::adapter::Parsed;
+use crate::fetch::RawBody;
 use crate::provenance::DocumentMeta;
 use chrono::{DateTime, Utc};
 
@@ -24,12 +25,13 @@ pub trait Sink {
     /// Validators of the last stored fetch of `url`, if any.
     fn validators(&mut self, source: &str, url: &str) -> Result<Option<Validators>, SinkError>;
 
-    /// A fetched document: archive `raw` and store the outcome, atomically. Returns whether the
-    /// content was new (a snapshot was added).
+    /// A fetched document: archive `raw` (in memory, or a spooled file the archive may take
+    /// by rename) and store the outcome, atomically. Returns whether the content was new (a
+    /// snapshot was added).
     fn document(
         &mut self,
         meta: &DocumentMeta,
-        raw: &[u8],
+        raw: &RawBody,
         outcome: &ParseOutcome,
     ) -> Result<bool, SinkError>;
 

@@ -23,7 +23,7 @@ fn download_page_links_both_zips() {
         Some("text/html"),
     );
     assert!(p.facts.is_empty());
-    let links: Vec<&str> = p.links.iter().map(|u| u.as_str()).collect();
+    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
     assert_eq!(links, [FULL_URL, DIFF_URL]);
 }
 

@@ -17,7 +17,7 @@ fn list_links_detail_pages() {
         Some("text/html"),
     );
     assert!(p.facts.is_empty());
-    let links: Vec<&str> = p.links.iter().map(|u| u.as_str()).collect();
+    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
     assert_eq!(
         links,
         [

@@ -25,7 +25,7 @@ fn bureau(path: &str) -> mieru_crawler::adapter::Parsed {
 fn notice_pages_link_their_documents() {
     let p = bureau("kyushu/iji/saiseiiryou/index.html");
     assert!(p.facts.is_empty());
-    let links: Vec<&str> = p.links.iter().map(|u| u.as_str()).collect();
+    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
     assert_eq!(
         links,
         [
@@ -34,14 +34,14 @@ fn notice_pages_link_their_documents() {
         ]
     );
     let p = bureau("tokaihokuriku/iji/saisei/index.html");
-    let links: Vec<&str> = p.links.iter().map(|u| u.as_str()).collect();
+    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
     assert_eq!(
         links,
         ["https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/000987654.pdf"]
     );
     let p = bureau("kantoshinetsu/iji/saiseiiryou/index.html");
     assert_eq!(p.links.len(), 3);
-    assert!(p.links[0].as_str().ends_with("/cpc_list.xlsx"));
+    assert!(p.links[0].url.as_str().ends_with("/cpc_list.xlsx"));
     // A page with neither an order nor links is reported, not silently empty.
     let doc = document(
         "kouseikyoku",

@@ -18,7 +18,7 @@ fn list_page_links_releases_on_the_ministry_host_only() {
         None,
     );
     assert!(p.facts.is_empty(), "{}", dump(&p.facts));
-    let links: Vec<&str> = p.links.iter().map(|u| u.as_str()).collect();
+    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
     assert_eq!(
         links,
         [

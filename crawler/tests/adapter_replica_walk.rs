@@ -54,7 +54,12 @@ fn every_replica_document_is_reached_and_read() {
     let mut reached = BTreeSet::new();
     let mut facts = 0usize;
     for adapter in adapters::all() {
-        let mut queue: VecDeque<Url> = adapter.start_urls().into();
+        let ctx = mieru_crawler::adapter::StartContext::now();
+        let mut queue: VecDeque<Url> = adapter
+            .start_requests(&ctx)
+            .into_iter()
+            .map(|r| r.url)
+            .collect();
         let mut seen = BTreeSet::new();
         while let Some(url) = queue.pop_front() {
             if !seen.insert(url.to_string()) {
@@ -74,7 +79,7 @@ fn every_replica_document_is_reached_and_read() {
             match adapter.parse(&doc) {
                 Ok(p) => {
                     facts += p.facts.len();
-                    queue.extend(p.links);
+                    queue.extend(p.links.into_iter().map(|r| r.url));
                 }
                 // The bureau's guide page has neither an order nor links.
                 Err(ParseError::NoContent(_)) if rel.ends_with("tebiki.html") => {}

@@ -3,10 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use chrono::{DateTime, Utc};
-use mieru_crawler::adapter::{Adapter, ParseError, Parsed};
+use mieru_crawler::adapter::{Adapter, ParseError, Parsed, StartContext};
 use mieru_crawler::crawl::{crawl, CrawlOptions, CrawlReport};
 use mieru_crawler::document::{Body, Document};
-use mieru_crawler::fetch::Fetcher;
+use mieru_crawler::fetch::{Fetcher, RawBody};
+use mieru_crawler::request::Request;
 use mieru_crawler::mirror::MirrorMap;
 use mieru_crawler::provenance::{DocumentMeta, Fact, Property, SubjectKey, SubjectKind};
 use mieru_crawler::sink::{ParseOutcome, Sink, SinkError, Validators};
@@ -32,8 +33,8 @@ impl Adapter for Fixture {
     fn hosts(&self) -> &'static [&'static str] {
         &[HOST, FILES]
     }
-    fn start_urls(&self) -> Vec<Url> {
-        vec![real("/index.html")]
+    fn start_requests(&self, _: &StartContext) -> Vec<Request> {
+        vec![Request::get(real("/index.html"))]
     }
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         let Body::Html(html) = &doc.body else {
@@ -52,6 +53,7 @@ impl Adapter for Fixture {
             .select(&a)
             .filter_map(|e| e.value().attr("href"))
             .filter_map(|h| base.join(h).ok())
+            .map(Request::get)
             .collect();
         Ok(Parsed { facts, links })
     }
@@ -85,9 +87,11 @@ impl Sink for MemSink {
     fn document(
         &mut self,
         meta: &DocumentMeta,
-        raw: &[u8],
+        raw: &RawBody,
         outcome: &ParseOutcome,
     ) -> Result<bool, SinkError> {
+        let raw = raw.bytes_up_to(u64::MAX).unwrap().unwrap().into_owned();
+        let raw = raw.as_slice();
         if self.fail_document_for.as_deref() == Some(meta.url.as_str()) {
             return Err(SinkError("disk full".into()));
         }
@@ -229,6 +233,7 @@ fn opts() -> CrawlOptions {
         size_cap: 1024 * 1024,
         max_documents: None,
         progress: false,
+        ..CrawlOptions::default()
     }
 }
 

@@ -61,7 +61,7 @@ async fn fetched_meta_uses_the_real_url_and_sends_the_user_agent() {
     let FetchOutcome::Fetched { meta, raw } = out else {
         panic!("expected a body, got {out:?}");
     };
-    assert_eq!(raw, "<p>架空</p>".as_bytes());
+    assert_eq!(raw.in_memory(), Some("<p>架空</p>".as_bytes()));
     assert_eq!(meta.url, real("/doc.html").to_string());
     assert_eq!(meta.source, "fixture");
     assert_eq!(meta.http_status, 200);

@@ -6,6 +6,7 @@ use crate::pipeline::ingest::StoreSink;
 use crate::store::models::LinkRow;
 use crate::store::{self, DbConnection, StoreError};
 use chrono::Utc;
+use mieru_crawler::fetch::RawBody;
 use mieru_crawler::document::Document;
 use mieru_crawler::provenance::DocumentMeta;
 use mieru_crawler::sink::Sink;
@@ -143,7 +144,7 @@ pub fn ingest(app: &Mieru, dir: &Path, docs: &[EvalDoc]) -> Result<usize, EvalEr
         if let Err(e) = &outcome {
             return Err(EvalError::Ingest(format!("{}: {e}", d.path)));
         }
-        sink.document(&doc.meta, &bytes, &outcome)
+        sink.document(&doc.meta, &RawBody::Memory(bytes), &outcome)
             .map_err(|e| EvalError::Ingest(e.to_string()))?;
     }
     Ok(sink.stats.documents)

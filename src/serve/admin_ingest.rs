@@ -7,6 +7,7 @@ use crate::pipeline::ingest::StoreSink;
 use crate::search::SearchIndex;
 use crate::store::curation::NewAudit;
 use crate::store::{self, DbPool, StoreError};
+use mieru_crawler::fetch::RawBody;
 use mieru_crawler::adapter::Adapter;
 use mieru_crawler::document::Document;
 use mieru_crawler::provenance::DocumentMeta;
@@ -40,7 +41,8 @@ pub fn record_bytes(
     }
     let doc = Document { meta, body };
     let outcome = adapter.parse(&doc);
-    let new_snapshot = sink.document(&doc.meta, bytes, &outcome)?;
+    let raw = RawBody::Memory(bytes.to_vec());
+    let new_snapshot = sink.document(&doc.meta, &raw, &outcome)?;
     Ok(Recorded {
         parse_error: outcome.err().map(|e| e.to_string()),
         new_snapshot,

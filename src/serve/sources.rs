@@ -5,6 +5,7 @@
 //! the server failed). Such a crawl marks nothing removed (see `ingest::StoreSink`), so an
 //! outage never looks like a delisting.
 
+use mieru_crawler::adapter::StartContext;
 use crate::store::{self, crawl_state, documents, DbConnection, StoreError};
 use chrono::NaiveDateTime;
 use mieru_web::model::{DocumentProblem, KnownGap, SourceHealth, SourcesReport};
@@ -171,7 +172,12 @@ pub fn source_health(conn: &mut DbConnection, name: &str) -> Result<SourceHealth
             .unwrap_or_default(),
         start_urls: adapter
             .as_ref()
-            .map(|a| a.start_urls().iter().map(|u| u.to_string()).collect())
+            .map(|a| {
+                a.start_requests(&StartContext::now())
+                    .iter()
+                    .map(|r| r.url.to_string())
+                    .collect()
+            })
             .unwrap_or_default(),
         status: status.to_owned(),
         last_success: success.and_then(|r| r.finished_at).map(utc),

@@ -94,8 +94,8 @@ impl Adapter for ESaisei {
         &[HOST]
     }
 
-    fn start_urls(&self) -> Vec<Url> {
-        super::fixed_urls(&[
+    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
+        super::fixed_requests(&[
             "https://saiseiiryo.mhlw.go.jp/published_plan/index/2",
             "https://saiseiiryo.mhlw.go.jp/published_plan/index/3",
         ])

@@ -368,8 +368,8 @@ impl Adapter for HoujinBangou {
         &[HOST]
     }
 
-    fn start_urls(&self) -> Vec<Url> {
-        super::fixed_urls(&["https://www.houjin-bangou.nta.go.jp/download/"])
+    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
+        super::fixed_requests(&["https://www.houjin-bangou.nta.go.jp/download/"])
     }
 
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
@@ -393,7 +393,7 @@ impl Adapter for HoujinBangou {
             }
             return Ok(Parsed {
                 facts: Vec::new(),
-                links,
+                links: super::gets(links),
             });
         }
         let mut f = Facts::default();

@@ -65,8 +65,8 @@ impl Adapter for Jrct {
         &[HOST]
     }
 
-    fn start_urls(&self) -> Vec<Url> {
-        super::fixed_urls(&["https://jrct.niph.go.jp/list/saisei"])
+    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
+        super::fixed_requests(&["https://jrct.niph.go.jp/list/saisei"])
     }
 
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
@@ -99,7 +99,7 @@ impl Adapter for Jrct {
             }
             return Ok(Parsed {
                 facts: Vec::new(),
-                links,
+                links: super::gets(links),
             });
         };
 
@@ -141,7 +141,7 @@ impl Adapter for Jrct {
         dated_attachments(&mut f, &plan, html, &doc.meta.url);
         Ok(Parsed {
             facts: f.into_vec(),
-            links,
+            links: super::gets(links),
         })
     }
 }

@@ -52,8 +52,8 @@ impl Adapter for Kouseikyoku {
         &[HOST]
     }
 
-    fn start_urls(&self) -> Vec<Url> {
-        super::fixed_urls(&[
+    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
+        super::fixed_requests(&[
             "https://kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/index.html",
             "https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/index.html",
             "https://kouseikyoku.mhlw.go.jp/kinki/iji/saiseiiryou/index.html",
@@ -98,7 +98,7 @@ impl Adapter for Kouseikyoku {
         }
         Ok(Parsed {
             facts: f.into_vec(),
-            links,
+            links: super::gets(links),
         })
     }
 }

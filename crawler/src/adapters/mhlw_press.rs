@@ -25,8 +25,8 @@ impl Adapter for MhlwPress {
         &[HOST]
     }
 
-    fn start_urls(&self) -> Vec<Url> {
-        super::fixed_urls(&[
+    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
+        super::fixed_requests(&[
             "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/saisei_iryou/meirei.html",
         ])
     }
@@ -55,7 +55,7 @@ impl Adapter for MhlwPress {
                 "neither a release nor a list of releases".into(),
             ));
         }
-        Ok(Parsed { facts, links })
+        Ok(Parsed { facts, links: super::gets(links) })
     }
 }
 

@@ -28,11 +28,17 @@ pub fn by_name(name: &str) -> Option<Box<dyn Adapter>> {
     all().into_iter().find(|a| a.name() == name)
 }
 
-/// Parse a fixed, known-good URL (start URLs are constants).
-fn fixed_urls(urls: &[&str]) -> Vec<url::Url> {
+/// GETs of fixed, known-good URLs (entry pages are constants).
+fn fixed_requests(urls: &[&str]) -> Vec<crate::request::Request> {
     urls.iter()
         .filter_map(|u| url::Url::parse(u).ok())
+        .map(crate::request::Request::get)
         .collect()
+}
+
+/// GETs of the links an adapter chose to follow.
+pub(crate) fn gets(urls: Vec<url::Url>) -> Vec<crate::request::Request> {
+    urls.into_iter().map(crate::request::Request::get).collect()
 }
 
 #[cfg(test)]
@@ -54,8 +60,9 @@ mod tests {
         );
         for n in names {
             let a = by_name(n).expect("adapter by name");
-            assert!(!a.start_urls().is_empty(), "{n} has start urls");
-            for u in a.start_urls() {
+            let starts = a.start_requests(&crate::adapter::StartContext::now());
+            assert!(!starts.is_empty(), "{n} has start requests");
+            for u in starts.into_iter().map(|r| r.url) {
                 assert_eq!(u.scheme(), "https");
                 assert!(a.hosts().contains(&u.host_str().unwrap_or("")), "{n}: {u}");
             }

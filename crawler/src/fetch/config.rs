@@ -1,6 +1,7 @@
 //! How the fetcher identifies itself and how hard it may press a host: the user agent, and
 //! rate, retry, timeout, size and redirect limits.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The user agent sent with every request (and matched against robots.txt as `mieru`).
@@ -30,6 +31,13 @@ pub struct FetchConfig {
     /// Largest body accepted, in bytes.
     pub size_cap: u64,
     pub max_redirects: usize,
+    /// Bodies larger than this are written to a spool file as they arrive, not kept in memory.
+    pub spool_threshold: u64,
+    /// Where spool files go (the archive's own directory, so that archiving is a rename);
+    /// the system's temporary directory when `None`.
+    pub spool_dir: Option<PathBuf>,
+    /// Largest body decoded for an adapter; a larger one is archived and reported unread.
+    pub decode_cap: u64,
     /// Upper bound on an honoured robots.txt `Crawl-delay`.
     pub max_crawl_delay: Duration,
 }
@@ -45,6 +53,9 @@ impl Default for FetchConfig {
             timeout: Duration::from_secs(30),
             size_cap: 20 * 1024 * 1024,
             max_redirects: 5,
+            spool_threshold: 8 * 1024 * 1024,
+            spool_dir: None,
+            decode_cap: 256 * 1024 * 1024,
             max_crawl_delay: Duration::from_secs(60),
         }
     }

@@ -32,6 +32,8 @@ pub enum FetchError {
     Network(String),
     #[error("HTTP client could not be built: {0}")]
     Setup(String),
+    #[error("body could not be spooled to disk: {0}")]
+    Spool(String),
 }
 
 impl FetchError {

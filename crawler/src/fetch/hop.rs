@@ -2,8 +2,10 @@
 //! retried with backoff and `Retry-After`, and answered as a redirect, a status or a body
 //! streamed against the size cap.
 
+use super::body::{BodyWriter, RawBody};
 use super::error::{map_body_error, map_send_error};
 use super::{FetchError, Fetcher};
+use crate::request::Method;
 use crate::sink::Validators;
 use chrono::Utc;
 use reqwest::header::{self, HeaderMap};
@@ -35,22 +37,31 @@ pub(super) enum Hop {
     Body {
         status: u16,
         headers: HeaderMap,
-        raw: Vec<u8>,
+        raw: RawBody,
+        sha256: String,
     },
 }
 
+/// One hop as asked: where, how, and under which of the source's limits.
+pub(super) struct HopRequest<'a> {
+    pub source: &'a str,
+    pub url: &'a Url,
+    pub method: Method,
+    pub form: &'a [(String, String)],
+    pub validators: Option<&'a Validators>,
+    pub size_cap: u64,
+    pub timeout: Duration,
+    pub min_interval: Option<Duration>,
+}
+
 impl Fetcher {
-    pub(super) async fn hop_with_retries(
-        &self,
-        real: &Url,
-        validators: Option<&Validators>,
-        size_cap: u64,
-    ) -> Result<Hop, FetchError> {
+    pub(super) async fn hop_with_retries(&self, hr: &HopRequest<'_>) -> Result<Hop, FetchError> {
+        let real = hr.url;
         let host = real.host_str().unwrap_or_default().to_ascii_lowercase();
         let mut attempt = 0u32;
         loop {
-            self.wait_turn(&host).await;
-            let err = match self.hop_once(real, validators, size_cap).await {
+            self.wait_turn(&host, hr.min_interval).await;
+            let err = match self.hop_once(hr).await {
                 Ok(hop) => return Ok(hop),
                 Err(e) => e,
             };
@@ -76,19 +87,17 @@ impl Fetcher {
         }
     }
 
-    async fn hop_once(
-        &self,
-        real: &Url,
-        validators: Option<&Validators>,
-        size_cap: u64,
-    ) -> Result<Hop, AttemptError> {
-        let target = self.mirrors.to_mirror(real);
-        let mut req = self
-            .client
-            .get(target.clone())
-            .timeout(self.config.timeout)
-            .header(header::ACCEPT_LANGUAGE, "ja,en;q=0.5");
-        if let Some(v) = validators {
+    async fn hop_once(&self, hr: &HopRequest<'_>) -> Result<Hop, AttemptError> {
+        let size_cap = hr.size_cap;
+        let target = self.mirrors.to_mirror(hr.url);
+        let client = self.client_for(hr.source)?;
+        let mut req = match hr.method {
+            Method::Get => client.get(target.clone()),
+            Method::Post => client.post(target.clone()).form(hr.form),
+        }
+        .timeout(hr.timeout)
+        .header(header::ACCEPT_LANGUAGE, "ja,en;q=0.5");
+        if let Some(v) = hr.validators {
             if let Some(etag) = &v.etag {
                 req = req.header(header::IF_NONE_MATCH, etag);
             }
@@ -132,15 +141,15 @@ impl Fetcher {
                 .into());
             }
         }
-        let initial = declared
-            .unwrap_or(64 * 1024)
-            .min(size_cap)
-            .min(4 * 1024 * 1024);
-        let mut raw: Vec<u8> = Vec::with_capacity(usize::try_from(initial).unwrap_or(0));
+        let mut body = BodyWriter::new(
+            self.config.spool_threshold,
+            self.config.spool_dir.clone(),
+            declared,
+        );
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if raw.len() as u64 + chunk.len() as u64 > size_cap {
+                    if body.size() + chunk.len() as u64 > size_cap {
                         // Dropping the response closes the connection: the rest is never read.
                         return Err(FetchError::TooLarge {
                             limit: size_cap,
@@ -148,25 +157,31 @@ impl Fetcher {
                         }
                         .into());
                     }
-                    raw.extend_from_slice(&chunk);
+                    body.write(&chunk)
+                        .map_err(|e| FetchError::Spool(e.to_string()))?;
                 }
                 Ok(None) => break,
-                Err(e) => return Err(map_body_error(&e, raw.len() as u64, declared).into()),
+                Err(e) => return Err(map_body_error(&e, body.size(), declared).into()),
             }
         }
         if let Some(len) = declared {
-            if (raw.len() as u64) < len {
+            if body.size() < len {
                 return Err(FetchError::Truncated {
-                    received: raw.len() as u64,
+                    received: body.size(),
                     expected: Some(len),
                 }
                 .into());
             }
         }
+        let headers = resp.headers().clone();
+        let (raw, sha256) = body
+            .finish()
+            .map_err(|e| FetchError::Spool(e.to_string()))?;
         Ok(Hop::Body {
             status: status.as_u16(),
-            headers: resp.headers().clone(),
+            headers,
             raw,
+            sha256,
         })
     }
 }

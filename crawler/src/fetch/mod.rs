@@ -10,26 +10,28 @@
 //! (robots.txt), `pacing` (per-host rate limit and crawl delays) and `hop` (one request,
 //! retried); this module follows redirects through them and describes what was fetched.
 
+mod body;
 mod config;
 mod error;
 mod hop;
 mod pacing;
 mod robots;
 
+pub use body::{RawBody, SpooledFile};
 pub use config::{FetchConfig, ROBOTS_AGENT, USER_AGENT};
 pub use error::FetchError;
 
-use crate::adapter::Adapter;
+use crate::adapter::{Adapter, SourceLimits};
 use crate::mirror::MirrorMap;
 use crate::provenance::DocumentMeta;
+use crate::request::{Method, Request};
 use crate::sink::Validators;
 use chrono::Utc;
 use error::error_chain;
-use hop::{header_string, Hop};
+use hop::{header_string, Hop, HopRequest};
 use pacing::HostGate;
 use reqwest::header;
 use robots::RobotsRules;
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -38,10 +40,11 @@ use url::Url;
 /// The result of a successful fetch.
 // One value per fetch, moved once: boxing the metadata would only add noise for callers.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum FetchOutcome {
-    /// A body was received. `meta.url` is the real URL of the final hop.
-    Fetched { meta: DocumentMeta, raw: Vec<u8> },
+    /// A body was received. `meta.url` is the real URL of the final hop (for a form download,
+    /// the request's document name).
+    Fetched { meta: DocumentMeta, raw: RawBody },
     /// The server answered 304 to a conditional GET.
     NotModified,
     /// The server answered 404 or 410.
@@ -49,7 +52,9 @@ pub enum FetchOutcome {
 }
 
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// One client per source, each with its own cookie jar for this crawl (a form token is
+    /// bound to the session that read the page).
+    clients: Mutex<HashMap<String, reqwest::Client>>,
     config: FetchConfig,
     allowed_hosts: HashSet<String>,
     mirrors: MirrorMap,
@@ -78,14 +83,10 @@ impl Fetcher {
         allowed_hosts: impl IntoIterator<Item = &'a str>,
         mirrors: MirrorMap,
     ) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| FetchError::Setup(error_chain(&e)))?;
+        // Built once up front so that a bad setup fails here, not on the first request.
+        let probe = build_client(&config)?;
         Ok(Self {
-            client,
+            clients: Mutex::new(HashMap::from([(String::new(), probe)])),
             config,
             allowed_hosts: allowed_hosts
                 .into_iter()
@@ -122,32 +123,71 @@ impl Fetcher {
         self.allowed_hosts.contains(&host.to_ascii_lowercase())
     }
 
-    /// Forget robots.txt rules and crawl delays, so the next crawl reads robots.txt afresh.
+    /// Forget robots.txt rules, crawl delays and cookies, so the next crawl starts afresh.
     pub fn begin_crawl(&self) {
         lock(&self.robots).clear();
+        lock(&self.clients).retain(|source, _| source.is_empty());
         self.clear_crawl_delays();
     }
 
-    /// Fetch one document by its real URL for `source`, sending `validators` as a conditional
-    /// GET. Validators go to the first hop only: after a redirect they describe another URL.
+    /// The client of `source`, with its own cookie jar (robots.txt uses the shared one).
+    fn client_for(&self, source: &str) -> Result<reqwest::Client, FetchError> {
+        let mut clients = lock(&self.clients);
+        if let Some(c) = clients.get(source) {
+            return Ok(c.clone());
+        }
+        let client = build_client(&self.config)?;
+        clients.insert(source.to_string(), client.clone());
+        Ok(client)
+    }
+
+    /// Fetch one document by its real URL for `source` (a GET), sending `validators` as a
+    /// conditional request.
     pub async fn fetch(
         &self,
         source: &str,
         url: &Url,
         validators: Option<&Validators>,
     ) -> Result<FetchOutcome, FetchError> {
-        let mut current = url.clone();
+        let request = Request::get(url.clone());
+        self.send(source, &request, validators, &SourceLimits::default())
+            .await
+    }
+
+    /// Send one request for `source` under its limits. Validators go to the first hop only:
+    /// after a redirect they describe another URL. A POST answered by a redirect continues as
+    /// a GET, as browsers do. Every hop passes the allowlist, robots.txt and the rate limit.
+    pub async fn send(
+        &self,
+        source: &str,
+        request: &Request,
+        validators: Option<&Validators>,
+        limits: &SourceLimits,
+    ) -> Result<FetchOutcome, FetchError> {
+        let mut current = request.url.clone();
         current.set_fragment(None);
         let mut visited: HashSet<String> = HashSet::from([current.as_str().to_string()]);
         let mut validators = validators;
+        let mut method = request.method;
         let mut redirects = 0usize;
         loop {
             self.check_allowed(&current)?;
             self.check_robots(&current).await?;
-            match self
-                .hop_with_retries(&current, validators, self.config.size_cap)
-                .await?
-            {
+            let hr = HopRequest {
+                source,
+                url: &current,
+                method,
+                form: if method == Method::Post {
+                    &request.form
+                } else {
+                    &[]
+                },
+                validators,
+                size_cap: limits.size_cap.unwrap_or(self.config.size_cap),
+                timeout: limits.timeout.unwrap_or(self.config.timeout),
+                min_interval: limits.min_interval,
+            };
+            match self.hop_with_retries(&hr).await? {
                 Hop::Redirect(mut next) => {
                     redirects += 1;
                     if redirects > self.config.max_redirects {
@@ -160,6 +200,7 @@ impl Fetcher {
                     tracing::debug!(from = %current, to = %next, "redirect");
                     current = next;
                     validators = None;
+                    method = Method::Get;
                 }
                 Hop::NotModified => return Ok(FetchOutcome::NotModified),
                 Hop::Status(s @ (404 | 410)) => return Ok(FetchOutcome::Gone(s)),
@@ -168,17 +209,24 @@ impl Fetcher {
                     status,
                     headers,
                     raw,
+                    sha256,
                 } => {
+                    // A form download is named by the request; a GET by where it ended up.
+                    let url = if request.is_get() {
+                        current.to_string()
+                    } else {
+                        request.key().to_string()
+                    };
                     let meta = DocumentMeta {
                         source: source.to_string(),
-                        url: current.to_string(),
+                        url,
                         fetched_at: Utc::now(),
                         http_status: status,
                         content_type: header_string(&headers, header::CONTENT_TYPE),
                         etag: header_string(&headers, header::ETAG),
                         last_modified: header_string(&headers, header::LAST_MODIFIED),
-                        sha256: hex::encode(Sha256::digest(&raw)),
-                        size: raw.len() as u64,
+                        sha256,
+                        size: raw.len(),
                         encoding: None,
                     };
                     return Ok(FetchOutcome::Fetched { meta, raw });
@@ -198,6 +246,16 @@ impl Fetcher {
             Err(FetchError::HostNotAllowed(host.to_string()))
         }
     }
+}
+
+fn build_client(config: &FetchConfig) -> Result<reqwest::Client, FetchError> {
+    reqwest::Client::builder()
+        .user_agent(config.user_agent.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+        .build()
+        .map_err(|e| FetchError::Setup(error_chain(&e)))
 }
 
 #[cfg(test)]

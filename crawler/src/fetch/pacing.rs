@@ -12,8 +12,9 @@ pub(super) struct HostGate {
 
 impl Fetcher {
     /// Wait for this host's next free slot under the rate limit and any crawl delay.
-    pub(super) async fn wait_turn(&self, host: &str) {
-        let base = interval_for(self.config.rate_per_sec);
+    /// `min_interval` is the source's own pace (jRCT asks for one request per 10 s).
+    pub(super) async fn wait_turn(&self, host: &str, min_interval: Option<Duration>) {
+        let base = interval_for(self.config.rate_per_sec).max(min_interval.unwrap_or_default());
         let wait = {
             let mut gates = lock(&self.gates);
             let now = Instant::now();

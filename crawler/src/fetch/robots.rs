@@ -1,7 +1,7 @@
 //! robots.txt of each host: read once per crawl following RFC 9309, parsed into the rules the
 //! fetcher caches, and checked before every request.
 
-use super::hop::Hop;
+use super::hop::{Hop, HopRequest};
 use super::{lock, FetchError, Fetcher, ROBOTS_AGENT};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -85,10 +85,17 @@ impl Fetcher {
             if self.check_allowed(&robots_url).is_err() {
                 return RobotsRules::AllowAll;
             }
-            match self
-                .hop_with_retries(&robots_url, None, ROBOTS_SIZE_CAP)
-                .await
-            {
+            let hr = HopRequest {
+                source: "",
+                url: &robots_url,
+                method: crate::request::Method::Get,
+                form: &[],
+                validators: None,
+                size_cap: ROBOTS_SIZE_CAP,
+                timeout: self.config.timeout,
+                min_interval: None,
+            };
+            match self.hop_with_retries(&hr).await {
                 Ok(Hop::Redirect(next)) => {
                     if !visited.insert(next.as_str().to_string()) {
                         return RobotsRules::AllowAll;
@@ -96,7 +103,7 @@ impl Fetcher {
                     robots_url = next;
                 }
                 Ok(Hop::Body { raw, .. }) => {
-                    let rules = RobotsRules::parse(&raw);
+                    let rules = RobotsRules::parse(raw.in_memory().unwrap_or_default());
                     if let Some(delay) = rules.crawl_delay() {
                         let delay = delay.min(self.config.max_crawl_delay);
                         tracing::debug!(host, ?delay, "robots.txt crawl-delay");

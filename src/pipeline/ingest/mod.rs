@@ -8,6 +8,7 @@
 use crate::archive::Archive;
 use crate::store::{self, DbPool};
 use chrono::{DateTime, Utc};
+use mieru_crawler::fetch::RawBody;
 use mieru_crawler::provenance::DocumentMeta;
 use mieru_crawler::sink::{ParseOutcome, Sink, SinkError, Validators};
 
@@ -71,18 +72,14 @@ impl Sink for StoreSink {
     fn document(
         &mut self,
         meta: &DocumentMeta,
-        raw: &[u8],
+        raw: &RawBody,
         outcome: &ParseOutcome,
     ) -> Result<bool, SinkError> {
         // Archive before the database: a crash in between leaves an unreferenced file (harmless,
         // re-used on the next fetch), never a row pointing at missing bytes.
-        let (sha, _) = self.archive.put(raw).map_err(sink_err)?;
-        if sha != meta.sha256 {
-            return Err(SinkError(format!(
-                "hash mismatch for {}: meta {} vs bytes {sha}",
-                meta.url, meta.sha256
-            )));
-        }
+        self.archive
+            .put_body(raw, &meta.sha256)
+            .map_err(|e| SinkError(format!("{}: {e}", meta.url)))?;
         let error_text;
         let facts = match outcome {
             Ok(parsed) => Ok(parsed.facts.as_slice()),
