@@ -22,6 +22,17 @@ const HOST: &str = "www.houjin-bangou.nta.go.jp";
 
 pub struct HoujinBangou;
 
+/// What a user chose for this source.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Prefectures (JIS codes 1–47) whose monthly full files are fetched (`--houjin-full 13,27`).
+    pub full_prefectures: Vec<u8>,
+    /// Web-API application ID (`MIERU_HOUJIN_APP_ID`); the Web-API is used only when set.
+    pub app_id: Option<String>,
+    /// Corporate numbers mieru links, looked up through the Web-API.
+    pub numbers: Vec<String>,
+}
+
 /// Column positions (0-based) of the 30-column format.
 mod col {
     pub const CORPORATE_NUMBER: usize = 1;

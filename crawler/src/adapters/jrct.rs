@@ -16,6 +16,14 @@ const HOST: &str = "jrct.niph.go.jp";
 
 pub struct Jrct;
 
+/// jRCT's terms ask automated crawlers to refrain: it is off unless a user enables it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub enabled: bool,
+    /// jRCT IDs known from other sources: the only detail pages fetched.
+    pub ids: Vec<String>,
+}
+
 static JRCT_ID: LazyLock<Regex> =
     LazyLock::new(|| crate::adapters::util::static_regex(r"jRCT[bs12]?\d{9}"));
 static COMMITTEE_NO: LazyLock<Regex> =

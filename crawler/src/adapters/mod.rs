@@ -7,9 +7,17 @@ pub mod jrct;
 pub mod kouseikyoku;
 pub mod mhlw_press;
 mod order;
+pub mod page;
 pub mod util;
 
 use crate::adapter::Adapter;
+
+/// What a user chose for the sources that need a choice (`mieru crawl` flags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceOptions {
+    pub houjin: houjin::Options,
+    pub jrct: jrct::Options,
+}
 
 /// Every adapter, in the order a full crawl runs them (lists before the documents they name).
 pub fn all() -> Vec<Box<dyn Adapter>> {
