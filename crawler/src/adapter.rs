@@ -106,6 +106,11 @@ pub trait Adapter: Send + Sync {
 
     /// Read one document. `doc.meta.url` is the real URL even when fetched from a mirror.
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError>;
+
+    /// For an entry page this adapter starts from: the structures it reads that are missing
+    /// (a list class, a token field, a table's columns), each named; empty when all are
+    /// there. `mieru sources check` runs it before a crawl to catch a site that changed.
+    fn check_structure(&self, doc: &Document) -> Vec<String>;
 }
 
 #[cfg(test)]

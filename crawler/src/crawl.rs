@@ -560,6 +560,9 @@ mod tests {
         fn start_requests(&self, _: &StartContext) -> Vec<Request> {
             Vec::new()
         }
+        fn check_structure(&self, _: &Document) -> Vec<String> {
+            Vec::new()
+        }
         fn parse(&self, _doc: &Document) -> Result<Parsed, ParseError> {
             panic!("hostile input")
         }

@@ -36,6 +36,9 @@ impl Adapter for Fixture {
     fn start_requests(&self, _: &StartContext) -> Vec<Request> {
         vec![Request::get(real("/index.html"))]
     }
+    fn check_structure(&self, _: &Document) -> Vec<String> {
+        Vec::new()
+    }
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         let Body::Html(html) = &doc.body else {
             return Err(ParseError::WrongKind(format!("{:?}", doc.body)));

@@ -101,6 +101,10 @@ impl Adapter for ESaisei {
         ])
     }
 
+    fn check_structure(&self, _doc: &Document) -> Vec<String> {
+        vec!["structure check not written yet".to_string()]
+    }
+
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         let Body::Html(html) = &doc.body else {
             return Err(ParseError::WrongKind("e-saisei lists are HTML".into()));

@@ -383,6 +383,10 @@ impl Adapter for HoujinBangou {
         super::fixed_requests(&["https://www.houjin-bangou.nta.go.jp/download/"])
     }
 
+    fn check_structure(&self, _doc: &Document) -> Vec<String> {
+        vec!["structure check not written yet".to_string()]
+    }
+
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         // An XML file served as HTML is data, not the download page.
         let page = match &doc.body {

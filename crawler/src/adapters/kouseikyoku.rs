@@ -61,6 +61,10 @@ impl Adapter for Kouseikyoku {
         ])
     }
 
+    fn check_structure(&self, _doc: &Document) -> Vec<String> {
+        vec!["structure check not written yet".to_string()]
+    }
+
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         let url = doc.meta.url.as_str();
         let id = doc_id(url, &doc.meta.sha256);

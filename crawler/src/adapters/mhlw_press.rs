@@ -31,6 +31,10 @@ impl Adapter for MhlwPress {
         ])
     }
 
+    fn check_structure(&self, _doc: &Document) -> Vec<String> {
+        vec!["structure check not written yet".to_string()]
+    }
+
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         let (lines, links) = match &doc.body {
             Body::Html(html) => (
