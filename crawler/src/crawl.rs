@@ -363,7 +363,7 @@ async fn crawl_source(
             }
             Ok(FetchOutcome::Gone(status)) => {
                 c.report.gone += 1;
-                if is_start {
+                if is_start && !request.may_be_missing {
                     complete = false;
                 }
                 if let Err(e) = sink.gone(name, url.as_str(), now) {

@@ -28,6 +28,9 @@ pub struct Request {
     /// The document never changes once published (a dated diff file): when one is already
     /// held, the crawl does not fetch it again.
     pub immutable: bool,
+    /// A computed page that may not exist yet (this month's list on the 1st): a 404 for it
+    /// does not make the crawl incomplete.
+    pub may_be_missing: bool,
 }
 
 impl Request {
@@ -42,6 +45,7 @@ impl Request {
             form: Vec::new(),
             document,
             immutable: false,
+            may_be_missing: false,
         }
     }
 
@@ -53,7 +57,14 @@ impl Request {
             form,
             document,
             immutable: false,
+            may_be_missing: false,
         }
+    }
+
+    /// Mark a computed page that may not exist yet.
+    pub fn may_be_missing(mut self) -> Self {
+        self.may_be_missing = true;
+        self
     }
 
     /// Mark the document as never changing once published.

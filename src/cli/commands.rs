@@ -35,6 +35,7 @@ pub(crate) async fn demo(app: &Mieru, addr: SocketAddr) -> Result<()> {
     let options = CrawlOptions {
         rate_per_sec: 50.0,
         progress: true,
+        today: Some(replica::as_of()),
         ..CrawlOptions::default()
     };
     let (report, stats) = app.crawl(&[], &replica.mirrors(), &options).await?;

@@ -9,6 +9,16 @@ use std::borrow::Cow;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 
+/// The date the replica's world stands at: the demo and the tests compute month pages (the
+/// current and the previous month) from it, so they find the replica's month lists whatever
+/// the real date.
+pub const AS_OF: (i32, u32, u32) = (2026, 11, 20);
+
+/// [`AS_OF`] as a date.
+pub fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(AS_OF.0, AS_OF.1, AS_OF.2).unwrap_or_default()
+}
+
 #[derive(RustEmbed)]
 #[folder = "replica/"]
 #[exclude = "tools/*"]

@@ -132,6 +132,8 @@ impl Drop for TestDb {
 pub fn fast() -> CrawlOptions {
     CrawlOptions {
         rate_per_sec: 100.0,
+        // Month pages are computed from the replica's own date, not the real one.
+        today: Some(mieru::ops::replica::as_of()),
         ..CrawlOptions::default()
     }
 }
