@@ -9,6 +9,8 @@ use crate::search::{SearchError, SearchIndex};
 use crate::serve::registry::DbRegistry;
 use crate::store::{self, crawl_state, DbPool, StoreError};
 use mieru_crawler::adapter::Adapter;
+use mieru_crawler::adapters::SourceOptions;
+use mieru_crawler::provenance::Property;
 use mieru_crawler::crawl::{CrawlOptions, CrawlReport};
 use mieru_crawler::fetch::Fetcher;
 use mieru_crawler::mirror::MirrorMap;
@@ -40,6 +42,17 @@ pub enum AppError {
     Index(#[from] crate::pipeline::index::IndexError),
     #[error(transparent)]
     Refresh(#[from] crate::pipeline::refresh::RefreshError),
+}
+
+/// What a user chose for the sources that need a choice (`mieru crawl` flags).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceChoices {
+    /// Prefectures (JIS codes) whose monthly full corporate files are fetched.
+    pub houjin_full: Vec<u8>,
+    /// The corporate-number Web-API application ID (`MIERU_HOUJIN_APP_ID`).
+    pub houjin_app_id: Option<String>,
+    /// Enable jRCT (off by default: its terms ask automated crawlers to refrain).
+    pub jrct: bool,
 }
 
 /// A data directory: `mieru.db` (unless a database URL is given), `archive/`, `index/`.
@@ -87,26 +100,67 @@ impl Mieru {
     }
 
     pub fn adapters(names: &[String]) -> Result<Vec<Box<dyn Adapter>>, AppError> {
-        if names.is_empty() {
-            return Ok(mieru_crawler::adapters::all());
-        }
-        names
-            .iter()
-            .map(|n| {
-                mieru_crawler::adapters::by_name(n)
-                    .ok_or_else(|| AppError::UnknownSource(n.clone()))
-            })
-            .collect()
+        Self::adapters_with(names, &SourceOptions::default())
     }
 
-    /// Crawls the given sources (all when empty) under the database crawler lock.
+    /// The named adapters (all when empty), built with `options`.
+    pub fn adapters_with(
+        names: &[String],
+        options: &SourceOptions,
+    ) -> Result<Vec<Box<dyn Adapter>>, AppError> {
+        let mut all = mieru_crawler::adapters::configured(options);
+        if names.is_empty() {
+            return Ok(all);
+        }
+        if let Some(unknown) = names.iter().find(|n| !all.iter().any(|a| a.name() == *n)) {
+            return Err(AppError::UnknownSource(unknown.clone()));
+        }
+        all.retain(|a| names.iter().any(|n| n == a.name()));
+        Ok(all)
+    }
+
+    /// The options of the sources that need a choice: the user's choices, and what mieru
+    /// already holds (jRCT is asked only about the IDs other sources named; the corporate
+    /// Web-API only about the numbers mieru links).
+    pub fn source_options(&self, choices: &SourceChoices) -> Result<SourceOptions, AppError> {
+        let mut conn = self.pool.get().map_err(StoreError::from)?;
+        let mut options = SourceOptions::default();
+        options.houjin.full_prefectures = choices.houjin_full.clone();
+        options.houjin.app_id = choices.houjin_app_id.clone();
+        if options.houjin.app_id.is_some() {
+            options.houjin.numbers = store::facts::distinct_values(&mut conn, Property::CorporateNumber.as_str())?;
+        }
+        options.jrct.enabled = choices.jrct;
+        if choices.jrct {
+            options.jrct.ids = store::facts::distinct_values(&mut conn, Property::PlanNumber.as_str())?
+                .into_iter()
+                .filter(|n| n.starts_with("jRCT"))
+                .collect();
+        }
+        Ok(options)
+    }
+
+    /// Crawls the given sources (all when empty) under the database crawler lock, with the
+    /// default choices (jRCT off, no full corporate files).
     pub async fn crawl(
         &self,
         sources: &[String],
         mirrors: &[String],
         options: &CrawlOptions,
     ) -> Result<(CrawlReport, IngestStats), AppError> {
-        let adapters = Self::adapters(sources)?;
+        self.crawl_with(sources, mirrors, options, &SourceChoices::default())
+            .await
+    }
+
+    /// [`Mieru::crawl`] with the user's source choices.
+    pub async fn crawl_with(
+        &self,
+        sources: &[String],
+        mirrors: &[String],
+        options: &CrawlOptions,
+        choices: &SourceChoices,
+    ) -> Result<(CrawlReport, IngestStats), AppError> {
+        let adapters = Self::adapters_with(sources, &self.source_options(choices)?)?;
         let refs: Vec<&dyn Adapter> = adapters.iter().map(|a| a.as_ref()).collect();
         let mirror_map = MirrorMap::parse(mirrors).map_err(|e| AppError::Crawler(e.to_string()))?;
         let mut config = options.fetch_config();
@@ -136,6 +190,22 @@ impl Mieru {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
         lock.release(&mut conn)?;
         Ok((report, sink.stats))
+    }
+
+    /// Fetches each source's entry pages and checks their structure (`mieru sources check`).
+    pub async fn check_sources(
+        &self,
+        sources: &[String],
+        mirrors: &[String],
+        options: &CrawlOptions,
+        choices: &SourceChoices,
+    ) -> Result<Vec<mieru_crawler::sources_check::SourceCheck>, AppError> {
+        let adapters = Self::adapters_with(sources, &self.source_options(choices)?)?;
+        let refs: Vec<&dyn Adapter> = adapters.iter().map(|a| a.as_ref()).collect();
+        let mirror_map = MirrorMap::parse(mirrors).map_err(|e| AppError::Crawler(e.to_string()))?;
+        let fetcher = Fetcher::for_adapters(options.fetch_config(), &refs, mirror_map)
+            .map_err(|e| AppError::Crawler(e.to_string()))?;
+        Ok(mieru_crawler::sources_check::check_sources(&refs, &fetcher, &options.start_context()).await)
     }
 
     /// Ingests files a user has, with the named source's parser.

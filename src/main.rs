@@ -5,7 +5,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{commands, curation, Cli, Command, ResolveAction};
+use cli::{commands, curation, Cli, Command, ResolveAction, SourcesAction};
 use mieru::app::Mieru;
 
 fn init_logging() {
@@ -36,10 +36,18 @@ async fn main() -> Result<()> {
         Command::Demo { addr } => commands::demo(&app, addr).await,
         Command::Crawl {
             sources,
-            mirrors,
             rate,
+            since,
             no_resolve,
-        } => commands::crawl(&app, &sources, &mirrors, rate, !no_resolve).await,
+        } => commands::crawl(&app, &sources, rate, since.as_deref(), !no_resolve).await,
+        Command::Sources {
+            action:
+                SourcesAction::Check {
+                    sources,
+                    rate,
+                    as_of,
+                },
+        } => commands::check_sources(&app, &sources, rate, as_of.as_deref()).await,
         Command::Ingest { source, files } => commands::ingest(&app, &source, &files),
         Command::Resolve { action: None } => commands::refresh(&app),
         Command::Resolve {

@@ -396,6 +396,19 @@ async fn crawl_source(
     c.report
 }
 
+/// Decode a received body for a reader other than the crawl (`sources check`); a body over
+/// `cap` is an error.
+pub fn read_fetched_body(mut meta: DocumentMeta, raw: &RawBody, cap: u64) -> Result<Document, String> {
+    match raw.bytes_up_to(cap) {
+        Ok(Some(bytes)) => {
+            let body = decode(&mut meta, &bytes);
+            Ok(Document { meta, body })
+        }
+        Ok(None) => Err(format!("{} bytes, over the decode limit", raw.len())),
+        Err(e) => Err(format!("spooled body could not be read: {e}")),
+    }
+}
+
 /// Decode and parse a received body; one larger than `decode_cap` is archived unread.
 fn read_body(adapter: &dyn Adapter, meta: &mut DocumentMeta, raw: &RawBody, cap: u64) -> (Document, ParseOutcome) {
     let unread = |meta: &DocumentMeta, why: String| {

@@ -13,3 +13,4 @@ pub mod mirror;
 pub mod provenance;
 pub mod request;
 pub mod sink;
+pub mod sources_check;

@@ -1,9 +1,9 @@
 //! One function per pipeline and operations command. Each opens the data directory through
 //! [`Mieru`] and goes through its API; printing is the only thing done here.
 
-use super::{ExportFormat, ImportFormat};
+use super::{ExportFormat, ImportFormat, SourceArgs};
 use anyhow::{bail, Context, Result};
-use mieru::app::Mieru;
+use mieru::app::{Mieru, SourceChoices};
 use mieru::ops::replica::{self, ReplicaFiles};
 use mieru::search::SearchIndex;
 use mieru_crawler::crawl::CrawlOptions;
@@ -49,26 +49,94 @@ pub(crate) async fn demo(app: &Mieru, addr: SocketAddr) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn crawl(
-    app: &Mieru,
-    sources: &[String],
-    mirrors: &[String],
-    rate: f64,
-    resolve: bool,
-) -> Result<()> {
+/// The user's source flags as the application's choices; jRCT named without `--jrct` is an
+/// error rather than a crawl that silently reads nothing.
+fn choices(args: &SourceArgs) -> Result<SourceChoices> {
+    if args.sources.iter().any(|s| s == "jrct") && !args.jrct {
+        bail!(
+            "jRCT is off by default: its terms (https://jrct.mhlw.go.jp/agreement) ask automated crawlers to refrain. Pass --jrct to fetch only the detail pages of jRCT IDs other sources named, at one request per 10 s"
+        );
+    }
+    if let Some(bad) = args.houjin_full.iter().find(|p| !(1..=47).contains(*p)) {
+        bail!("--houjin-full takes prefecture codes 1 to 47 (13 = 東京都), not {bad}");
+    }
+    Ok(SourceChoices {
+        houjin_full: args.houjin_full.clone(),
+        houjin_app_id: args.houjin_app_id.clone().filter(|id| !id.trim().is_empty()),
+        jrct: args.jrct,
+    })
+}
+
+/// `YYYY-MM` as the first day of that month.
+fn parse_month(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .with_context(|| format!("--since takes a month as YYYY-MM, not {s:?}"))
+}
+
+fn check_rate(rate: f64) -> Result<()> {
     if !(rate > 0.0 && rate <= 100.0) {
         bail!("--rate must be between 0 and 100 requests per second");
     }
+    Ok(())
+}
+
+pub(crate) async fn crawl(
+    app: &Mieru,
+    args: &SourceArgs,
+    rate: f64,
+    since: Option<&str>,
+    resolve: bool,
+) -> Result<()> {
+    check_rate(rate)?;
     let options = CrawlOptions {
         rate_per_sec: rate,
         progress: true,
+        since: since.map(parse_month).transpose()?,
         ..CrawlOptions::default()
     };
-    let (report, stats) = app.crawl(sources, mirrors, &options).await?;
+    let (report, stats) = app
+        .crawl_with(&args.sources, &args.mirrors, &options, &choices(args)?)
+        .await?;
     println!("{report}");
     println!("ingest: {stats:?}");
     if resolve {
         refresh(app)?;
+    }
+    Ok(())
+}
+
+/// `mieru sources check`: exit code 1 (through the error) names every source that drifted.
+pub(crate) async fn check_sources(
+    app: &Mieru,
+    args: &SourceArgs,
+    rate: f64,
+    as_of: Option<&str>,
+) -> Result<()> {
+    check_rate(rate)?;
+    let today = as_of
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .with_context(|| format!("--as-of takes a date as YYYY-MM-DD, not {d:?}"))
+        })
+        .transpose()?;
+    let options = CrawlOptions {
+        rate_per_sec: rate,
+        today,
+        ..CrawlOptions::default()
+    };
+    let checks = app
+        .check_sources(&args.sources, &args.mirrors, &options, &choices(args)?)
+        .await?;
+    for c in &checks {
+        print!("{c}");
+    }
+    let drifted: Vec<&str> = checks
+        .iter()
+        .filter(|c| !c.passed() && !c.pages.is_empty())
+        .map(|c| c.source.as_str())
+        .collect();
+    if !drifted.is_empty() {
+        bail!("sources drifted or unreachable: {}", drifted.join(", "));
     }
     Ok(())
 }

@@ -46,18 +46,25 @@ pub(crate) enum Command {
     },
     /// Crawl the public sources (or their mirrors) into the archive and the database.
     Crawl {
-        /// Source adapter(s): mhlw-press, kouseikyoku, e-saisei, jrct, houjin-bangou (default: all).
-        #[arg(long = "source")]
-        sources: Vec<String>,
-        /// Map a real host to a mirror: HOST=URL (repeatable).
-        #[arg(long = "mirror")]
-        mirrors: Vec<String>,
+        #[command(flatten)]
+        sources: SourceArgs,
         /// Requests per second per host.
         #[arg(long, default_value_t = 1.0)]
         rate: f64,
+        /// First month to read from month-listed sources, YYYY-MM (back to 2014-11; default:
+        /// this and the previous month).
+        #[arg(long)]
+        since: Option<String>,
         /// Resolve and re-index after the crawl.
         #[arg(long)]
         no_resolve: bool,
+    },
+    /// The public sources themselves: `check` fetches only each source's entry pages and
+    /// reports whether the structure mieru reads is still there (exit 1 names the source
+    /// that drifted). Run it on a connected machine before a crawl.
+    Sources {
+        #[command(subcommand)]
+        action: SourcesAction,
     },
     /// Ingest documents you have (e.g. a PDF of an order) with a source's parser.
     Ingest {
@@ -137,6 +144,47 @@ pub(crate) enum Command {
         /// Only load the documents and facts.
         #[arg(long)]
         no_resolve: bool,
+    },
+}
+
+/// Which sources, where from, and the choices some sources need.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct SourceArgs {
+    /// Source adapter(s): e-saisei, mhlw-press, kouseikyoku, houjin-bangou, jrct (default: all
+    /// but jrct, which needs --jrct).
+    #[arg(long = "source")]
+    pub(crate) sources: Vec<String>,
+    /// Map a real host to a mirror: HOST=URL (repeatable).
+    #[arg(long = "mirror")]
+    pub(crate) mirrors: Vec<String>,
+    /// Fetch the monthly full corporate-number files of these prefectures (JIS codes, e.g.
+    /// 13,27); by default only the daily diffs are read.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) houjin_full: Vec<u8>,
+    /// The corporate-number Web-API application ID: when set, the corporations mieru links
+    /// are looked up with their history.
+    #[arg(long, env = "MIERU_HOUJIN_APP_ID", hide_env_values = true)]
+    pub(crate) houjin_app_id: Option<String>,
+    /// Enable jRCT. Its terms ask automated crawlers to refrain and comprehensive collection
+    /// needs permission: with this flag mieru fetches only the detail pages of jRCT IDs that
+    /// other sources named, at one request per 10 s.
+    #[arg(long)]
+    pub(crate) jrct: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum SourcesAction {
+    /// Fetch each source's entry pages and check their structure.
+    Check {
+        #[command(flatten)]
+        sources: SourceArgs,
+        /// Requests per second per host.
+        #[arg(long, default_value_t = 1.0)]
+        rate: f64,
+        /// Compute month pages for this date (YYYY-MM-DD) instead of today: for a replica
+        /// that stands at another date (`mieru replica` stands at 2026-11-20).
+        #[arg(long)]
+        as_of: Option<String>,
     },
 }
 

@@ -137,6 +137,21 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(facts::table.count().get_result(conn)?)
 }
 
+/// Distinct current values of one property (e.g. every plan number or corporate number
+/// mieru holds), sorted: what a targeted crawl asks a source about.
+pub fn distinct_values(
+    conn: &mut DbConnection,
+    property: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(facts::table
+        .filter(facts::property.eq(property))
+        .filter(facts::retracted_at.is_null())
+        .select(facts::value)
+        .distinct()
+        .order(facts::value.asc())
+        .load(conn)?)
+}
+
 /// Every fact (retracted ones included) about the given subjects, in id order.
 pub fn of_subjects(
     conn: &mut DbConnection,
