@@ -10,5 +10,6 @@ pub mod admin_ingest;
 pub mod health_cache;
 pub mod history;
 pub mod registry;
+pub mod source_catalogue;
 pub mod sources;
 pub mod watch;

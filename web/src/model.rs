@@ -136,8 +136,12 @@ pub struct SourceHealth {
     pub description_en: String,
     /// Hosts the source is crawled from (real hosts; a mirror may serve them).
     pub hosts: Vec<String>,
-    /// Where each crawl of the source starts.
-    pub start_urls: Vec<String>,
+    /// Whether a crawl without options reads this source (jRCT is off unless enabled).
+    pub enabled_by_default: bool,
+    /// The pages a crawl starts from, each with how it is known to be the real one.
+    pub entry_points: Vec<EntryPoint>,
+    /// The publisher's terms for reuse and for crawling, as far as they are known.
+    pub terms: Vec<SourceTerm>,
     /// `available` (the last finished crawl was complete), `unavailable` (it was incomplete:
     /// a start URL or the server failed, so nothing was marked removed) or `not_crawled`.
     pub status: String,
@@ -159,6 +163,25 @@ pub struct SourceHealth {
     pub problems: Vec<DocumentProblem>,
     /// What mieru does not read from this source, stated plainly.
     pub known_gaps: Vec<KnownGap>,
+}
+
+/// A page a crawl of a source starts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EntryPoint {
+    /// The URL, or its pattern for computed pages (`{YYYYMM}`, `{jRCT ID}`).
+    pub url: String,
+    /// `seen` (in stored copies of the real page or in public crawlers of it) or `inferred`.
+    pub verified: String,
+    pub note_ja: String,
+    pub note_en: String,
+}
+
+/// One term of a publisher for reuse or crawling, quoted or summarised, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SourceTerm {
+    pub url: Option<String>,
+    pub ja: String,
+    pub en: String,
 }
 
 /// A source document mieru could not fetch or read.

@@ -173,6 +173,12 @@ async fn the_sources_page_and_api_show_health_safely() {
     assert!(html.contains("data-status=\"unavailable\""));
     assert!(html.contains("利用不可（最後の巡回が失敗）"));
     assert!(html.contains("添付資料は読みません"));
+    assert!(html.contains("<code>https://www.mhlw.go.jp/stf/houdou/houdou_list_{YYYYMM}.html</code> <span class=\"tag\">確認済み</span>"));
+    assert!(html.contains("<h3>利用条件</h3>") && html.contains("利用条件"));
+    assert!(
+        !html.contains("未確認"),
+        "entry points are no longer called unverified"
+    );
     assert!(!html.contains("<script>alert"), "markup escaped");
     assert!(!html.contains("href=\"javascript:"), "unsafe URLs are text");
     assert!(html.contains(&format!("href=\"/api/v1/documents/{}\"", sha(HTML_DOC))));
@@ -182,4 +188,6 @@ async fn the_sources_page_and_api_show_health_safely() {
     assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "no-cache");
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(v["sources"][0]["status"], "unavailable");
+    assert_eq!(v["sources"][0]["entry_points"][0]["verified"], "seen");
+    assert_eq!(v["sources"][0]["enabled_by_default"], true);
 }

@@ -24,7 +24,11 @@ pub struct Words {
     pub never: &'static str,
     pub note: &'static str,
     pub hosts: &'static str,
-    pub start_urls: &'static str,
+    pub entry_points: &'static str,
+    pub terms: &'static str,
+    pub off_by_default: &'static str,
+    pub seen: &'static str,
+    pub inferred: &'static str,
     pub documents: &'static str,
     pub facts: &'static str,
     pub live: &'static str,
@@ -49,7 +53,11 @@ const JA: Words = Words {
     never: "なし",
     note: "巡回の記録",
     hosts: "ホスト",
-    start_urls: "巡回の開始URL",
+    entry_points: "巡回の入口（公表サイトの実在ページ）",
+    terms: "利用条件",
+    off_by_default: "既定では巡回しません（利用者が明示的に有効にした場合のみ）",
+    seen: "確認済み",
+    inferred: "推定",
     documents: "資料",
     facts: "事実",
     live: "掲載中",
@@ -74,7 +82,11 @@ const EN: Words = Words {
     never: "never",
     note: "Crawler's note",
     hosts: "Hosts",
-    start_urls: "Start URLs",
+    entry_points: "Entry points (real pages of the publisher)",
+    terms: "Terms",
+    off_by_default: "Not crawled by default (only when a user enables it explicitly)",
+    seen: "verified",
+    inferred: "inferred",
     documents: "Documents",
     facts: "Facts",
     live: "published",
@@ -121,6 +133,17 @@ pub struct ProblemView {
     pub archive: Option<String>,
 }
 
+pub struct EntryPointView {
+    pub url: String,
+    pub verified: String,
+    pub note: String,
+}
+
+pub struct TermView {
+    pub text: String,
+    pub href: Option<String>,
+}
+
 pub struct SourceView {
     pub name: String,
     pub description: String,
@@ -131,7 +154,9 @@ pub struct SourceView {
     pub failed: bool,
     pub note: Option<String>,
     pub hosts: String,
-    pub start_urls: Vec<String>,
+    pub enabled_by_default: bool,
+    pub entry_points: Vec<EntryPointView>,
+    pub terms: Vec<TermView>,
     pub documents_live: u64,
     pub documents_removed: u64,
     pub facts_live: u64,
@@ -158,7 +183,39 @@ fn source_view(lang: Lang, s: &SourceHealth) -> SourceView {
         failed: s.last_attempt_failed,
         note: s.last_note.clone(),
         hosts: s.hosts.join("、"),
-        start_urls: s.start_urls.clone(),
+        enabled_by_default: s.enabled_by_default,
+        entry_points: s
+            .entry_points
+            .iter()
+            .map(|e| EntryPointView {
+                url: e.url.clone(),
+                verified: if e.verified == "seen" {
+                    w.seen
+                } else {
+                    w.inferred
+                }
+                .to_owned(),
+                note: match lang {
+                    Lang::Ja => e.note_ja.clone(),
+                    Lang::En => e.note_en.clone(),
+                },
+            })
+            .collect(),
+        terms: s
+            .terms
+            .iter()
+            .map(|t| TermView {
+                text: match lang {
+                    Lang::Ja => t.ja.clone(),
+                    Lang::En => t.en.clone(),
+                },
+                href: t
+                    .url
+                    .as_deref()
+                    .and_then(urls::safe_external)
+                    .map(str::to_owned),
+            })
+            .collect(),
         documents_live: s.documents_live,
         documents_removed: s.documents_removed,
         facts_live: s.facts_live,

@@ -637,10 +637,18 @@ impl Registry for FakeRegistry {
                 description_ja: "厚生労働省の報道発表資料".into(),
                 description_en: "MHLW press releases".into(),
                 hosts: vec!["www.mhlw.go.jp".into()],
-                start_urls: vec![
-                    "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/saisei_iryou/meirei.html"
-                        .into(),
-                ],
+                enabled_by_default: true,
+                entry_points: vec![EntryPoint {
+                    url: "https://www.mhlw.go.jp/stf/houdou/houdou_list_{YYYYMM}.html".into(),
+                    verified: "seen".into(),
+                    note_ja: "月別一覧".into(),
+                    note_en: "Monthly lists".into(),
+                }],
+                terms: vec![SourceTerm {
+                    url: Some("javascript:alert(2)".into()),
+                    ja: "利用条件".into(),
+                    en: "Terms".into(),
+                }],
                 status: "unavailable".into(),
                 last_success: Some(t(2025, 3, 6)),
                 last_attempt: Some(t(2025, 3, 7)),
