@@ -27,6 +27,17 @@ pub struct SourceView {
     pub archive: Option<String>,
     pub sha256: String,
     pub fetched: String,
+    /// The credit line a publisher requires wherever its data is shown.
+    pub attribution: Option<&'static str>,
+}
+
+/// The credit line a source's publisher requires (the corporate-number site's terms ask for
+/// this exact wording, in Japanese, on every page that shows its data).
+pub fn attribution(source: &str) -> Option<&'static str> {
+    match source {
+        "houjin-bangou" => Some("出典：国税庁法人番号公表サイト（国税庁）"),
+        _ => None,
+    }
 }
 
 /// One line per distinct document: several facts of one event often cite the same snapshot,
@@ -44,6 +55,7 @@ pub fn sources(list: &[SourceRef]) -> Vec<SourceView> {
                 .map(|sha| format!("/api/v1/documents/{sha}")),
             sha256: s.sha256.clone(),
             fetched: timestamp(s.fetched_at),
+            attribution: attribution(&s.source),
         })
         .collect()
 }
@@ -308,6 +320,22 @@ mod tests {
             "2019-05-01（令和元年5月1日）"
         );
         assert_eq!(date(None), "—");
+    }
+
+    #[test]
+    fn corporate_number_data_carries_its_attribution() {
+        let s = |source: &str| SourceRef {
+            source: source.into(),
+            url: format!("https://example.jp/{source}"),
+            sha256: "a".repeat(64),
+            fetched_at: DateTime::from_timestamp(0, 0).unwrap(),
+        };
+        let views = sources(&[s("houjin-bangou"), s("mhlw-press")]);
+        assert_eq!(
+            views[0].attribution,
+            Some("出典：国税庁法人番号公表サイト（国税庁）")
+        );
+        assert_eq!(views[1].attribution, None);
     }
 
     #[test]
