@@ -69,6 +69,43 @@ fn queries(docs: &[IndexDoc]) -> Vec<(&'static str, Vec<String>)> {
                 .to_vec(),
         ),
         (
+            // 100 CJK characters pasted in one go, and the same with a space between each:
+            // the query-term cap keeps both bounded.
+            "cjk_100",
+            sample
+                .iter()
+                .take(20)
+                .map(|d| {
+                    let text: String = d
+                        .name
+                        .chars()
+                        .chain(d.addresses.concat().chars())
+                        .cycle()
+                        .take(100)
+                        .collect();
+                    text
+                })
+                .collect(),
+        ),
+        (
+            "cjk_100_spaced",
+            sample
+                .iter()
+                .take(20)
+                .map(|d| {
+                    let text: String = d
+                        .name
+                        .chars()
+                        .chain(d.addresses.concat().chars())
+                        .cycle()
+                        .take(100)
+                        .map(|c| format!("{c} "))
+                        .collect();
+                    text
+                })
+                .collect(),
+        ),
+        (
             "latin_typo",
             ["CLINIK", "regenerativ", "medicl", "ginza cell"]
                 .map(String::from)

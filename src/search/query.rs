@@ -61,6 +61,14 @@ pub(crate) struct Plan {
     part_exact: Vec<String>,
 }
 
+impl Plan {
+    /// How many distinct tokens the plan searches for.
+    #[cfg(test)]
+    pub(crate) fn token_count(&self) -> usize {
+        self.tokens.len()
+    }
+}
+
 /// How many of `n` query tokens a document must contain: ¾, rounded up (all of up to 3).
 pub(crate) fn min_should_match(n: usize) -> usize {
     (3 * n).div_ceil(4)
@@ -137,6 +145,13 @@ fn gate_tokens<'a>(
         .collect()
 }
 
+/// At most this many distinct tokens of a query are searched (the first ones): a name or an
+/// address is well under it (a 30-character address is 29 bigrams), while a pasted paragraph
+/// of 100 characters would otherwise walk 100 posting lists, several times over.
+pub(crate) const MAX_QUERY_TOKENS: usize = 32;
+/// At most this many space-separated parts are each tried as an identifier.
+const MAX_IDENTIFIER_PARTS: usize = 8;
+
 pub(crate) fn build(
     fields: &Fields,
     req: &SearchRequest,
@@ -148,10 +163,15 @@ pub(crate) fn build(
     let tokens: Vec<Analyzed> = analyze(q)
         .into_iter()
         .filter(|t| seen.insert(t.text.clone()))
+        .take(MAX_QUERY_TOKENS)
         .collect();
 
     let mut identifiers = vec![identifier(q)];
-    for part in q.split(|c: char| c.is_whitespace()) {
+    for part in q
+        .split(|c: char| c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .take(MAX_IDENTIFIER_PARTS)
+    {
         let id = identifier(part);
         if !identifiers.contains(&id) {
             identifiers.push(id);

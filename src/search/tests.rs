@@ -651,3 +651,28 @@ fn a_latin_name_in_parts_finds_its_clinic_not_one_named_by_a_generic_word() {
     // Alone, the generic word still finds the clinic of that name.
     assert_eq!(ids(&search(&index, "clinic")).first(), Some(&"F0901"));
 }
+
+#[test]
+fn a_pasted_paragraph_searches_a_capped_number_of_tokens() {
+    let index = index();
+    // A name followed by 90 more characters of prose: only the first tokens are searched.
+    let long: String = format!(
+        "表参道セルクリニック{}",
+        "再生医療等の安全性の確保等に関する法律に基づく緊急命令について".repeat(3)
+    );
+    let long: String = long.chars().take(100).collect();
+    let plan = query::build(&index.fields, &request(&long), None).unwrap();
+    assert_eq!(plan.token_count(), query::MAX_QUERY_TOKENS);
+    // Prose is most of the tokens: the ¾ rule finds nothing rather than everything.
+    assert_eq!(search(&index, &long).total, 0);
+    // A name within the cap is still found in full.
+    assert_eq!(
+        first(&index, "東京都渋谷区神宮前5-1-1 表参道セルクリニック").0,
+        "F0010"
+    );
+    // 100 single characters separated by spaces: identifiers and tokens both capped.
+    let spaced: String = long.chars().map(|c| format!("{c} ")).collect();
+    let plan = query::build(&index.fields, &request(&spaced), None).unwrap();
+    assert!(plan.token_count() <= query::MAX_QUERY_TOKENS);
+    assert!(search(&index, &spaced).total <= 100);
+}
