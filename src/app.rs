@@ -10,10 +10,10 @@ use crate::serve::registry::DbRegistry;
 use crate::store::{self, crawl_state, DbPool, StoreError};
 use mieru_crawler::adapter::Adapter;
 use mieru_crawler::adapters::SourceOptions;
-use mieru_crawler::provenance::Property;
 use mieru_crawler::crawl::{CrawlOptions, CrawlReport};
 use mieru_crawler::fetch::Fetcher;
 use mieru_crawler::mirror::MirrorMap;
+use mieru_crawler::provenance::Property;
 use mieru_crawler::sink::Sink;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -128,14 +128,16 @@ impl Mieru {
         options.houjin.full_prefectures = choices.houjin_full.clone();
         options.houjin.app_id = choices.houjin_app_id.clone();
         if options.houjin.app_id.is_some() {
-            options.houjin.numbers = store::facts::distinct_values(&mut conn, Property::CorporateNumber.as_str())?;
+            options.houjin.numbers =
+                store::facts::distinct_values(&mut conn, Property::CorporateNumber.as_str())?;
         }
         options.jrct.enabled = choices.jrct;
         if choices.jrct {
-            options.jrct.ids = store::facts::distinct_values(&mut conn, Property::PlanNumber.as_str())?
-                .into_iter()
-                .filter(|n| n.starts_with("jRCT"))
-                .collect();
+            options.jrct.ids =
+                store::facts::distinct_values(&mut conn, Property::PlanNumber.as_str())?
+                    .into_iter()
+                    .filter(|n| n.starts_with("jRCT"))
+                    .collect();
         }
         Ok(options)
     }
@@ -205,7 +207,10 @@ impl Mieru {
         let mirror_map = MirrorMap::parse(mirrors).map_err(|e| AppError::Crawler(e.to_string()))?;
         let fetcher = Fetcher::for_adapters(options.fetch_config(), &refs, mirror_map)
             .map_err(|e| AppError::Crawler(e.to_string()))?;
-        Ok(mieru_crawler::sources_check::check_sources(&refs, &fetcher, &options.start_context()).await)
+        Ok(
+            mieru_crawler::sources_check::check_sources(&refs, &fetcher, &options.start_context())
+                .await,
+        )
     }
 
     /// Ingests files a user has, with the named source's parser.

@@ -88,7 +88,9 @@ impl Archive {
             let bytes = raw.in_memory().unwrap_or_default();
             let (sha, new) = self.put(bytes)?;
             if sha != sha256 {
-                return Err(ArchiveError::Corrupt(format!("{sha256} (bytes hash to {sha})")));
+                return Err(ArchiveError::Corrupt(format!(
+                    "{sha256} (bytes hash to {sha})"
+                )));
             }
             return Ok(new);
         };

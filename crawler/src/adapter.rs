@@ -63,7 +63,9 @@ impl StartContext {
         let floor = NaiveDate::from_ymd_opt(FIRST_MONTH.0, FIRST_MONTH.1, 1).unwrap_or(current);
         let oldest = match self.since {
             Some(s) => first_of(s).max(floor).min(current),
-            None => current.checked_sub_months(chrono::Months::new(1)).unwrap_or(current),
+            None => current
+                .checked_sub_months(chrono::Months::new(1))
+                .unwrap_or(current),
         };
         let mut out = Vec::new();
         let mut m = current;
@@ -130,7 +132,10 @@ mod tests {
     #[test]
     fn since_walks_back_no_further_than_the_act() {
         let ctx = StartContext::new(d(2026, 12, 7), Some(d(2026, 10, 1)));
-        assert_eq!(ctx.months(), [d(2026, 12, 1), d(2026, 11, 1), d(2026, 10, 1)]);
+        assert_eq!(
+            ctx.months(),
+            [d(2026, 12, 1), d(2026, 11, 1), d(2026, 10, 1)]
+        );
         let all = StartContext::new(d(2026, 12, 7), Some(d(2001, 1, 1))).months();
         assert_eq!(all.last(), Some(&d(2014, 11, 1)));
         assert_eq!(all.len(), 12 * 12 + 2);

@@ -169,7 +169,6 @@ pub async fn crawl(
     report
 }
 
-
 struct Progress {
     bar: Option<ProgressBar>,
 }
@@ -344,10 +343,7 @@ async fn crawl_source(
         }
         // Validators describe a URL's last answer; a form's answer is matched by its name only.
         let conditional = validators.as_ref().filter(|_| request.is_get());
-        match fetcher
-            .send(name, &request, conditional, &limits)
-            .await
-        {
+        match fetcher.send(name, &request, conditional, &limits).await {
             Ok(FetchOutcome::Fetched { meta, raw }) => {
                 let cap = fetcher.config().decode_cap;
                 read_fetched(&mut c, sink, &progress, &url, meta, raw, cap);
@@ -398,7 +394,11 @@ async fn crawl_source(
 
 /// Decode a received body for a reader other than the crawl (`sources check`); a body over
 /// `cap` is an error.
-pub fn read_fetched_body(mut meta: DocumentMeta, raw: &RawBody, cap: u64) -> Result<Document, String> {
+pub fn read_fetched_body(
+    mut meta: DocumentMeta,
+    raw: &RawBody,
+    cap: u64,
+) -> Result<Document, String> {
     match raw.bytes_up_to(cap) {
         Ok(Some(bytes)) => {
             let body = decode(&mut meta, &bytes);
@@ -410,7 +410,12 @@ pub fn read_fetched_body(mut meta: DocumentMeta, raw: &RawBody, cap: u64) -> Res
 }
 
 /// Decode and parse a received body; one larger than `decode_cap` is archived unread.
-fn read_body(adapter: &dyn Adapter, meta: &mut DocumentMeta, raw: &RawBody, cap: u64) -> (Document, ParseOutcome) {
+fn read_body(
+    adapter: &dyn Adapter,
+    meta: &mut DocumentMeta,
+    raw: &RawBody,
+    cap: u64,
+) -> (Document, ParseOutcome) {
     let unread = |meta: &DocumentMeta, why: String| {
         let doc = Document {
             meta: meta.clone(),

@@ -113,10 +113,14 @@ mod tests {
     #[test]
     fn a_form_download_keeps_its_document_name() {
         let page = Url::parse("https://www.houjin-bangou.nta.go.jp/download/sabun/").unwrap();
-        let doc = Url::parse("https://www.houjin-bangou.nta.go.jp/download/sabun/#diff_20261101.zip")
-            .unwrap();
+        let doc =
+            Url::parse("https://www.houjin-bangou.nta.go.jp/download/sabun/#diff_20261101.zip")
+                .unwrap();
         let r = Request::post_form(page, vec![("selDlFileNo".into(), "7".into())], doc).immutable();
-        assert_eq!(r.key(), "https://www.houjin-bangou.nta.go.jp/download/sabun/#diff_20261101.zip");
+        assert_eq!(
+            r.key(),
+            "https://www.houjin-bangou.nta.go.jp/download/sabun/#diff_20261101.zip"
+        );
         assert!(!r.is_get() && r.immutable);
     }
 }

@@ -24,7 +24,9 @@ const CHUNK: usize = 64 * 1024;
 
 /// The byte at offset `i` of the generated file (a pattern, so the hash is known up front).
 fn chunk_at(n: u64) -> Vec<u8> {
-    (0..CHUNK).map(|i| ((n as usize * 31 + i * 7) % 251) as u8).collect()
+    (0..CHUNK)
+        .map(|i| ((n as usize * 31 + i * 7) % 251) as u8)
+        .collect()
 }
 
 fn expected_sha() -> String {
@@ -47,7 +49,9 @@ async fn serve(listener: tokio::net::TcpListener) {
             let head = String::from_utf8_lossy(&buf[..n]).to_string();
             if !head.contains("/zenken.zip") {
                 let _ = sock
-                    .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .write_all(
+                        b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                    )
                     .await;
                 return;
             }
@@ -175,14 +179,19 @@ async fn a_300_mb_download_streams_into_the_archive_in_constant_memory() {
     let report = crawl(&[&BigFile], &fetcher, &mut sink, &options).await;
     let peak = status_kb("VmHWM:");
     let growth_mb = peak.saturating_sub(before) as f64 / 1024.0;
-    eprintln!("RSS before {before} kB, peak {peak} kB: +{growth_mb:.1} MB for a {SIZE}-byte download");
+    eprintln!(
+        "RSS before {before} kB, peak {peak} kB: +{growth_mb:.1} MB for a {SIZE}-byte download"
+    );
 
     assert_eq!(report.per_source[0].fetched, 1, "{report}");
     let (meta, path, why) = &sink.stored[0];
     assert_eq!(meta.size, SIZE);
     assert_eq!(meta.sha256, want, "hashed while streaming");
     assert_eq!(std::fs::metadata(path).unwrap().len(), SIZE);
-    assert!(why.contains("decode limit"), "archived, reported unread: {why}");
+    assert!(
+        why.contains("decode limit"),
+        "archived, reported unread: {why}"
+    );
     let spool_left = std::fs::read_dir(archive.join("spool")).unwrap().count();
     assert_eq!(spool_left, 0, "the spooled file was moved, not copied");
     assert!(growth_mb < 50.0, "RSS grew by {growth_mb:.1} MB");

@@ -62,7 +62,10 @@ fn choices(args: &SourceArgs) -> Result<SourceChoices> {
     }
     Ok(SourceChoices {
         houjin_full: args.houjin_full.clone(),
-        houjin_app_id: args.houjin_app_id.clone().filter(|id| !id.trim().is_empty()),
+        houjin_app_id: args
+            .houjin_app_id
+            .clone()
+            .filter(|id| !id.trim().is_empty()),
         jrct: args.jrct,
     })
 }

@@ -129,7 +129,10 @@ pub fn forms(page: &Html, selector: &str, base: &Url) -> Vec<Form> {
                 .select(&input)
                 .filter_map(|i| {
                     let name = i.value().attr("name")?;
-                    Some((name.to_string(), i.value().attr("value").unwrap_or("").to_string()))
+                    Some((
+                        name.to_string(),
+                        i.value().attr("value").unwrap_or("").to_string(),
+                    ))
                 })
                 .collect();
             Some(Form {
@@ -175,7 +178,10 @@ mod tests {
         let base = Url::parse("https://www.mhlw.go.jp/stf/houdou/houdou_list_202601.html").unwrap();
         let l = links(&page, "ul.m-listNews > li > a", &base, &["www.mhlw.go.jp"]);
         assert_eq!(l.len(), 1);
-        assert_eq!(l[0].url.as_str(), "https://www.mhlw.go.jp/stf/newpage_1.html");
+        assert_eq!(
+            l[0].url.as_str(),
+            "https://www.mhlw.go.jp/stf/newpage_1.html"
+        );
         assert_eq!(
             l[0].text,
             "再生医療等の安全性の確保等に関する法律に基づく 緊急命令について"
@@ -191,17 +197,29 @@ mod tests {
         assert_eq!(dl.len(), 1);
         assert_eq!(dl[0].number, 1234);
         assert_eq!(dl[0].text, "CSV形式・Unicode");
-        assert_eq!(onclick_number("return doDownload( '77' )", "doDownload"), Some(77));
+        assert_eq!(
+            onclick_number("return doDownload( '77' )", "doDownload"),
+            Some(77)
+        );
         assert_eq!(onclick_number("return other(77)", "doDownload"), None);
-        let base = Url::parse("https://www.houjin-bangou.nta.go.jp/download/sabun/index.html").unwrap();
+        let base =
+            Url::parse("https://www.houjin-bangou.nta.go.jp/download/sabun/index.html").unwrap();
         let f = forms(&page, "form", &base);
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].action.as_str(), "https://www.houjin-bangou.nta.go.jp/download/sabun/");
+        assert_eq!(
+            f[0].action.as_str(),
+            "https://www.houjin-bangou.nta.go.jp/download/sabun/"
+        );
         assert_eq!(f[0].method, "post");
         assert_eq!(
-            f[0].field("jp.go.nta.houjin_bangou.framework.web.common.CNSFWTokenProcessor.request.token"),
+            f[0].field(
+                "jp.go.nta.houjin_bangou.framework.web.common.CNSFWTokenProcessor.request.token"
+            ),
             Some("tok-1")
         );
-        assert_eq!(time_datetime(&page, "p.m-boxInfo__date > time").as_deref(), Some("2026-01-23"));
+        assert_eq!(
+            time_datetime(&page, "p.m-boxInfo__date > time").as_deref(),
+            Some("2026-01-23")
+        );
     }
 }

@@ -84,9 +84,9 @@ impl RawBody {
     pub fn bytes_up_to(&self, cap: u64) -> std::io::Result<Option<std::borrow::Cow<'_, [u8]>>> {
         match self {
             Self::Memory(b) => Ok(Some(std::borrow::Cow::Borrowed(b))),
-            Self::Spooled(s) if s.size <= cap => Ok(Some(std::borrow::Cow::Owned(std::fs::read(
-                s.path(),
-            )?))),
+            Self::Spooled(s) if s.size <= cap => {
+                Ok(Some(std::borrow::Cow::Owned(std::fs::read(s.path())?)))
+            }
             Self::Spooled(_) => Ok(None),
         }
     }
@@ -114,7 +114,10 @@ pub(super) struct BodyWriter {
 
 impl BodyWriter {
     pub(super) fn new(threshold: u64, dir: Option<PathBuf>, expected: Option<u64>) -> Self {
-        let initial = expected.unwrap_or(64 * 1024).min(threshold).min(4 * 1024 * 1024);
+        let initial = expected
+            .unwrap_or(64 * 1024)
+            .min(threshold)
+            .min(4 * 1024 * 1024);
         Self {
             threshold,
             dir,
