@@ -29,6 +29,8 @@ pub struct DbRegistry {
     exports: Mutex<ExportCache>,
     /// `/healthz` counts, reused for a few seconds (see `health_cache`).
     health: crate::serve::health_cache::HealthCache,
+    /// Records of older data versions, and the bound on projecting them.
+    history: crate::serve::history_cache::HistoryCache,
 }
 
 #[derive(Default)]
@@ -45,7 +47,31 @@ impl DbRegistry {
             index,
             exports: Mutex::new(ExportCache::default()),
             health: crate::serve::health_cache::HealthCache::default(),
+            history: crate::serve::history_cache::HistoryCache::default(),
         }
+    }
+
+    /// The record of `id` as projected for an older data version: from the cache, or
+    /// projected under a bounded number of slots (busy → 503 with `Retry-After`).
+    fn historical_record(
+        &self,
+        conn: &mut store::DbConnection,
+        id: &str,
+        version: i64,
+        created_at: chrono::NaiveDateTime,
+    ) -> Result<Option<serde_json::Value>, RegistryError> {
+        if let Some(cached) = self.history.get(id, version) {
+            return Ok(cached);
+        }
+        let _slot = self.history.try_slot().map_err(|_| {
+            RegistryError::Unavailable(
+                "too many historical versions are being rebuilt at once; retry shortly".into(),
+            )
+        })?;
+        let record =
+            crate::serve::history::record_known_at(conn, id, created_at).map_err(unavailable)?;
+        self.history.put(id, version, record.clone());
+        Ok(record)
     }
 
     /// A facility or organization record at a point in time, with its citation. The latest
@@ -82,10 +108,17 @@ impl DbRegistry {
                 _ => None,
             }
         } else {
-            match crate::serve::history::record_known_at(conn, id, created_at)
+            let kind_matches = store::entities::get(conn, id)
                 .map_err(unavailable)?
-            {
-                Some(value) => serde_json::from_value(value).ok(),
+                .is_some_and(|e| (e.kind == "organization") == T::ORGANIZATION);
+            if !kind_matches {
+                return Ok(None);
+            }
+            match self.historical_record(conn, id, version, created_at)? {
+                // A record that does not decode is an error, never a silent 404.
+                Some(value) => Some(serde_json::from_value(value).map_err(|e| {
+                    RegistryError::Unavailable(format!("historical record unreadable: {e}"))
+                })?),
                 None => None,
             }
         };
