@@ -6,7 +6,7 @@
 //! crawl may let the sink mark unseen documents as removed.
 
 use crate::adapter::{Adapter, ParseError, Parsed, StartContext};
-use crate::decode::decode;
+use crate::decode::{decode, decode_fetched};
 use crate::document::{Body, Document};
 use crate::fetch::{FetchConfig, FetchOutcome, Fetcher, RawBody};
 use crate::provenance::DocumentMeta;
@@ -220,7 +220,26 @@ struct SourceCrawl<'a> {
     report: SourceReport,
 }
 
-impl SourceCrawl<'_> {
+impl<'a> SourceCrawl<'a> {
+    fn new(adapter: &'a dyn Adapter) -> Self {
+        Self {
+            adapter,
+            hosts: adapter
+                .hosts()
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+            queue: VecDeque::new(),
+            queued: HashSet::new(),
+            seen: Vec::new(),
+            seen_set: HashSet::new(),
+            report: SourceReport {
+                source: adapter.name().to_string(),
+                ..SourceReport::default()
+            },
+        }
+    }
+
     /// Queue a request once per document; whether it was queued (or already was).
     fn enqueue(&mut self, request: &Request, is_start: bool) -> bool {
         let url = &request.url;
@@ -278,22 +297,7 @@ async fn crawl_source(
     let name = adapter.name();
     let started_at = Utc::now();
     let t0 = Instant::now();
-    let mut c = SourceCrawl {
-        adapter,
-        hosts: adapter
-            .hosts()
-            .iter()
-            .map(|h| h.to_ascii_lowercase())
-            .collect(),
-        queue: VecDeque::new(),
-        queued: HashSet::new(),
-        seen: Vec::new(),
-        seen_set: HashSet::new(),
-        report: SourceReport {
-            source: name.to_string(),
-            ..SourceReport::default()
-        },
-    };
+    let mut c = SourceCrawl::new(adapter);
     let mut complete = true;
     let starts = adapter.start_requests(&opts.start_context());
     if starts.is_empty() {
@@ -392,23 +396,6 @@ async fn crawl_source(
     c.report
 }
 
-/// Decode a received body for a reader other than the crawl (`sources check`); a body over
-/// `cap` is an error.
-pub fn read_fetched_body(
-    mut meta: DocumentMeta,
-    raw: &RawBody,
-    cap: u64,
-) -> Result<Document, String> {
-    match raw.bytes_up_to(cap) {
-        Ok(Some(bytes)) => {
-            let body = decode(&mut meta, &bytes);
-            Ok(Document { meta, body })
-        }
-        Ok(None) => Err(format!("{} bytes, over the decode limit", raw.len())),
-        Err(e) => Err(format!("spooled body could not be read: {e}")),
-    }
-}
-
 /// Decode and parse a received body; one larger than `decode_cap` is archived unread.
 fn read_body(
     adapter: &dyn Adapter,
@@ -416,16 +403,8 @@ fn read_body(
     raw: &RawBody,
     cap: u64,
 ) -> (Document, ParseOutcome) {
-    let unread = |meta: &DocumentMeta, why: String| {
-        let doc = Document {
-            meta: meta.clone(),
-            body: Body::Binary,
-        };
-        (doc, Err(ParseError::TooLarge(why)))
-    };
-    match raw.bytes_up_to(cap) {
-        Ok(Some(bytes)) => {
-            let body = decode(meta, &bytes);
+    match decode_fetched(meta, raw, cap) {
+        Ok(body) => {
             let doc = Document {
                 meta: meta.clone(),
                 body,
@@ -433,11 +412,13 @@ fn read_body(
             let outcome = parse_safely(adapter, &doc);
             (doc, outcome)
         }
-        Ok(None) => unread(
-            meta,
-            format!("{} bytes, over the {cap}-byte decode limit", raw.len()),
-        ),
-        Err(e) => unread(meta, format!("spooled body could not be read: {e}")),
+        Err(why) => {
+            let doc = Document {
+                meta: meta.clone(),
+                body: Body::Binary,
+            };
+            (doc, Err(ParseError::TooLarge(why)))
+        }
     }
 }
 

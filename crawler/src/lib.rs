@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod fuzzing;
 pub mod mirror;
 pub mod provenance;
+pub mod raw_body;
 pub mod request;
 pub mod sink;
 pub mod sources_check;

@@ -4,7 +4,8 @@
 //! of a crawl that quietly reads nothing.
 
 use crate::adapter::{Adapter, StartContext};
-use crate::crawl::read_fetched_body;
+use crate::decode::decode_fetched;
+use crate::document::Document;
 use crate::fetch::{FetchOutcome, Fetcher};
 use std::fmt;
 
@@ -80,9 +81,10 @@ pub async fn check_sources(
         for request in adapter.start_requests(ctx).iter().filter(|r| r.is_get()) {
             let url = request.url.to_string();
             let state = match fetcher.send(adapter.name(), request, None, &limits).await {
-                Ok(FetchOutcome::Fetched { meta, raw }) => {
-                    match read_fetched_body(meta, &raw, fetcher.config().decode_cap) {
-                        Ok(doc) => {
+                Ok(FetchOutcome::Fetched { mut meta, raw }) => {
+                    match decode_fetched(&mut meta, &raw, fetcher.config().decode_cap) {
+                        Ok(body) => {
+                            let doc = Document { meta, body };
                             let missing = adapter.check_structure(&doc);
                             if missing.is_empty() {
                                 PageState::Ok

@@ -70,7 +70,7 @@ async fn fetched_meta_uses_the_real_url_and_sends_the_user_agent() {
         meta.last_modified.as_deref(),
         Some("Tue, 24 Nov 2026 01:00:00 GMT")
     );
-    assert_eq!(meta.size, raw.len() as u64);
+    assert_eq!(meta.size, raw.len());
     assert_eq!(meta.sha256.len(), 64);
     server.verify().await;
 }

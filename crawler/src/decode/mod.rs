@@ -5,10 +5,12 @@
 //! cannot lie), then the Content-Type, then the URL's extension, then the content itself.
 
 mod archive;
+mod fetched;
 mod pdf;
 mod sheet;
 mod text;
 
+pub use fetched::decode_fetched;
 pub use pdf::{extract_in_process as pdf_text_in_process, extract_text as pdf_text};
 pub use sheet::read_sheets;
 pub use text::{charset_param, decode_text, meta_charset, DecodedText};

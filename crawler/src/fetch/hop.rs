@@ -2,9 +2,10 @@
 //! retried with backoff and `Retry-After`, and answered as a redirect, a status or a body
 //! streamed against the size cap.
 
-use super::body::{BodyWriter, RawBody};
+use super::body::BodyWriter;
 use super::error::{map_body_error, map_send_error};
 use super::{FetchError, Fetcher};
+use crate::raw_body::RawBody;
 use crate::request::Method;
 use crate::sink::Validators;
 use chrono::Utc;

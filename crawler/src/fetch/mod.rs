@@ -17,7 +17,7 @@ mod hop;
 mod pacing;
 mod robots;
 
-pub use body::{RawBody, SpooledFile};
+pub use crate::raw_body::{RawBody, SpooledFile};
 pub use config::{FetchConfig, ROBOTS_AGENT, USER_AGENT};
 pub use error::FetchError;
 
@@ -211,8 +211,10 @@ impl Fetcher {
                     raw,
                     sha256,
                 } => {
-                    // A form download is named by the request; a GET by where it ended up.
-                    let url = if request.is_get() {
+                    // A document is named by its request (a form download by its file, a Web-API
+                    // answer without the user's application ID); a redirected GET by where it
+                    // ended up.
+                    let url = if redirects > 0 && request.is_get() {
                         current.to_string()
                     } else {
                         request.key().to_string()
