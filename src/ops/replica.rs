@@ -1,8 +1,13 @@
 //! A local replica of the public sites, served over HTTP on loopback: the bundled fictional
 //! documents in the real formats (`replica/<host>/<path>`), used by `mieru demo` and the
 //! tests through the crawler's ordinary `--mirror HOST=URL` mapping. It answers conditional
-//! requests with ETags, as the real servers do.
+//! requests with ETags, as the real servers do. Pages whose files are given only to a form
+//! POST with a session token (the corporate-number site) are served as the real site serves
+//! them: see [`forms`].
 
+mod forms;
+
+use actix_web::http::StatusCode;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use rust_embed::RustEmbed;
 use std::borrow::Cow;
@@ -81,8 +86,29 @@ fn candidates(path: &str) -> Vec<String> {
     }
 }
 
-async fn serve_file(req: HttpRequest, files: web::Data<ReplicaFiles>) -> HttpResponse {
+async fn serve_file(
+    req: HttpRequest,
+    body: web::Bytes,
+    files: web::Data<ReplicaFiles>,
+    sessions: web::Data<forms::Sessions>,
+) -> HttpResponse {
     let path = req.path().to_owned();
+    let host = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if let Some(manifest) = forms::Manifest::of(&files, host) {
+        if let Some(page) = manifest.page_of(&path) {
+            return forms::answer(&req, &body, &files, &sessions, &manifest, &page);
+        }
+        if manifest.is_hidden(host, &path) {
+            return forms::refuse(
+                StatusCode::FORBIDDEN,
+                "ファイルはダウンロードページからお選びください。",
+            );
+        }
+    }
     let query = req.query_string();
     let key = if query.is_empty() {
         path.clone()
@@ -146,9 +172,11 @@ pub fn start_on(files: ReplicaFiles, addr: SocketAddr) -> std::io::Result<Runnin
     let addr = listener.local_addr()?;
     let hosts = files.hosts();
     let data = web::Data::new(files);
+    let sessions = web::Data::new(forms::Sessions::default());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(sessions.clone())
             .default_service(web::to(serve_file))
     })
     .workers(1)
