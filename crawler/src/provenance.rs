@@ -130,7 +130,7 @@ pub enum Property {
     CommitteeNumber,
     /// Corporation kind code or form (`301`, `医療法人社団` …).
     OrgKind,
-    /// CPC licence kind: 許可 / 届出 / 認定.
+    /// CPC licence kind: 許可 / 届出 / 認定; a committee's certification: 特定認定 / 認定.
     LicenceKind,
     /// Operator (開設者 / 法人) of a facility or CPC → organization subject key.
     Operator,

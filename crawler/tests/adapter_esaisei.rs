@@ -1,4 +1,5 @@
-//! e-saisei: the 第二種 / 第三種 plan lists of the replica, read field by field.
+//! e-saisei: the 第二種 / 第三種 plan lists of the replica, read field by field (the committees
+//! are in `adapter_esaisei_committees.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
@@ -204,7 +205,7 @@ fn rows_that_do_not_fit_are_skipped_not_fatal() {
         <td><a href=\"/published_plan/download/02C2501002/5/0\">資料1</a></td></tr></table>";
     let mut doc = document("e-saisei", url, FILE2, None);
     doc.body = Body::Html(html.into());
-    let p = ESaisei.parse(&doc).expect("parses");
+    let p = ESaisei::new().parse(&doc).expect("parses");
     let f = &p.facts;
     // No header: positions; the row without a plan link is skipped; the empty row still has a key.
     assert_eq!(one(f, "plan:e-saisei:02C2501001", P::Title), "計画A");
@@ -219,9 +220,15 @@ fn rows_that_do_not_fit_are_skipped_not_fatal() {
     );
 
     doc.body = Body::Html("<html><body><p>メンテナンス中</p></body></html>".into());
-    assert!(matches!(ESaisei.parse(&doc), Err(ParseError::NoContent(_))));
+    assert!(matches!(
+        ESaisei::new().parse(&doc),
+        Err(ParseError::NoContent(_))
+    ));
     doc.body = Body::Binary;
-    assert!(matches!(ESaisei.parse(&doc), Err(ParseError::WrongKind(_))));
+    assert!(matches!(
+        ESaisei::new().parse(&doc),
+        Err(ParseError::WrongKind(_))
+    ));
 }
 
 #[test]
@@ -238,7 +245,7 @@ fn td_header_rows_are_read_by_label() {
         <td><a href=\"/published_plan/download/02E2501003/5/0\">資料1</a></td></tr></table>";
     let mut doc = document("e-saisei", LIST2, FILE2, None);
     doc.body = Body::Html(html.into());
-    let p = ESaisei.parse(&doc).expect("parses");
+    let p = ESaisei::new().parse(&doc).expect("parses");
     let f = &p.facts;
     let plan = "plan:e-saisei:02E2501003";
     assert_eq!(one(f, plan, P::Title), "幹細胞を用いた研究");

@@ -1,40 +1,46 @@
-//! jrct: the list page and the detail pages of the replica.
+//! jrct: the detail pages of the replica (host `jrct.mhlw.go.jp`), and what jRCT's terms ask
+//! of a crawler: off by default; when enabled, only the detail pages of known IDs, one request
+//! per interval; the former host only as the source of a redirect.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;
-use mieru_crawler::adapter::{Adapter, ParseError};
-use mieru_crawler::adapters::jrct::Jrct;
+use chrono::{DateTime, Utc};
+use mieru_crawler::adapter::{Adapter, ParseError, StartContext};
+use mieru_crawler::adapters::jrct::{self, Jrct, Options};
+use mieru_crawler::adapters::{self, SourceOptions};
+use mieru_crawler::crawl::{crawl, CrawlOptions};
 use mieru_crawler::document::Body;
-use mieru_crawler::provenance::Property as P;
+use mieru_crawler::fetch::{FetchOutcome, Fetcher, RawBody};
+use mieru_crawler::mirror::MirrorMap;
+use mieru_crawler::provenance::{DocumentMeta, Property as P};
+use mieru_crawler::request::Request;
+use mieru_crawler::sink::{ParseOutcome, Sink, SinkError, Validators};
+use std::time::{Duration, Instant};
+use url::Url;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[test]
-fn list_links_detail_pages() {
-    let p = parse(
-        "jrct",
-        "https://jrct.niph.go.jp/list/saisei",
-        "jrct.niph.go.jp/list/saisei/index.html",
-        Some("text/html"),
-    );
-    assert!(p.facts.is_empty());
-    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
-    assert_eq!(
-        links,
-        [
-            "https://jrct.niph.go.jp/latest-detail/jRCTb050200112",
-            "https://jrct.niph.go.jp/latest-detail/jRCTb030210045",
-        ]
-    );
+const J112: &str = "https://jrct.mhlw.go.jp/latest-detail/jRCTb050200112";
+const J112_FILE: &str = "jrct.mhlw.go.jp/latest-detail/jRCTb050200112/index.html";
+const J045: &str = "https://jrct.mhlw.go.jp/latest-detail/jRCTb030210045";
+const J045_FILE: &str = "jrct.mhlw.go.jp/latest-detail/jRCTb030210045/index.html";
+
+fn enabled(ids: &[&str], interval: Duration) -> Jrct {
+    Jrct::new(Options {
+        enabled: true,
+        ids: ids.iter().map(|s| s.to_string()).collect(),
+        interval,
+    })
+}
+
+fn ctx() -> StartContext {
+    StartContext::now()
 }
 
 #[test]
 fn detail_with_changes_and_dated_attachments() {
-    let p = parse(
-        "jrct",
-        "https://jrct.niph.go.jp/latest-detail/jRCTb050200112",
-        "jrct.niph.go.jp/latest-detail/jRCTb050200112/index.html",
-        Some("text/html"),
-    );
+    let p = parse("jrct", J112, J112_FILE, Some("text/html"));
     let f = &p.facts;
     let plan = "plan:jrct:jRCTb050200112";
     assert_eq!(one(f, plan, P::PlanNumber), "jRCTb050200112");
@@ -108,7 +114,7 @@ fn detail_with_changes_and_dated_attachments() {
         f,
         plan,
         P::Attachment,
-        "https://jrct.niph.go.jp/files/jRCTb050200112/2.pdf",
+        "https://jrct.mhlw.go.jp/files/jRCTb050200112/2.pdf",
     );
     assert_eq!(att.observed_on, Some(d(2023, 3, 28)));
     assert!(p.links.is_empty());
@@ -116,25 +122,326 @@ fn detail_with_changes_and_dated_attachments() {
 
 #[test]
 fn second_detail_and_garbage() {
-    let p = parse(
-        "jrct",
-        "https://jrct.niph.go.jp/latest-detail/jRCTb030210045",
-        "jrct.niph.go.jp/latest-detail/jRCTb030210045/index.html",
-        None,
-    );
+    let p = parse("jrct", J045, J045_FILE, None);
     let f = &p.facts;
     let fac = one(f, "plan:jrct:jRCTb030210045", P::Provider);
     assert_eq!(one(f, &fac, P::Name), "表参道セルクリニック");
     assert_eq!(one(f, &fac, P::Prefecture), "東京都");
     assert_eq!(one(f, "plan:jrct:jRCTb030210045", P::Status), "募集終了");
     assert!(values(f, "plan:jrct:jRCTb030210045", P::Change).is_empty());
+    let c = one(f, "plan:jrct:jRCTb030210045", P::Committee);
+    assert_eq!(one(f, &c, P::CommitteeNumber), "NA8150016");
 
-    let mut doc = document(
-        "jrct",
-        "https://jrct.niph.go.jp/latest-detail/jRCTb030210045",
-        "jrct.niph.go.jp/latest-detail/jRCTb030210045/index.html",
-        None,
-    );
+    let mut doc = document("jrct", J045, J045_FILE, None);
     doc.body = Body::Html("<p>Service unavailable</p>".into());
-    assert!(matches!(Jrct.parse(&doc), Err(ParseError::NoContent(_))));
+    assert!(matches!(
+        Jrct::default().parse(&doc),
+        Err(ParseError::NoContent(_))
+    ));
+    doc.body = Body::Binary;
+    assert!(matches!(
+        Jrct::default().parse(&doc),
+        Err(ParseError::WrongKind(_))
+    ));
+}
+
+#[test]
+fn off_by_default_and_never_follows_links() {
+    // Off: no start request, from the type's default, from `all()` and from default options.
+    assert!(Jrct::default().start_requests(&ctx()).is_empty());
+    assert!(!Jrct::default().options().enabled);
+    let by_name = adapters::by_name("jrct").unwrap();
+    assert!(by_name.start_requests(&ctx()).is_empty());
+    let configured = adapters::configured(&SourceOptions::default());
+    let j = configured.iter().find(|a| a.name() == "jrct").unwrap();
+    assert!(j.start_requests(&ctx()).is_empty());
+
+    // A page that links other studies and a list: read for its facts, no link returned,
+    // whether the source is enabled or not.
+    let mut doc = document("jrct", J045, J045_FILE, None);
+    let Body::Html(html) = &doc.body else {
+        panic!("html")
+    };
+    let linked = html.replace(
+        "</body>",
+        "<a href=\"/latest-detail/jRCTb050200112\">x</a><a href=\"/search?page=2\">y</a>\
+         <a href=\"https://jrct.niph.go.jp/latest-detail/jRCTb070220001\">z</a></body>",
+    );
+    doc.body = Body::Html(linked);
+    for a in [
+        Jrct::default(),
+        enabled(&["jRCTb030210045"], jrct::DEFAULT_INTERVAL),
+    ] {
+        let p = a.parse(&doc).unwrap();
+        assert!(!p.facts.is_empty());
+        assert!(p.links.is_empty(), "{:?}", p.links);
+    }
+}
+
+#[test]
+fn enabled_requests_only_the_known_ids_detail_pages() {
+    let a = enabled(
+        &[
+            "jRCTb050200112",
+            " jRCTb050200112",
+            "jRCTb030210045",
+            "not-an-id",
+            "jRCTb0502001129",
+            "https://jrct.mhlw.go.jp/search",
+        ],
+        jrct::DEFAULT_INTERVAL,
+    );
+    let starts = a.start_requests(&ctx());
+    let urls: Vec<&str> = starts.iter().map(|r| r.url.as_str()).collect();
+    assert_eq!(urls, [J112, J045]);
+    assert!(starts.iter().all(|r| r.is_get() && r.may_be_missing));
+    // The former host is allowed (a redirect from it is followed) but never started from.
+    assert_eq!(a.hosts(), ["jrct.mhlw.go.jp", "jrct.niph.go.jp"]);
+    assert!(starts
+        .iter()
+        .all(|r| r.url.host_str() == Some("jrct.mhlw.go.jp")));
+    // One request per 10 s unless a test says otherwise.
+    assert_eq!(a.limits().min_interval, Some(Duration::from_secs(10)));
+    assert_eq!(
+        Jrct::default().limits().min_interval,
+        Some(Duration::from_secs(10))
+    );
+    assert_eq!(
+        jrct::known_ids([
+            "02C2406012",
+            "jRCTb050200112",
+            "x jRCTb030210045 y",
+            "jRCTb050200112"
+        ]),
+        ["jRCTb050200112", "jRCTb030210045"]
+    );
+    assert!(jrct::TERMS_URL.starts_with("https://jrct.mhlw.go.jp/"));
+    assert!(jrct::TERMS_SUMMARY_JA.contains("許可"));
+    assert!(jrct::TERMS_SUMMARY_EN.contains("permission"));
+}
+
+#[test]
+fn structure_check_names_what_is_missing() {
+    let a = Jrct::default();
+    let doc = document("jrct", J112, J112_FILE, None);
+    assert_eq!(a.check_structure(&doc), Vec::<String>::new());
+    let mut broken = doc.clone();
+    let Body::Html(html) = &doc.body else {
+        panic!("html")
+    };
+    broken.body = Body::Html(html.replace("認定委員会の認定番号<br>Committee number", "番号"));
+    assert_eq!(
+        a.check_structure(&broken),
+        ["detail row 認定委員会の認定番号"]
+    );
+    broken.body = Body::Html("<p>メンテナンス中</p>".into());
+    assert_eq!(a.check_structure(&broken), ["detail table of th | td rows"]);
+}
+
+// ------------------------------------------------------------------------------ crawling
+
+/// Stores nothing; counts what reached it.
+#[derive(Default)]
+struct CountingSink {
+    documents: Vec<(String, usize)>,
+    failed: Vec<String>,
+    gone: Vec<String>,
+}
+
+impl Sink for CountingSink {
+    fn validators(&mut self, _: &str, _: &str) -> Result<Option<Validators>, SinkError> {
+        Ok(None)
+    }
+    fn document(
+        &mut self,
+        meta: &DocumentMeta,
+        _: &RawBody,
+        outcome: &ParseOutcome,
+    ) -> Result<bool, SinkError> {
+        let facts = outcome.as_ref().map(|p| p.facts.len()).unwrap_or(0);
+        self.documents.push((meta.url.clone(), facts));
+        Ok(true)
+    }
+    fn unchanged(&mut self, _: &str, _: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn gone(&mut self, _: &str, url: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
+        self.gone.push(url.to_string());
+        Ok(())
+    }
+    fn failed(&mut self, _: &str, url: &str, _: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
+        self.failed.push(url.to_string());
+        Ok(())
+    }
+    fn crawl_finished(
+        &mut self,
+        _: &str,
+        _: DateTime<Utc>,
+        _: &[String],
+        _: bool,
+    ) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+fn fast() -> CrawlOptions {
+    CrawlOptions {
+        rate_per_sec: 1000.0,
+        max_retries: 0,
+        retry_base_delay: Duration::from_millis(10),
+        timeout: Duration::from_secs(5),
+        ..CrawlOptions::default()
+    }
+}
+
+fn replica_page(rel: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        std::fs::read(replica(rel)).unwrap(),
+        "text/html; charset=utf-8",
+    )
+}
+
+#[tokio::test]
+async fn known_ids_only_at_the_configured_interval() {
+    let server = MockServer::start().await;
+    let third = "jRCTb070220001";
+    let third_page = std::fs::read_to_string(replica(J045_FILE))
+        .unwrap()
+        .replace("jRCTb030210045", third);
+    for (id, body) in [
+        ("jRCTb050200112", replica_page(J112_FILE)),
+        ("jRCTb030210045", replica_page(J045_FILE)),
+        (
+            third,
+            ResponseTemplate::new(200).set_body_raw(third_page, "text/html; charset=utf-8"),
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/m/latest-detail/{id}")))
+            .respond_with(body)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let a = enabled(
+        &["jRCTb050200112", "jRCTb030210045", third],
+        Duration::from_millis(300),
+    );
+    let adapters: [&dyn Adapter; 1] = [&a];
+    let mirrors = MirrorMap::parse(&[format!("jrct.mhlw.go.jp={}/m", server.uri())]).unwrap();
+    let opts = fast();
+    let fetcher = Fetcher::for_adapters(opts.fetch_config(), &adapters, mirrors).unwrap();
+    let mut sink = CountingSink::default();
+    let t0 = Instant::now();
+    let report = crawl(&adapters, &fetcher, &mut sink, &opts).await;
+    let elapsed = t0.elapsed();
+
+    // Three requests 300 ms apart: at least 600 ms, though the crawl-wide rate allows 1000/s.
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    let r = report.source("jrct").unwrap();
+    assert_eq!((r.fetched, r.failed, r.gone), (3, 0, 0), "{r}");
+    assert!(r.complete, "{r}");
+    assert!(sink.documents.iter().all(|(_, facts)| *facts > 0));
+    // Nothing else was asked for: the detail pages and robots.txt only.
+    let requested: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert!(
+        requested
+            .iter()
+            .all(|p| p == "/m/robots.txt" || p.starts_with("/m/latest-detail/jRCTb")),
+        "{requested:?}"
+    );
+    assert_eq!(
+        requested
+            .iter()
+            .filter(|p| p.contains("latest-detail"))
+            .count(),
+        3
+    );
+    server.verify().await;
+
+    // Disabled, the same crawl asks the server for nothing.
+    let off = Jrct::default();
+    let adapters: [&dyn Adapter; 1] = [&off];
+    let before = server.received_requests().await.unwrap().len();
+    let report = crawl(&adapters, &fetcher, &mut CountingSink::default(), &opts).await;
+    assert_eq!(report.source("jrct").unwrap().fetched, 0);
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn a_study_withdrawn_from_jrct_is_gone_not_a_failure() {
+    let server = MockServer::start().await;
+    Mock::given(path("/m/latest-detail/jRCTb050200112"))
+        .respond_with(replica_page(J112_FILE))
+        .mount(&server)
+        .await;
+    let a = enabled(
+        &["jRCTb050200112", "jRCTb030210045"],
+        Duration::from_millis(10),
+    );
+    let adapters: [&dyn Adapter; 1] = [&a];
+    let mirrors = MirrorMap::parse(&[format!("jrct.mhlw.go.jp={}/m", server.uri())]).unwrap();
+    let fetcher = Fetcher::for_adapters(fast().fetch_config(), &adapters, mirrors).unwrap();
+    let mut sink = CountingSink::default();
+    let report = crawl(&adapters, &fetcher, &mut sink, &fast()).await;
+    let r = report.source("jrct").unwrap();
+    assert_eq!((r.fetched, r.gone, r.failed), (1, 1, 0), "{r}");
+    assert!(
+        r.complete,
+        "a 404 for a known ID may mean the study was withdrawn: {r}"
+    );
+    assert_eq!(sink.gone, [J045]);
+}
+
+#[tokio::test]
+async fn a_redirect_from_the_former_host_is_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/old/latest-detail/jRCTb050200112"))
+        .respond_with(ResponseTemplate::new(301).insert_header("location", J112))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/new/latest-detail/jRCTb050200112"))
+        .respond_with(replica_page(J112_FILE))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let a = enabled(&["jRCTb050200112"], Duration::from_millis(10));
+    let adapters: [&dyn Adapter; 1] = [&a];
+    let mirrors = MirrorMap::parse(&[
+        format!("jrct.niph.go.jp={}/old", server.uri()),
+        format!("jrct.mhlw.go.jp={}/new", server.uri()),
+    ])
+    .unwrap();
+    let fetcher = Fetcher::for_adapters(fast().fetch_config(), &adapters, mirrors).unwrap();
+    let old = Url::parse("https://jrct.niph.go.jp/latest-detail/jRCTb050200112").unwrap();
+    let outcome = fetcher
+        .send("jrct", &Request::get(old), None, &a.limits())
+        .await
+        .unwrap();
+    let FetchOutcome::Fetched { meta, raw } = outcome else {
+        panic!("fetched: {outcome:?}")
+    };
+    // Recorded under the new host, and read as any detail page.
+    assert_eq!(meta.url, J112);
+    let bytes = raw.bytes_up_to(u64::MAX).unwrap().unwrap().into_owned();
+    let mut m = meta.clone();
+    let doc = mieru_crawler::document::Document {
+        body: mieru_crawler::decode::decode(&mut m, &bytes),
+        meta: m,
+    };
+    let p = a.parse(&doc).unwrap();
+    assert_eq!(
+        one(&p.facts, "plan:jrct:jRCTb050200112", P::PlanNumber),
+        "jRCTb050200112"
+    );
+    server.verify().await;
 }

@@ -1,27 +1,80 @@
-//! `jrct`: jRCT detail pages of regenerative-medicine research plans (`jRCTb…`) and the list
-//! page linking them. Values are bilingual; the Japanese part is kept. The `変更内容` table and
-//! the dates embedded in attachment names are dated change events.
+//! `jrct`: jRCT detail pages of regenerative-medicine research plans (`jRCTb…`). Values are
+//! bilingual; the Japanese part is kept. The `変更内容` table and the dates embedded in
+//! attachment names are dated change events.
+//!
+//! jRCT's terms ask automated crawlers to refrain and require a permission request for
+//! comprehensive collection ([`TERMS_URL`]). So this source is **off** unless a user enables
+//! it, and even then it fetches only the detail pages of jRCT IDs mieru already knows from
+//! other sources, one request per [`Options::interval`] (10 s by default); it never reads a
+//! list or search page and never follows a link.
 
 use super::util::{self, clean, compact, split_operator, Facts};
-use crate::adapter::{Adapter, ParseError, Parsed};
+use crate::adapter::{Adapter, ParseError, Parsed, SourceLimits, StartContext};
 use crate::document::{Body, Document};
 use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
+use crate::request::Request;
 use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
+use std::time::Duration;
 use url::Url;
 
 pub const NAME: &str = "jrct";
-const HOST: &str = "jrct.niph.go.jp";
+/// The host since 2025.
+const HOST: &str = "jrct.mhlw.go.jp";
+/// The former host: accepted only as the source of a redirect, never started from.
+const OLD_HOST: &str = "jrct.niph.go.jp";
 
-pub struct Jrct;
+/// jRCT's terms of use.
+pub const TERMS_URL: &str = "https://jrct.mhlw.go.jp/agreement";
+/// What the terms ask of automated access, for the sources page.
+pub const TERMS_SUMMARY_JA: &str = "jRCTの利用規約は、機械的な手段による自動的な収集（クローリング）を控えるよう求め、\
+網羅的な収集にはヘルプデスクへの許可申請を求めています（掲載内容は公共データ利用規約 PDL1.0）。\
+mieru は既定では jRCT を読みません。有効にした場合も、他の情報源で既に知られている jRCT ID の詳細ページだけを、\
+10秒に1件の間隔で取得します。";
+/// The same in English.
+pub const TERMS_SUMMARY_EN: &str = "jRCT's terms ask that automated crawling be refrained from \
+and require a permission request to the help desk for comprehensive collection (content is \
+under PDL 1.0). mieru does not read jRCT by default; when enabled, it fetches only the detail \
+pages of jRCT IDs already known from other sources, one request every 10 seconds.";
+
+/// One request per this long by default, whatever the crawl-wide rate.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(10);
 
 /// jRCT's terms ask automated crawlers to refrain: it is off unless a user enables it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub enabled: bool,
     /// jRCT IDs known from other sources: the only detail pages fetched.
     pub ids: Vec<String>,
+    /// At least this long between two requests to jRCT.
+    pub interval: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            ids: Vec::new(),
+            interval: DEFAULT_INTERVAL,
+        }
+    }
+}
+
+/// The adapter; [`Default`] is disabled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Jrct {
+    options: Options,
+}
+
+impl Jrct {
+    pub fn new(options: Options) -> Self {
+        Self { options }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
 }
 
 static JRCT_ID: LazyLock<Regex> =
@@ -64,88 +117,118 @@ fn ymd8(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y%m%d").ok()
 }
 
+/// The first jRCT ID in `s` (`jRCTb050200112`, `jRCTs…`, `jRCT1…`, `jRCT2…`).
+pub fn find_id(s: &str) -> Option<String> {
+    JRCT_ID.find(s).map(|m| m.as_str().to_string())
+}
+
+/// The distinct jRCT IDs among `values` (plan numbers other sources stated), in first-seen
+/// order: what [`Options::ids`] is built from.
+pub fn known_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in values.into_iter().filter_map(find_id) {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// The detail page of a jRCT ID.
+pub fn detail_url(id: &str) -> Option<Url> {
+    let id = find_id(id).filter(|found| found == id.trim())?;
+    Url::parse(&format!("https://{HOST}/latest-detail/{id}")).ok()
+}
+
+/// Labels of the first table a detail page must have (`mieru sources check`).
+const REQUIRED_LABELS: [(&[&str], &str); 4] = [
+    (&["実施計画番号", "ResearchID"], "臨床研究実施計画番号"),
+    (&["研究名称", "ScientificTitle"], "研究名称"),
+    (
+        &["所属機関", "Affiliation"],
+        "研究責任（代表）医師の所属機関",
+    ),
+    (&["認定番号", "Committeenumber"], "認定委員会の認定番号"),
+];
+
+/// The label / value rows of a detail page's first table.
+fn label_pairs(rows: &[util::Row]) -> Vec<(String, String)> {
+    rows.iter()
+        .filter(|r| r.header && r.cells.len() == 2)
+        .filter_map(|r| Some((compact(r.cells.first()?), r.cells.get(1)?.clone())))
+        .collect()
+}
+
 impl Adapter for Jrct {
     fn name(&self) -> &'static str {
         NAME
     }
 
     fn hosts(&self) -> &'static [&'static str] {
-        &[HOST]
+        // The old host stays allowed so that a redirect from it is followed.
+        &[HOST, OLD_HOST]
     }
 
-    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
-        super::fixed_requests(&["https://jrct.niph.go.jp/list/saisei"])
+    fn start_requests(&self, _ctx: &StartContext) -> Vec<Request> {
+        if !self.options.enabled {
+            return Vec::new();
+        }
+        let mut out: Vec<Request> = Vec::new();
+        for url in self.options.ids.iter().filter_map(|id| detail_url(id)) {
+            // A study withdrawn from jRCT answers 404: that is news, not a failed crawl.
+            let request = Request::get(url).may_be_missing();
+            if !out.iter().any(|r| r.key() == request.key()) {
+                out.push(request);
+            }
+        }
+        out
     }
 
-    fn check_structure(&self, _doc: &Document) -> Vec<String> {
-        vec!["structure check not written yet".to_string()]
+    fn limits(&self) -> SourceLimits {
+        SourceLimits {
+            min_interval: Some(self.options.interval),
+            ..SourceLimits::default()
+        }
     }
 
+    fn check_structure(&self, doc: &Document) -> Vec<String> {
+        let Body::Html(html) = &doc.body else {
+            return vec!["an HTML detail page (got another kind of document)".to_string()];
+        };
+        let pairs = label_pairs(&util::table_rows(html));
+        if pairs.is_empty() {
+            return vec!["detail table of th | td rows".to_string()];
+        }
+        REQUIRED_LABELS
+            .iter()
+            .filter(|(keys, _)| {
+                !pairs
+                    .iter()
+                    .any(|(l, _)| keys.iter().any(|k| l.contains(k)))
+            })
+            .map(|(_, label)| format!("detail row {label}"))
+            .collect()
+    }
+
+    /// Facts of one detail page. Never links: only known IDs are fetched.
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
         let Body::Html(html) = &doc.body else {
             return Err(ParseError::WrongKind("jRCT pages are HTML".into()));
         };
-        let all_links = util::html_links(html, &doc.meta.url, &[HOST]);
-        let links: Vec<Url> = all_links
-            .iter()
-            .filter(|u| u.path().starts_with("/latest-detail/") && JRCT_ID.is_match(u.path()))
-            .filter(|u| u.as_str() != doc.meta.url)
-            .cloned()
-            .collect();
         let rows = util::table_rows(html);
-        // label → value of the first th/td table
-        let pairs: Vec<(String, String)> = rows
-            .iter()
-            .filter(|r| r.header && r.cells.len() == 2)
-            .filter_map(|r| Some((compact(r.cells.first()?), r.cells.get(1)?.clone())))
-            .collect();
+        let pairs = label_pairs(&rows);
         let value = |keys: &[&str]| field(&pairs, keys);
         let id = value(&["実施計画番号", "ResearchID"])
-            .and_then(|v| JRCT_ID.find(&v).map(|m| m.as_str().to_string()))
-            .or_else(|| JRCT_ID.find(&doc.meta.url).map(|m| m.as_str().to_string()));
+            .and_then(|v| find_id(&v))
+            .or_else(|| find_id(&doc.meta.url));
         let Some(id) = id.filter(|_| !pairs.is_empty()) else {
-            if links.is_empty() {
-                return Err(ParseError::NoContent(
-                    "neither a plan nor a list of plans".into(),
-                ));
-            }
-            return Ok(Parsed {
-                facts: Vec::new(),
-                links: super::gets(links),
-            });
+            return Err(ParseError::NoContent("not a jRCT detail page".into()));
         };
 
         let mut f = Facts::default();
         let last = value(&["最終公表日"]).and_then(|v| util::first_date(&v));
         let plan = SubjectKey::new(K::Plan, NAME, &id);
-        f.add(&plan, P::PlanNumber, id.as_str(), None);
-        f.add(&plan, P::Purpose, "research", None);
-        if let Some(t) = value(&["研究名称", "ScientificTitle"]) {
-            f.add(&plan, P::Title, t, last);
-        }
-        if let Some(kind) = value(&["研究の種別", "Typeofstudy"]) {
-            let k = compact(&kind);
-            let class = if k.contains("第一種") {
-                "1"
-            } else if k.contains("第二種") {
-                "2"
-            } else if k.contains("第三種") {
-                "3"
-            } else {
-                ""
-            };
-            f.add(&plan, P::RiskClass, class, last);
-        }
-        f.date(
-            &plan,
-            P::SubmittedOn,
-            value(&["初回公表日"]).and_then(|v| util::first_date(&v)),
-            None,
-        );
-        f.date(&plan, P::ChangedOn, last, last);
-        if let Some(s) = value(&["進捗状況", "Recruitmentstatus"]) {
-            f.add(&plan, P::Status, s, last);
-        }
+        plan_facts(&mut f, &plan, &id, &pairs, last);
         committee_facts(&mut f, &plan, &pairs, last);
         let provider = provider_facts(&mut f, &plan, &pairs, &id, last);
 
@@ -153,8 +236,47 @@ impl Adapter for Jrct {
         dated_attachments(&mut f, &plan, html, &doc.meta.url);
         Ok(Parsed {
             facts: f.into_vec(),
-            links: super::gets(links),
+            links: Vec::new(),
         })
+    }
+}
+
+/// The plan itself: number, purpose, title, class, dates and status.
+fn plan_facts(
+    f: &mut Facts,
+    plan: &SubjectKey,
+    id: &str,
+    pairs: &[(String, String)],
+    last: Option<NaiveDate>,
+) {
+    let value = |keys: &[&str]| field(pairs, keys);
+    f.add(plan, P::PlanNumber, id, None);
+    f.add(plan, P::Purpose, "research", None);
+    if let Some(t) = value(&["研究名称", "ScientificTitle"]) {
+        f.add(plan, P::Title, t, last);
+    }
+    if let Some(kind) = value(&["研究の種別", "Typeofstudy"]) {
+        let k = compact(&kind);
+        let class = if k.contains("第一種") {
+            "1"
+        } else if k.contains("第二種") {
+            "2"
+        } else if k.contains("第三種") {
+            "3"
+        } else {
+            ""
+        };
+        f.add(plan, P::RiskClass, class, last);
+    }
+    f.date(
+        plan,
+        P::SubmittedOn,
+        value(&["初回公表日"]).and_then(|v| util::first_date(&v)),
+        None,
+    );
+    f.date(plan, P::ChangedOn, last, last);
+    if let Some(s) = value(&["進捗状況", "Recruitmentstatus"]) {
+        f.add(plan, P::Status, s, last);
     }
 }
 

@@ -209,7 +209,7 @@ mod tests {
             .unwrap();
         assert_eq!(ok.source, "mhlw-press");
         assert_eq!(ok.filename.as_deref(), Some("newpage_1.html"));
-        let ok = params(" jrct ", Some("https://jrct.niph.go.jp/x"), None)
+        let ok = params(" jrct ", Some("https://jrct.mhlw.go.jp/x"), None)
             .validate()
             .unwrap();
         assert_eq!((ok.source.as_str(), ok.url.is_some()), ("jrct", true));

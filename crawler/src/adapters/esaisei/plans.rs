@@ -1,30 +1,22 @@
-//! `e-saisei`: e-再生医療's public lists of 第二種 / 第三種 provision plans
-//! (`/published_plan/index/2`, `/index/3`): one plan per data row.
+//! The public plan lists (`/published_plan/index/2`, `/index/3`): one plan per data row.
 //!
 //! Each row yields one plan subject keyed by its plan code (found only in the download links)
 //! and one facility subject for that row (`facility:e-saisei:<code>`); rows are never merged
 //! here, the resolver clusters the many spellings of one clinic.
 
-use super::util::{self, clean, compact, first_date, split_operator, Facts};
-use crate::adapter::{Adapter, ParseError, Parsed};
-use crate::document::{Body, Document};
+use super::NAME;
+use crate::adapter::{ParseError, Parsed};
+use crate::adapters::util::{self, clean, compact, first_date, split_operator, Facts};
 use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
 use regex::Regex;
 use std::sync::LazyLock;
 use url::Url;
 
-pub const NAME: &str = "e-saisei";
-const HOST: &str = "saiseiiryo.mhlw.go.jp";
-
-pub struct ESaisei;
-
 static CODE_IN_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    crate::adapters::util::static_regex(
-        r"/published_plan/(?:download|detail|preview)/(\d{2}[A-Z]\d{7})(?:/|$)",
-    )
+    util::static_regex(r"/published_plan/(?:download|detail|preview)/(\d{2}[A-Z]\d{7})(?:/|$)")
 });
 static LIST_URL: LazyLock<Regex> =
-    LazyLock::new(|| crate::adapters::util::static_regex(r"/published_plan/index/([123])(?:/|$)"));
+    LazyLock::new(|| util::static_regex(r"/published_plan/index/([123])(?:/|$)"));
 
 /// Where each field sits in a row; labels win over the positions public scrapers rely on.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +39,14 @@ const POSITIONS: Columns = Columns {
     committee: None,
     status: None,
 };
+
+/// The header labels the reader finds columns by, as `mieru sources check` names them.
+const REQUIRED_LABELS: [(&str, &str); 4] = [
+    ("医療機関", "医療機関名"),
+    ("都道府県", "都道府県"),
+    ("所在地", "所在地"),
+    ("名称", "再生医療等の名称"),
+];
 
 fn columns_from_header(labels: &[String]) -> Option<Columns> {
     let mut c = POSITIONS;
@@ -85,73 +85,82 @@ fn cell(cells: &[String], i: usize) -> String {
     cells.get(i).map(|s| clean(s)).unwrap_or_default()
 }
 
-impl Adapter for ESaisei {
-    fn name(&self) -> &'static str {
-        NAME
-    }
+/// The plan code of a row: only its links carry it (資料1 → /published_plan/download/{code}/5/0).
+fn code_of(hrefs: &[&String]) -> Option<String> {
+    hrefs.iter().find_map(|h| {
+        CODE_IN_LINK
+            .captures(h)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+    })
+}
 
-    fn hosts(&self) -> &'static [&'static str] {
-        &[HOST]
-    }
+/// Whether a URL is one of the plan lists.
+pub(super) fn is_list(url: &Url) -> bool {
+    LIST_URL.is_match(url.path())
+}
 
-    fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
-        super::fixed_requests(&[
-            "https://saiseiiryo.mhlw.go.jp/published_plan/index/2",
-            "https://saiseiiryo.mhlw.go.jp/published_plan/index/3",
-        ])
-    }
+/// One plan list: a plan and a facility per data row.
+pub(super) fn parse(html: &str, base: Option<&Url>) -> Result<Parsed, ParseError> {
+    let rows = util::table_rows(html);
+    let class = risk_class(base, html);
+    let list = List {
+        class: class.as_deref(),
+        name: list_name(class.as_deref()),
+        base,
+    };
 
-    fn check_structure(&self, _doc: &Document) -> Vec<String> {
-        vec!["structure check not written yet".to_string()]
-    }
-
-    fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
-        let Body::Html(html) = &doc.body else {
-            return Err(ParseError::WrongKind("e-saisei lists are HTML".into()));
+    let mut cols = POSITIONS;
+    let mut f = Facts::default();
+    let mut plans = 0usize;
+    for row in &rows {
+        let hrefs: Vec<&String> = row.links.iter().flatten().collect();
+        // Header rows (th or td labels) say where the fields are; other rows without a
+        // plan link (notes, short rows) are skipped.
+        let Some(code) = code_of(&hrefs).filter(|_| !row.header && row.cells.len() >= 8) else {
+            if let Some(c) = columns_from_header(&row.cells) {
+                cols = c;
+            }
+            continue;
         };
-        let base = Url::parse(&doc.meta.url).ok();
-        let rows = util::table_rows(html);
-        let class = risk_class(base.as_ref(), html);
-        let list = List {
-            class: class.as_deref(),
-            name: list_name(class.as_deref()),
-            base: base.as_ref(),
-        };
-
-        let mut cols = POSITIONS;
-        let mut f = Facts::default();
-        let mut plans = 0usize;
-        for row in &rows {
-            // The plan key lives only in the links (資料1 → /published_plan/download/{code}/5/0).
-            let hrefs: Vec<&String> = row.links.iter().flatten().collect();
-            let code = hrefs.iter().find_map(|h| {
-                CODE_IN_LINK
-                    .captures(h)
-                    .and_then(|c| c.get(1))
-                    .map(|m| m.as_str().to_string())
-            });
-            // Header rows (th or td labels) say where the fields are; other rows without a
-            // plan link (notes, short rows) are skipped.
-            let Some(code) = code.filter(|_| !row.header && row.cells.len() >= 8) else {
-                if let Some(c) = columns_from_header(&row.cells) {
-                    cols = c;
-                }
-                continue;
-            };
-            plans += 1;
-            plan_facts(&mut f, &list, &row.cells, &hrefs, &code, &cols);
-            provider_facts(&mut f, &row.cells, &code, &cols);
-        }
-        if plans == 0 {
-            return Err(ParseError::NoContent(
-                "no plan rows with a plan code".into(),
-            ));
-        }
-        Ok(Parsed {
-            facts: f.into_vec(),
-            links: Vec::new(),
-        })
+        plans += 1;
+        plan_facts(&mut f, &list, &row.cells, &hrefs, &code, &cols);
+        provider_facts(&mut f, &row.cells, &code, &cols);
     }
+    if plans == 0 {
+        return Err(ParseError::NoContent(
+            "no plan rows with a plan code".into(),
+        ));
+    }
+    Ok(Parsed {
+        facts: f.into_vec(),
+        links: Vec::new(),
+    })
+}
+
+/// What a plan list needs: a header naming the columns read, and rows with download links.
+pub(super) fn check(html: &str) -> Vec<String> {
+    let rows = util::table_rows(html);
+    let header = rows
+        .iter()
+        .find(|r| columns_from_header(&r.cells).is_some())
+        .or_else(|| rows.iter().find(|r| r.header));
+    let labels: Vec<String> = header
+        .map(|r| r.cells.iter().map(|c| compact(c)).collect())
+        .unwrap_or_default();
+    let mut missing: Vec<String> = REQUIRED_LABELS
+        .iter()
+        .filter(|(key, _)| !labels.iter().any(|l| l.contains(key)))
+        .map(|(_, label)| format!("plan list header column {label}"))
+        .collect();
+    let rows_with_code = rows
+        .iter()
+        .filter(|r| code_of(&r.links.iter().flatten().collect::<Vec<_>>()).is_some())
+        .count();
+    if rows_with_code == 0 {
+        missing.push("plan rows with download links (/published_plan/download/{code}/…)".into());
+    }
+    missing
 }
 
 /// The list a row was read from: its risk class (from the URL, or the page heading) and name.
