@@ -53,6 +53,10 @@ pub struct SourceChoices {
     pub houjin_app_id: Option<String>,
     /// Enable jRCT (off by default: its terms ask automated crawlers to refrain).
     pub jrct: bool,
+    /// jRCT IDs to ask about besides those other sources named.
+    pub jrct_ids: Vec<String>,
+    /// Pause between two jRCT requests; jRCT's own default (10 s) when `None`.
+    pub jrct_interval: Option<std::time::Duration>,
 }
 
 /// A data directory: `mieru.db` (unless a database URL is given), `archive/`, `index/`.
@@ -186,8 +190,25 @@ impl Mieru {
             sink.crawl_started(a.name(), started)
                 .map_err(|e| AppError::Crawler(e.to_string()))?;
         }
-        let report =
-            mieru_crawler::crawl::crawl(&refs, &fetcher, &mut sink as &mut dyn Sink, options).await;
+        // jRCT is asked only about the IDs other sources named: it runs after them, built
+        // with the IDs they have just stored.
+        let (later, first): (Vec<&dyn Adapter>, Vec<&dyn Adapter>) = refs
+            .iter()
+            .partition(|a| a.name() == mieru_crawler::adapters::jrct::NAME);
+        let mut report =
+            mieru_crawler::crawl::crawl(&first, &fetcher, &mut sink as &mut dyn Sink, options)
+                .await;
+        if !later.is_empty() {
+            let rebuilt = Self::adapters_with(
+                &[mieru_crawler::adapters::jrct::NAME.to_owned()],
+                &self.source_options(choices)?,
+            )?;
+            let refs: Vec<&dyn Adapter> = rebuilt.iter().map(|a| a.as_ref()).collect();
+            let second =
+                mieru_crawler::crawl::crawl(&refs, &fetcher, &mut sink as &mut dyn Sink, options)
+                    .await;
+            report.per_source.extend(second.per_source);
+        }
         heartbeat.stop();
         let mut conn = self.pool.get().map_err(StoreError::from)?;
         lock.release(&mut conn)?;

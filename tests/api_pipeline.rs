@@ -114,7 +114,9 @@ async fn paging_while_ingesting(database_url: Option<&str>) {
     // … while every other source is crawled and resolved (new facilities, actions, links).
     let boundary = seen.last().cloned();
     let stage2 = chrono::Utc::now();
-    app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+    app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+        .await
+        .unwrap();
     app.resolve_and_index(&index).unwrap();
     while let Some(c) = cursor.take() {
         let page = registry
@@ -319,7 +321,9 @@ async fn jsonl_export_and_import_round_trip_on_every_backend() {
     let dir = tempfile::tempdir().unwrap();
     let app = Mieru::open(dir.path(), None).unwrap();
     let replica = replica::start(ReplicaFiles::Bundled).unwrap();
-    app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+    app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+        .await
+        .unwrap();
     let index = Arc::new(app.open_index().unwrap());
     app.resolve_and_index(&index).unwrap();
     replica.server.stop(true).await;

@@ -94,7 +94,7 @@ fn target_dir() -> PathBuf {
 /// in the source page, as a real page would carry it, so the parsed name holds `<script>`).
 fn replica_with_markup(root: &Path) {
     copy_dir(&common::replica_root(), root);
-    let page = root.join("kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/kaisetsu.html");
+    let page = root.join("kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00873.html");
     let html = std::fs::read_to_string(&page).unwrap();
     let escaped = MARKUP_CLINIC.replace('<', "&lt;").replace('>', "&gt;");
     let row = format!(
@@ -102,7 +102,10 @@ fn replica_with_markup(root: &Path) {
          <td>東京都港区芝浦9丁目8番7号　幻灯ビル2階</td><td>令和8年1月5日</td></tr>\n<tr><td colspan"
     );
     let changed = html.replacen("<tr><td colspan", &row, 1);
-    assert_ne!(changed, html, "kaisetsu.html still has its note row");
+    assert_ne!(
+        changed, html,
+        "the new-provider list still has its note row"
+    );
     std::fs::write(page, changed).unwrap();
 }
 
@@ -174,7 +177,9 @@ async fn a_patient_finds_a_renamed_clinic_in_a_real_browser() {
     let data = tmp.path().join("data");
     let app = Mieru::open(&data, None).unwrap();
     let replica = replica::start(ReplicaFiles::Dir(replica_root)).unwrap();
-    app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+    app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+        .await
+        .unwrap();
     let index = Arc::new(app.open_index().unwrap());
     app.resolve_and_index(&index).unwrap();
 

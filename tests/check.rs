@@ -50,7 +50,9 @@ async fn check_passes_clean_data_and_reports_each_kind_of_damage() {
         let dir = tempfile::tempdir().unwrap();
         let url = db.database_url();
         let app = Mieru::open(dir.path(), url).unwrap();
-        app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+        app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+            .await
+            .unwrap();
         let index = app.open_index().unwrap();
         app.resolve_and_index(&index).unwrap();
         let backend = db.backend;

@@ -489,7 +489,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
     let app = Mieru::open(dir.path(), database_url).expect("open");
     let replica =
         mieru::ops::replica::start(mieru::ops::replica::ReplicaFiles::Bundled).expect("replica");
-    app.crawl(&[], &replica.mirrors(), &fast())
+    app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
         .await
         .expect("crawl");
     replica.server.stop(true).await;

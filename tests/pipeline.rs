@@ -31,7 +31,10 @@ async fn crawl_resolve_index_and_find_a_renamed_clinic() {
     let app = Mieru::open(dir.path(), None).unwrap();
     let replica = replica::start(ReplicaFiles::Bundled).unwrap();
 
-    let (report, stats) = app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+    let (report, stats) = app
+        .crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+        .await
+        .unwrap();
     for source in [
         "mhlw-press",
         "kouseikyoku",
@@ -94,7 +97,10 @@ async fn crawl_resolve_index_and_find_a_renamed_clinic() {
     assert_eq!(lookalikes.len(), 2, "{lookalikes:?}");
 
     // A second crawl of the unchanged replica stores nothing new.
-    let (again, stats2) = app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+    let (again, stats2) = app
+        .crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+        .await
+        .unwrap();
     assert_eq!(stats2.new_snapshots, 0, "{again}");
     assert_eq!(stats2.facts_added, 0, "{again}");
     let unchanged: usize = again.per_source.iter().map(|r| r.unchanged).sum();

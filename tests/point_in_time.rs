@@ -68,7 +68,9 @@ async fn run(database_url: Option<&str>, backend: &str) {
         .await
         .unwrap();
     app.resolve_and_index(&index).unwrap();
-    app.crawl(&[], &replica.mirrors(), &fast()).await.unwrap();
+    app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
+        .await
+        .unwrap();
     app.resolve_and_index(&index).unwrap();
     let registry = app.registry(index.clone());
     let versions = registry.versions(10).unwrap();

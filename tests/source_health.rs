@@ -81,7 +81,9 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
     );
 
     // 1. A good crawl: every source available, with counts and its problem documents.
-    app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
+    app.crawl_with(&[], &mirrors, &fast_no_retries(), &common::every_source())
+        .await
+        .unwrap();
     app.resolve_and_index(&index).unwrap();
     let res = test::call_service(&web, get("/api/v1/sources")).await;
     let good = report(&test::read_body(res).await);
@@ -104,7 +106,7 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
             p["url"]
                 .as_str()
                 .unwrap()
-                .ends_with("/kyushu/iji/saiseiiryou/tebiki.html")
+                .ends_with("/kyushu/iji/saiseiiryou/newpage_00512.html")
         })
         .unwrap_or_else(|| panic!("{bureau}"));
     assert_eq!(guide["kind"], "parse_error");
@@ -132,7 +134,10 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
             }
         })
         .collect();
-    let (crawl, stats) = app.crawl(&[], &broken, &fast_no_retries()).await.unwrap();
+    let (crawl, stats) = app
+        .crawl_with(&[], &broken, &fast_no_retries(), &common::every_source())
+        .await
+        .unwrap();
     assert!(
         crawl
             .per_source
@@ -214,7 +219,9 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
     assert!(html.contains("Known gaps"));
 
     // 3. The server is back: available again.
-    app.crawl(&[], &mirrors, &fast_no_retries()).await.unwrap();
+    app.crawl_with(&[], &mirrors, &fast_no_retries(), &common::every_source())
+        .await
+        .unwrap();
     let res = test::call_service(&web, get("/api/v1/sources")).await;
     let back = report(&test::read_body(res).await);
     assert_eq!(

@@ -37,7 +37,7 @@ const ORDER: &str = r#"<!DOCTYPE html>
 </head>
 <body>
 <div class="l-contentMain">
-<p class="m-boxInfo__date">令和8年 11 月 10 日</p>
+<div class="m-boxInfo"><p class="m-boxInfo__date"><time datetime="2026-11-10">令和8年 11 月 10 日</time></p></div>
 <p>報道関係者各位</p>
 <h1 class="m-hdgLv1__hdg">再生医療等の安全性の確保等に関する法律に基づく改善命令について</h1>
 <div class="m-grid">
@@ -144,7 +144,10 @@ fn parse_atom(xml: &str) -> (String, Vec<Entry>) {
 }
 
 async fn crawl_and_resolve(app: &Mieru, mirrors: &[String], index: &mieru::search::SearchIndex) {
-    let (report, _) = app.crawl(&[], mirrors, &fast_no_retries()).await.unwrap();
+    let (report, _) = app
+        .crawl_with(&[], mirrors, &fast_no_retries(), &common::every_source())
+        .await
+        .unwrap();
     assert!(report.per_source.iter().all(|r| r.complete), "{report}");
     app.resolve_and_index(index).unwrap();
 }
@@ -203,13 +206,14 @@ async fn rename_then_order(database_url: Option<&str>, backend: &str) {
     };
     assert_eq!(f.name, NEW_NAME, "{backend}");
 
-    // 3. An order naming the new name, linked from the list of orders.
+    // 3. An order naming the new name, listed among the month's releases.
     let ordered_after = chrono::Utc::now();
     std::fs::write(site.join("www.mhlw.go.jp/stf/newpage_70001.html"), ORDER).unwrap();
     edit(
-        &site.join("www.mhlw.go.jp/stf/seisakunitsuite/bunya/saisei_iryou/meirei.html"),
-        "<li><a href=\"/stf/newpage_66789.html\">",
-        "<li><a href=\"/stf/newpage_70001.html\">令和8年11月10日　再生医療等の安全性の確保等に関する法律に基づく改善命令について</a></li>\n<li><a href=\"/stf/newpage_66789.html\">",
+        &site.join("www.mhlw.go.jp/stf/houdou/houdou_list_202611.html"),
+        "<ul class=\"m-listNews\">\n",
+        "<ul class=\"m-listNews\">\n<li><a href=\"/stf/newpage_70001.html\"><time datetime=\"2026-11-10\">2026年11月10日</time>\
+         <span>再生医療等の安全性の確保等に関する法律に基づく改善命令について</span></a></li>\n",
     );
     crawl_and_resolve(&app, &mirrors, &index).await;
 

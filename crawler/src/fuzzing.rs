@@ -37,8 +37,8 @@ pub fn run(name: &str, data: &[u8]) -> bool {
     match name {
         "html_mhlw_press" => html(&adapters::mhlw_press::MhlwPress, MHLW_URLS, data),
         "html_kouseikyoku" => html(&adapters::kouseikyoku::Kouseikyoku, KOUSEIKYOKU_URLS, data),
-        "html_esaisei" => html(&adapters::esaisei::ESaisei, ESAISEI_URLS, data),
-        "html_jrct" => html(&adapters::jrct::Jrct, JRCT_URLS, data),
+        "html_esaisei" => html(&adapters::esaisei::ESaisei::new(), ESAISEI_URLS, data),
+        "html_jrct" => html(&jrct_enabled(), JRCT_URLS, data),
         "pdf_text" => pdf_text(data),
         "pdf" => pdf(data),
         "excel" => excel(data),
@@ -52,26 +52,40 @@ pub fn run(name: &str, data: &[u8]) -> bool {
 
 /// Real URLs of each source's document kinds (as in `replica/MANIFEST.md`).
 pub const MHLW_URLS: &[&str] = &[
-    "https://www.mhlw.go.jp/stf/seisakunitsuite/bunya/saisei_iryou/meirei.html",
+    "https://www.mhlw.go.jp/stf/houdou/index.html",
+    "https://www.mhlw.go.jp/stf/houdou/houdou_list_202509.html",
     "https://www.mhlw.go.jp/stf/newpage_61234.html",
     "https://www.mhlw.go.jp/stf/houdou/0000158832.html",
 ];
 pub const KOUSEIKYOKU_URLS: &[&str] = &[
-    "https://kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/index.html",
-    "https://kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/haishi.html",
-    "https://kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/kaisetsu.html",
-    "https://kouseikyoku.mhlw.go.jp/kinki/iji/saiseiiryou/newpage_00456.html",
-    "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00123.html",
-    "https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/index.html",
+    "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/saisei_top.html",
+    "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00872.html",
+    "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00873.html",
+    "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00456.html",
+    "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/gaiyou.html",
+    "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00730.html",
+    "https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou.html",
 ];
 pub const ESAISEI_URLS: &[&str] = &[
     "https://saiseiiryo.mhlw.go.jp/published_plan/index/2",
     "https://saiseiiryo.mhlw.go.jp/published_plan/index/3",
+    "https://saiseiiryo.mhlw.go.jp/disclosed_committee/index/1",
+    "https://saiseiiryo.mhlw.go.jp/disclosed_committee/index/1/page:2",
+    "https://saiseiiryo.mhlw.go.jp/disclosed_committee/history/102",
+    "https://saiseiiryo.mhlw.go.jp/disclosed_committee/preview/07C2410004",
 ];
 pub const JRCT_URLS: &[&str] = &[
-    "https://jrct.niph.go.jp/list/saisei",
-    "https://jrct.niph.go.jp/latest-detail/jRCTb050200112",
+    "https://jrct.mhlw.go.jp/latest-detail/jRCTb050200112",
+    "https://jrct.mhlw.go.jp/latest-detail/jRCTb030210045",
 ];
+
+/// jRCT as a user who enabled it runs it (the default one reads the same way).
+fn jrct_enabled() -> adapters::jrct::Jrct {
+    adapters::jrct::Jrct::new(adapters::jrct::Options {
+        enabled: true,
+        ..adapters::jrct::Options::default()
+    })
+}
 /// Documents whose text comes out of a PDF: press releases and bureau notices.
 pub const PDF_TEXT_URLS: &[(&str, &str)] = &[
     (
@@ -187,7 +201,7 @@ fn csv_houjin(data: &[u8]) {
         m.content_type = Some("application/zip".into());
         decode::decode_with_limits(&mut m, raw, &limits)
     };
-    parse(&adapters::houjin::HoujinBangou, url, raw, body);
+    parse(&adapters::houjin::HoujinBangou::default(), url, raw, body);
 }
 
 /// 和暦 and Western dates: alone, inside text, and as eight digits.

@@ -2,8 +2,8 @@
 //! database and the archive; tests implement it in memory.
 
 use crate::adapter::Parsed;
-use crate::fetch::RawBody;
 use crate::provenance::DocumentMeta;
+use crate::raw_body::RawBody;
 use chrono::{DateTime, Utc};
 
 /// Validators the sink remembers from the last fetch of a URL, for conditional GET.

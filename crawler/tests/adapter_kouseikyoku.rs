@@ -1,11 +1,12 @@
-//! kouseikyoku: bureau notice pages, the 九州 order (HTML), the 近畿 revocation, the 東海北陸
-//! PDF-only order, the 関東信越 CPC Excel list and closure list.
+//! kouseikyoku: the bureau entry pages of sources.md §7 (start requests, structure check, the
+//! leaves they link), the 九州 order (HTML), the 近畿 revocation, the 東海北陸 PDF-only order,
+//! and 関東信越's CPC Excel list, closure list and new-provider list (linked from 近畿's page).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 mod adapter_support;
 
 use adapter_support::*;
-use mieru_crawler::adapter::{Adapter, ParseError};
-use mieru_crawler::adapters::kouseikyoku::Kouseikyoku;
+use mieru_crawler::adapter::{Adapter, ParseError, StartContext};
+use mieru_crawler::adapters::kouseikyoku::{self, Kouseikyoku};
 use mieru_crawler::document::Body;
 use mieru_crawler::provenance::Property as P;
 
@@ -21,32 +22,80 @@ fn bureau(path: &str) -> mieru_crawler::adapter::Parsed {
     )
 }
 
+fn links(p: &mieru_crawler::adapter::Parsed) -> Vec<&str> {
+    p.links.iter().map(|r| r.url.as_str()).collect()
+}
+
+/// The real bureau pages of sources.md §7.
+const SECTION_7: [&str; 5] = [
+    "https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou.html",
+    "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/saisei_top.html",
+    "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/gaiyou.html",
+    "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00730.html",
+    "https://kouseikyoku.mhlw.go.jp/hokkaido/iji/saiseiiryou.html",
+];
+
 #[test]
-fn notice_pages_link_their_documents() {
-    let p = bureau("kyushu/iji/saiseiiryou/index.html");
-    assert!(p.facts.is_empty());
-    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
+fn start_pages_are_the_real_bureau_pages() {
+    let starts =
+        Kouseikyoku.start_requests(&StartContext::new(d(2026, 11, 20), Some(d(2014, 1, 1))));
+    let urls: Vec<&str> = starts.iter().map(|r| r.url.as_str()).collect();
+    assert_eq!(urls, SECTION_7);
+    assert!(starts.iter().all(|r| r.is_get() && !r.may_be_missing));
+    // The bureaus with no known page are named, and none of them is crawled.
+    let uncovered: Vec<&str> = kouseikyoku::UNCOVERED_BUREAUS
+        .iter()
+        .map(|(s, _)| *s)
+        .collect();
     assert_eq!(
-        links,
+        uncovered,
+        ["tohoku", "kantoshinetsu", "chugokushikoku", "shikoku"]
+    );
+    assert_eq!(kouseikyoku::UNCOVERED_BUREAUS[3].1, "四国厚生支局");
+    for slug in uncovered {
+        assert!(
+            urls.iter().all(|u| !u.contains(&format!("/{slug}/"))),
+            "{slug}"
+        );
+    }
+}
+
+#[test]
+fn entry_pages_link_their_leaves_only() {
+    let p = bureau("kyushu/iji/saiseiiryou/gaiyou.html");
+    assert!(p.facts.is_empty());
+    // Not the law's overview PDF under /kyushu/content/, not the Ministry's pages.
+    assert_eq!(
+        links(&p),
         [
-            "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00123.html",
-            "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/tebiki.html",
+            "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00730.html",
+            "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00512.html",
         ]
     );
-    let p = bureau("tokaihokuriku/iji/saisei/index.html");
-    let links: Vec<&str> = p.links.iter().map(|u| u.url.as_str()).collect();
+    let p = bureau("tokaihokuriku/iji/saiseiiryou.html");
     assert_eq!(
-        links,
-        ["https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/000987654.pdf"]
+        links(&p),
+        ["https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou/000987654.pdf"]
     );
-    let p = bureau("kantoshinetsu/iji/saiseiiryou/index.html");
-    assert_eq!(p.links.len(), 3);
-    assert!(p.links[0].url.as_str().ends_with("/cpc_list.xlsx"));
-    // A page with neither an order nor links is reported, not silently empty.
+    // 近畿's 「1.更新情報」: the Excel list, two list pages, the revocation; not its guides.
+    let p = bureau("kinki/iji/saisei/saisei_top.html");
+    assert_eq!(
+        links(&p),
+        [
+            "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/000871234.xlsx",
+            "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00873.html",
+            "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00872.html",
+            "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00456.html",
+        ]
+    );
+    // 北海道 has published nothing: an entry page without notices is no error.
+    let p = bureau("hokkaido/iji/saiseiiryou.html");
+    assert!(p.facts.is_empty() && p.links.is_empty());
+    // A notice page with neither an order nor links is reported, not silently empty.
     let doc = document(
         "kouseikyoku",
-        &format!("{H}kyushu/iji/saiseiiryou/tebiki.html"),
-        &format!("{R}kyushu/iji/saiseiiryou/tebiki.html"),
+        &format!("{H}kyushu/iji/saiseiiryou/newpage_00512.html"),
+        &format!("{R}kyushu/iji/saiseiiryou/newpage_00512.html"),
         None,
     );
     assert!(matches!(
@@ -56,10 +105,64 @@ fn notice_pages_link_their_documents() {
 }
 
 #[test]
+fn check_structure_per_entry_page() {
+    let check = |path: &str, edit: &dyn Fn(String) -> String| {
+        let mut doc = document(
+            "kouseikyoku",
+            &format!("{H}{path}"),
+            &format!("{R}{path}"),
+            None,
+        );
+        let Body::Html(html) = doc.body else {
+            panic!("{path} is HTML")
+        };
+        doc.body = Body::Html(edit(html));
+        Kouseikyoku.check_structure(&doc)
+    };
+    for url in SECTION_7 {
+        let path = url.trim_start_matches(H);
+        assert_eq!(check(path, &|h| h), Vec::<String>::new(), "{path}");
+    }
+    // The page body renamed: named, and its links are still read from the whole page.
+    let renamed = |h: String| h.replace("id=\"tmp_contents\"", "id=\"main\"");
+    assert_eq!(
+        check("tokaihokuriku/iji/saiseiiryou.html", &renamed),
+        ["div#tmp_contents"]
+    );
+    // 近畿's update list gone.
+    let no_updates = |h: String| h.replace("1.更新情報", "1.新着");
+    assert_eq!(
+        check("kinki/iji/saisei/saisei_top.html", &no_updates),
+        ["heading 「更新情報」"]
+    );
+    let neither = |h: String| renamed(h).replace("★お知らせ★", "★");
+    assert_eq!(
+        check("kyushu/iji/saiseiiryou/gaiyou.html", &neither),
+        ["div#tmp_contents", "heading 「お知らせ」"]
+    );
+    // A leaf is not an entry page: nothing to check.
+    assert!(check("kinki/iji/saisei/newpage_00872.html", &|_| String::new()).is_empty());
+    let mut doc = document(
+        "kouseikyoku",
+        &format!("{H}tokaihokuriku/iji/saiseiiryou.html"),
+        &format!("{R}tokaihokuriku/iji/saiseiiryou.html"),
+        None,
+    );
+    doc.body = Body::Html(renamed(match doc.body {
+        Body::Html(h) => h,
+        _ => unreachable!(),
+    }));
+    assert_eq!(
+        links(&Kouseikyoku.parse(&doc).unwrap()),
+        ["https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou/000987654.pdf"]
+    );
+}
+
+#[test]
 fn kyushu_improvement_order_with_plan_aliases() {
-    let p = bureau("kyushu/iji/saiseiiryou/newpage_00123.html");
+    let p = bureau("kyushu/iji/saiseiiryou/newpage_00730.html");
     let f = &p.facts;
-    let a = "action:kouseikyoku:kyushu/newpage_00123";
+    let a = "action:kouseikyoku:kyushu/newpage_00730";
     assert_eq!(one(f, a, P::ActionType), "improvement_order");
     assert_eq!(one(f, a, P::IssuedOn), "2025-07-15");
     assert_eq!(one(f, a, P::Authority), "九州厚生局長");
@@ -68,9 +171,9 @@ fn kyushu_improvement_order_with_plan_aliases() {
 
     // 氏 名 木下 悠真 （医療法人玄海会 博多リジェネクリニック管理者）
     let targets = values(f, a, P::Target);
-    let person = "person:kouseikyoku:kyushu/newpage_00123#1-manager";
-    let clinic = "facility:kouseikyoku:kyushu/newpage_00123#1";
-    let corp = "organization:kouseikyoku:kyushu/newpage_00123#1-operator";
+    let person = "person:kouseikyoku:kyushu/newpage_00730#1-manager";
+    let clinic = "facility:kouseikyoku:kyushu/newpage_00730#1";
+    let corp = "organization:kouseikyoku:kyushu/newpage_00730#1-operator";
     assert_eq!(targets, [clinic, corp, person]);
     assert_eq!(one(f, person, P::Role), "manager");
     assert_eq!(one(f, corp, P::Role), "operator");
@@ -110,7 +213,7 @@ fn kyushu_improvement_order_with_plan_aliases() {
 
 #[test]
 fn kinki_licence_revocation_keys_the_cpc_by_its_number() {
-    let p = bureau("kinki/iji/saiseiiryou/newpage_00456.html");
+    let p = bureau("kinki/iji/saisei/newpage_00456.html");
     let f = &p.facts;
     let a = "action:kouseikyoku:kinki/newpage_00456";
     assert_eq!(one(f, a, P::ActionType), "licence_revocation");
@@ -133,8 +236,8 @@ fn kinki_licence_revocation_keys_the_cpc_by_its_number() {
 fn tokaihokuriku_pdf_only_order_is_readable() {
     let doc = document(
         "kouseikyoku",
-        &format!("{H}tokaihokuriku/iji/saisei/000987654.pdf"),
-        &format!("{R}tokaihokuriku/iji/saisei/000987654.pdf"),
+        &format!("{H}tokaihokuriku/iji/saiseiiryou/000987654.pdf"),
+        &format!("{R}tokaihokuriku/iji/saiseiiryou/000987654.pdf"),
         Some("application/pdf"),
     );
     // pdf-extract reads the Type0/CID font through its ToUnicode map.
@@ -179,7 +282,7 @@ fn tokaihokuriku_pdf_only_order_is_readable() {
 
 #[test]
 fn kantoshinetsu_cpc_excel_list() {
-    let p = bureau("kantoshinetsu/iji/saiseiiryou/cpc_list.xlsx");
+    let p = bureau("kinki/iji/saisei/000871234.xlsx");
     let f = &p.facts;
     let cpcs: Vec<String> = subjects(f)
         .into_iter()
@@ -195,6 +298,7 @@ fn kantoshinetsu_cpc_excel_list() {
         one(f, c, P::Address),
         "東京都中央区銀座4丁目9番13号　アオバビル6階"
     );
+    // Linked from 近畿's page, attributed to the bureau its title row names.
     assert_eq!(
         one(f, c, P::ListedIn),
         "関東信越厚生局 細胞培養加工施設一覧"
@@ -228,14 +332,14 @@ fn kantoshinetsu_cpc_excel_list() {
 
 #[test]
 fn kantoshinetsu_closure_list() {
-    let p = bureau("kantoshinetsu/iji/saiseiiryou/haishi.html");
+    let p = bureau("kinki/iji/saisei/newpage_00872.html");
     let f = &p.facts;
     let facilities: Vec<String> = subjects(f)
         .into_iter()
         .filter(|s| s.starts_with("facility:"))
         .collect();
     assert_eq!(facilities.len(), 3);
-    let mirai = "facility:kouseikyoku:kantoshinetsu/haishi/銀座ミライ整形クリニック/2026-02-10";
+    let mirai = "facility:kouseikyoku:kinki/newpage_00872/銀座ミライ整形クリニック/2026-02-10";
     assert_eq!(one(f, mirai, P::Name), "銀座ミライ整形クリニック");
     assert_eq!(one(f, mirai, P::ClosedOn), "2026-02-10");
     assert_eq!(one(f, mirai, P::FormerName), "銀座アオバ再生クリニック");
@@ -254,7 +358,7 @@ fn kantoshinetsu_closure_list() {
     let org = one(f, mirai, P::Operator);
     assert_eq!(one(f, &org, P::Name), "医療法人社団翠嶺会");
     // An individual opener; a closure date written R7.12.26.
-    let kawagoe = "facility:kouseikyoku:kantoshinetsu/haishi/川越さくら通りクリニック/2025-12-26";
+    let kawagoe = "facility:kouseikyoku:kinki/newpage_00872/川越さくら通りクリニック/2025-12-26";
     assert_eq!(one(f, kawagoe, P::ClosedOn), "2025-12-26");
     let org = one(f, kawagoe, P::Operator);
     assert_eq!(one(f, &org, P::Name), "川越　一郎");
@@ -263,9 +367,9 @@ fn kantoshinetsu_closure_list() {
 
 #[test]
 fn kantoshinetsu_new_providers_list_names_managers() {
-    let p = bureau("kantoshinetsu/iji/saiseiiryou/kaisetsu.html");
+    let p = bureau("kinki/iji/saisei/newpage_00873.html");
     let f = &p.facts;
-    let lumi = "facility:kouseikyoku:kantoshinetsu/kaisetsu/銀座ルミナスクリニック/2026-03-02";
+    let lumi = "facility:kouseikyoku:kinki/newpage_00873/銀座ルミナスクリニック/2026-03-02";
     assert_eq!(one(f, lumi, P::Name), "銀座ルミナスクリニック");
     assert_eq!(one(f, lumi, P::RegisteredOn), "2026-03-02");
     assert!(values(f, lumi, P::ClosedOn).is_empty());
@@ -298,7 +402,7 @@ fn one_line_labels_and_half_width_brackets() {
     let mut doc = document(
         "kouseikyoku",
         &format!("{H}kyushu/iji/saisei/newpage_09999.html"),
-        &format!("{R}kyushu/iji/saiseiiryou/newpage_00123.html"),
+        &format!("{R}kyushu/iji/saiseiiryou/newpage_00730.html"),
         None,
     );
     doc.body = Body::Text(

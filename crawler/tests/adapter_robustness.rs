@@ -21,16 +21,24 @@ const TEXT_FIXTURES: &[(&str, &str)] = &[
         "www.mhlw.go.jp/stf/houdou/0000158832.html",
     ),
     (
-        "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00123.html",
-        "kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00123.html",
+        "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00730.html",
+        "kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00730.html",
     ),
     (
-        "https://kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/haishi.html",
-        "kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/haishi.html",
+        "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00872.html",
+        "kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00872.html",
     ),
     (
-        "https://jrct.niph.go.jp/latest-detail/jRCTb050200112",
-        "jrct.niph.go.jp/latest-detail/jRCTb050200112/index.html",
+        "https://jrct.mhlw.go.jp/latest-detail/jRCTb050200112",
+        "jrct.mhlw.go.jp/latest-detail/jRCTb050200112/index.html",
+    ),
+    (
+        "https://saiseiiryo.mhlw.go.jp/disclosed_committee/history/102",
+        "saiseiiryo.mhlw.go.jp/disclosed_committee/history/102/index.html",
+    ),
+    (
+        "https://saiseiiryo.mhlw.go.jp/disclosed_committee/preview/07C2410004",
+        "saiseiiryo.mhlw.go.jp/disclosed_committee/preview/07C2410004/index.html",
     ),
 ];
 

@@ -4,12 +4,14 @@
 Writes, relative to replica/:
   saiseiiryo.mhlw.go.jp/published_plan/index/{2,3}/index.html   e-再生医療 plan lists (raw CR LF in cells)
   www.mhlw.go.jp/stf/houdou/0000158832.html                     2017 release, old template, Shift_JIS
-  kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/cpc_list.xlsx   CPC list (Excel)
-  kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/000987654.pdf        PDF-only bureau order
-  www.houjin-bangou.nta.go.jp/download/zenken/00_zenkoku_all_20261031.zip  full file (Shift_JIS CSV)
-  www.houjin-bangou.nta.go.jp/download/sashibun/diff_20261101.zip          diff file (Shift_JIS CSV)
+  kouseikyoku.mhlw.go.jp/kinki/iji/saisei/000871234.xlsx              関東信越's CPC list (Excel), linked from 近畿's page
+  kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou/000987654.pdf   PDF-only bureau order
+  www.houjin-bangou.nta.go.jp/download/{sabun,zenken}/index.html     download pages (form, token, doDownload rows)
+  www.houjin-bangou.nta.go.jp/download/sabun/[unicode/|xml/]diff_20261101.zip          diff file, 3 formats
+  www.houjin-bangou.nta.go.jp/download/zenken/[unicode/|xml/]NN_name_all_20261031.zip  full files, 3 formats
+  www.houjin-bangou.nta.go.jp/DOWNLOADS.md                           file numbers → files (not served)
 
-Run from anywhere: python3 replica/tools/make_fixtures.py
+Run from anywhere: python3 replica/tools/make_fixtures.py   (only the houjin files: … make_fixtures.py houjin)
 Needs: openpyxl, reportlab, and the IPA Gothic TTF (Debian fonts-ipafont-gothic).
 Output is deterministic (fixed zip timestamps, fixed PDF metadata) so re-runs do not churn git.
 """
@@ -275,7 +277,7 @@ def cpc_xlsx():
             data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                           rb"\g<1>2026-10-31T09:00:00Z\g<2>", data)
         members.append((name, data))
-    write_zip_deterministic(out("kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/cpc_list.xlsx"), members)
+    write_zip_deterministic(out("kouseikyoku.mhlw.go.jp/kinki/iji/saisei/000871234.xlsx"), members)
 
 
 def zip_members(data):
@@ -333,7 +335,7 @@ def order_pdf():
         y -= 22
     c.showPage()
     c.save()
-    with open(out("kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/000987654.pdf"), "wb") as f:
+    with open(out("kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou/000987654.pdf"), "wb") as f:
         f.write(buf.getvalue())
 
 
@@ -436,20 +438,202 @@ def csv_sjis(rows):
     return ("\r\n".join(lines) + "\r\n").encode("cp932")
 
 
-def houjin_zips():
-    write_zip_deterministic(out("www.houjin-bangou.nta.go.jp/download/zenken/00_zenkoku_all_20261031.zip"),
-                            [("00_zenkoku_all_20261031.csv", csv_sjis(full_rows()))])
-    write_zip_deterministic(out("www.houjin-bangou.nta.go.jp/download/sashibun/diff_20261101.zip"),
-                            [("diff_20261101.csv", csv_sjis(diff_rows()))])
+HOUJIN = "www.houjin-bangou.nta.go.jp"
+TOKEN_FIELD = "jp.go.nta.houjin_bangou.framework.web.common.CNSFWTokenProcessor.request.token"
+# The token written into the stored pages; the replica server replaces it per session.
+PAGE_TOKEN = "5d0c7b2e-4a1f-4c39-9e8a-2b6f1d3c7a90"
+FULL_DATE = "20261031"   # 令和8年10月31日更新
+DIFF_DATE = "20261101"   # 令和8年11月1日
+# The download pages' three sections: (h2 id, heading, storage subdirectory, member suffix).
+SECTIONS = [("csv-sjis", "CSV形式・Shift_JIS", "", "csv"),
+            ("csv-unicode", "CSV形式・Unicode", "unicode/", "csv"),
+            ("xml-unicode", "XML形式・Unicode", "xml/", "xml")]
+# Regions of the fictional world with a full file: (JIS code, name, romaji, 地方).
+REGIONS = [("00", "全国", "zenkoku", None), ("13", "東京都", "tokyo", "関東"),
+           ("14", "神奈川県", "kanagawa", "関東"), ("23", "愛知県", "aichi", "中部"),
+           ("27", "大阪府", "osaka", "近畿"), ("40", "福岡県", "fukuoka", "九州・沖縄")]
+
+
+def csv_utf8(rows):
+    lines = []
+    for r in rows:
+        lines.append(",".join('"%s"' % c if c else "" for c in r))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+XML_FIELDS = ["sequenceNumber", "corporateNumber", "process", "correct", "updateDate", "changeDate",
+              "name", "nameImageId", "kind", "prefectureName", "cityName", "streetNumber",
+              "addressImageId", "prefectureCode", "cityCode", "postCode", "addressOutside",
+              "addressOutsideImageId", "closeDate", "closeCause", "successorCorporateNumber",
+              "changeCause", "assignmentDate", "latest", "enName", "enPrefectureName", "enCityName",
+              "enAddressOutside", "furigana", "hihyoji"]
+
+
+def xml_utf8(rows, date):
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           "<corporations><lastUpdateDate>%s</lastUpdateDate><count>%d</count>"
+           "<divideNumber>1</divideNumber><divideSize>1</divideSize>" % (date, len(rows))]
+    for r in rows:
+        from xml.sax.saxutils import escape
+        fields = "".join("<%s>%s</%s>" % (f, escape(v), f) if v else "<%s/>" % f
+                         for f, v in zip(XML_FIELDS, r))
+        out.append("<corporation>%s</corporation>" % fields)
+    out.append("</corporations>")
+    return ("\r\n".join(out) + "\r\n").encode("utf-8")
+
+
+def signature(member):
+    """A fictional detached signature (does not verify), as the real zips carry one."""
+    import hashlib
+    digest = hashlib.sha256(member.encode()).hexdigest()
+    return ("-----BEGIN PGP SIGNATURE-----\r\nComment: fictional signature of the mieru replica, "
+            "does not verify\r\n\r\n%s\r\n=%s\r\n-----END PGP SIGNATURE-----\r\n"
+            % (digest, digest[:4])).encode("ascii")
+
+
+def body(section, rows, date):
+    if section == "xml-unicode":
+        return xml_utf8(rows, date)
+    return csv_utf8(rows) if section == "csv-unicode" else csv_sjis(rows)
+
+
+def renumbered(rows):
+    return [[str(i + 1)] + r[1:] for i, r in enumerate(rows)]
+
+
+def houjin_files():
+    """Every downloadable file: (page, section, region code or None, stored path, name)."""
+    files = []
+    for sec, _, sub, ext in SECTIONS:
+        stem = "diff_" + DIFF_DATE
+        path = "download/sabun/%s%s.zip" % (sub, stem)
+        write_zip_deterministic(out("%s/%s" % (HOUJIN, path)),
+                                [("%s.%s" % (stem, ext), body(sec, diff_rows(), "2026-11-01")),
+                                 ("%s.%s.asc" % (stem, ext), signature(stem))])
+        files.append(("download/sabun/index.html", sec, None, path, stem + ".zip"))
+        for code, _, romaji, _ in REGIONS:
+            stem = "%s_%s_all_%s" % (code, romaji, FULL_DATE)
+            rows = full_rows() if code == "00" else renumbered([r for r in full_rows() if r[13] == code])
+            path = "download/zenken/%s%s.zip" % (sub, stem)
+            write_zip_deterministic(out("%s/%s" % (HOUJIN, path)),
+                                    [("%s.%s" % (stem, ext), body(sec, rows, "2026-10-31")),
+                                     ("%s.%s.asc" % (stem, ext), signature(stem))])
+            files.append(("download/zenken/index.html", sec, code, path, stem + ".zip"))
+    # File numbers as the site gives them: unrelated to the names, new at every publication.
+    return [(page, sec, code, path, name, 18301 + i) for i, (page, sec, code, path, name) in enumerate(files)]
+
+
+def size_label(path):
+    return "zip %dKB" % max(1, (os.path.getsize(out("%s/%s" % (HOUJIN, path))) + 1023) // 1024)
+
+
+FORM_HEAD = """<form id="appForm" action="/download/%s/index.html" method="post"><div><input type="hidden" name="%s" value="%s"/></div>
+<input type="hidden" name="event" id="event" value="download">
+<input type="hidden" name="selDlFileNo" id="selDlFileNo">
+<div class="inBox21">
+"""
+
+PAGE_TAIL = """</div>
+</form>
+<script type="text/javascript">
+function doDownload(fileNo) {
+    $("#selDlFileNo").val(fileNo);
+    $("#appForm").submit();
+    return false;
+}
+</script>
+<p class="source">ダウンロードしたデータを利用する場合は、出典を記載してください。（記載例）出典：国税庁法人番号公表サイト（国税庁）</p>
+</div>
+<div id="footer"><p>Copyright National Tax Agency Japan All Rights Reserved.</p></div>
+</body>
+</html>
+"""
+
+
+def page_head(title, slug, lead):
+    return ("""<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="UTF-8">
+<title>%s｜国税庁法人番号公表サイト</title>
+</head>
+<body>
+<div id="header"><p class="logo"><a href="/">国税庁法人番号公表サイト</a></p></div>
+<p class="breadcrumb"><a href="/">ホーム</a> &gt; <a href="/download/">基本3情報ダウンロード</a> &gt; %s</p>
+<div id="contents">
+<h1 class="title">%s</h1>
+%s
+""" % (title, title, title, lead)) + FORM_HEAD % (slug, TOKEN_FIELD, PAGE_TOKEN)
+
+
+def sabun_page(files):
+    html = page_head("差分データダウンロード", "sabun",
+                     "<p>前日に法人番号が指定された法人等及び前日に商号又は名称、所在地等の変更があった法人等の"
+                     "基本3情報を、差分データとして提供しています。差分データは過去40日分を掲載しています。</p>")
+    for k, (sec, heading, _, _) in enumerate(SECTIONS):
+        html += '<h2 class="title" id="%s">%s</h2>\n<table class="tbl03">\n' % (sec, heading)
+        html += '<thead><tr><th scope="col">更新日</th><th scope="col">ファイル</th></tr></thead>\n<tbody>\n'
+        for page, s, _, path, _, no in files:
+            if page == "download/sabun/index.html" and s == sec:
+                html += ('<tr class="type%d_corpHistory1">\n<th scope="row">\n    令和8年11月1日\n</th>\n<td>\n'
+                         '        <a href="#" onclick="return doDownload(%d);">%s</a><br>\n</td>\n</tr>\n'
+                         % (k, no, size_label(path)))
+        html += "</tbody>\n</table>\n"
+    return html + PAGE_TAIL
+
+
+def zenken_page(files):
+    html = page_head("全件データダウンロード", "zenken",
+                     "<p>公表している全ての法人等の月末時点の最新情報を、全国又は所在地（都道府県及び国外）の単位で"
+                     "提供しています。</p>")
+    for sec, heading, _, _ in SECTIONS:
+        html += ('<h2 class="title" id="%s">%s</h2>\n<p class="txtS">\n    令和8年10月31日更新\n</p>\n'
+                 '<table class="tbl02">\n<tbody>\n' % (sec, heading))
+        groups = []
+        for code, name, _, area in REGIONS:
+            if not groups or groups[-1][0] != (area or name):
+                groups.append((area or name, []))
+            groups[-1][1].append((code, name))
+        for area, members in groups:
+            html += '<tr>\n<th scope="row">%s</th>\n' % area
+            for code, name in members:
+                no, path = next((n, p) for pg, s, c, p, _, n in files if s == sec and c == code)
+                html += ('<td>\n  <dl class="mb00">\n    <dt class="mb05">%s</dt>\n    <dd>\n'
+                         '      <ol class="listNone mb00">\n          <li><a href="#" onclick="return doDownload(%d);">%s</a></li>\n'
+                         '      </ol>\n    </dd>\n  </dl>\n</td>\n' % (name, no, size_label(path)))
+            html += "</tr>\n"
+        html += "</tbody>\n</table>\n"
+    return html + PAGE_TAIL
+
+
+def houjin_site():
+    files = houjin_files()
+    with open(out(HOUJIN + "/download/sabun/index.html"), "w", encoding="utf-8") as f:
+        f.write(sabun_page(files))
+    with open(out(HOUJIN + "/download/zenken/index.html"), "w", encoding="utf-8") as f:
+        f.write(zenken_page(files))
+    lines = ["# Form downloads of the replica (not served)", "",
+             "The download pages post `event=download&selDlFileNo=N` with the session's token; the replica",
+             "answers with the file of that page and number. Generated by `tools/make_fixtures.py`.", "",
+             "token field: `%s`" % TOKEN_FIELD, "",
+             "| page | number | file | name |", "|---|---|---|---|"]
+    for page, _, _, path, name, no in files:
+        lines.append("| %s | %d | %s | %s |" % (page, no, path, name))
+    with open(out(HOUJIN + "/DOWNLOADS.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["houjin"]:
+        houjin_site()
+        sys.exit(0)
     esaisei_page(2, PLANS_2)
     esaisei_page(3, PLANS_3)
     release_2017()
     cpc_xlsx()
     order_pdf()
-    houjin_zips()
+    houjin_site()
     for n, v in [("SOTEN", SOTEN), ("KOMYO", KOMYO), ("WAKO", WAKO), ("CELLTEC", CELLTEC),
                  ("NEOCELL", NEOCELL), ("MINATO", MINATO), ("AOYAMA", AOYAMA), ("HAKUAI", HAKUAI),
                  ("SHINJUKU", SHINJUKU), ("CELLS", CELLS), ("GENKAI", GENKAI), ("SHIRASAGI", SHIRASAGI),

@@ -36,9 +36,20 @@ pub(crate) async fn demo(app: &Mieru, addr: SocketAddr) -> Result<()> {
         rate_per_sec: 50.0,
         progress: true,
         today: Some(replica::as_of()),
+        // The replica's month lists from the first order of the death case on; its 2017
+        // order is read by `mieru crawl --since 2017-06` against `mieru replica`.
+        since: chrono::NaiveDate::from_ymd_opt(2025, 9, 1),
         ..CrawlOptions::default()
     };
-    let (report, stats) = app.crawl(&[], &replica.mirrors(), &options).await?;
+    // The replica is ours: jRCT's terms do not apply to it, so the demo shows every source.
+    let every_source = SourceChoices {
+        jrct: true,
+        jrct_interval: Some(std::time::Duration::from_millis(100)),
+        ..SourceChoices::default()
+    };
+    let (report, stats) = app
+        .crawl_with(&[], &replica.mirrors(), &options, &every_source)
+        .await?;
     eprintln!("{report}");
     eprintln!("ingest: {stats:?}");
     let index = Arc::new(app.open_index()?);
@@ -54,7 +65,8 @@ pub(crate) async fn demo(app: &Mieru, addr: SocketAddr) -> Result<()> {
 fn choices(args: &SourceArgs) -> Result<SourceChoices> {
     if args.sources.iter().any(|s| s == "jrct") && !args.jrct {
         bail!(
-            "jRCT is off by default: its terms (https://jrct.mhlw.go.jp/agreement) ask automated crawlers to refrain. Pass --jrct to fetch only the detail pages of jRCT IDs other sources named, at one request per 10 s"
+            "jRCT is off by default: its terms ({}) ask automated crawlers to refrain. Pass --jrct to fetch only the detail pages of jRCT IDs other sources named, at one request per 10 s",
+            mieru_crawler::adapters::jrct::TERMS_URL
         );
     }
     if let Some(bad) = args.houjin_full.iter().find(|p| !(1..=47).contains(*p)) {
@@ -67,6 +79,7 @@ fn choices(args: &SourceArgs) -> Result<SourceChoices> {
             .clone()
             .filter(|id| !id.trim().is_empty()),
         jrct: args.jrct,
+        ..SourceChoices::default()
     })
 }
 

@@ -258,6 +258,7 @@ pub const CATALOGUE: &[Catalogue] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::string_slice)] // ASCII URLs and patterns
 mod tests {
     use super::*;
     use mieru_crawler::adapter::StartContext;

@@ -139,10 +139,7 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
 
 /// Distinct current values of one property (e.g. every plan number or corporate number
 /// mieru holds), sorted: what a targeted crawl asks a source about.
-pub fn distinct_values(
-    conn: &mut DbConnection,
-    property: &str,
-) -> Result<Vec<String>, StoreError> {
+pub fn distinct_values(conn: &mut DbConnection, property: &str) -> Result<Vec<String>, StoreError> {
     Ok(facts::table
         .filter(facts::property.eq(property))
         .filter(facts::retracted_at.is_null())

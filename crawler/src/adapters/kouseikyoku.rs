@@ -1,16 +1,23 @@
-//! `kouseikyoku`: the regional bureaus (地方厚生局). Four kinds of documents:
-//! - notice pages listing what a bureau published on regenerative medicine (links only);
+//! `kouseikyoku`: the regional bureaus (地方厚生局), read from the bureau pages known to exist
+//! (sources.md §7; [`ENTRY_PAGES`]). Four kinds of documents:
+//! - entry and notice pages listing what a bureau published on regenerative medicine (links
+//!   only); the leaves followed from them are notice pages `newpage_NNNNN.html` under
+//!   `/{bureau}/iji/` and their PDF and Excel attachments;
 //! - bureau orders, as HTML or as a PDF only (text), in the `記 / 第1 被処分者等` layout with
 //!   spaced labels (`氏 名`, `所 在 地`, `計 画 名`) and plan aliases `(以下「線維芽」とする)`;
 //! - the CPC list (Excel): 施設番号, name, address, holder, 許可/届出, date;
 //! - lists of providers (HTML tables): closed ones (廃止年月日) and newly notified ones
 //!   (開設年月日, with 開設者 and 管理者).
+//!
+//! A list is attributed to the bureau it names (its title), else to the bureau of its URL.
 
 use super::order::{Order, OrderError};
+use super::page;
 use super::util::{self, clean, compact, Facts};
 use crate::adapter::{Adapter, ParseError, Parsed};
 use crate::document::{Body, Document, Sheet};
 use crate::provenance::{Property as P, SubjectKey, SubjectKind as K};
+use scraper::Html;
 use url::Url;
 
 pub const NAME: &str = "kouseikyoku";
@@ -30,10 +37,67 @@ const BUREAUS: &[(&str, &str)] = &[
     ("kyushu", "九州厚生局"),
 ];
 
+/// Bureaus (slug, name) with no known page on regenerative medicine: not crawled.
+pub const UNCOVERED_BUREAUS: &[(&str, &str)] = &[
+    ("tohoku", "東北厚生局"),
+    ("kantoshinetsu", "関東信越厚生局"),
+    ("chugokushikoku", "中国四国厚生局"),
+    ("shikoku", "四国厚生支局"),
+];
+
+/// The body of a bureau page (the site's CMS; inferred from the stored copies' `ここから本文です`
+/// and `更新日`): notice links are read inside it, or from the whole page if it is missing.
+pub const PAGE_BODY: &str = "div#tmp_contents";
+
+/// A bureau page a crawl starts from, and the heading of the notice list it carries (as seen
+/// in stored copies of the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryPage {
+    pub url: &'static str,
+    pub heading: Option<&'static str>,
+}
+
+/// The real bureau pages on regenerative medicine (sources.md §7).
+pub const ENTRY_PAGES: &[EntryPage] = &[
+    EntryPage {
+        url: "https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou.html",
+        heading: None,
+    },
+    EntryPage {
+        url: "https://kouseikyoku.mhlw.go.jp/kinki/iji/saisei/saisei_top.html",
+        heading: Some("更新情報"),
+    },
+    EntryPage {
+        url: "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/gaiyou.html",
+        heading: Some("お知らせ"),
+    },
+    EntryPage {
+        url: "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/newpage_00730.html",
+        heading: None,
+    },
+    EntryPage {
+        url: "https://kouseikyoku.mhlw.go.jp/hokkaido/iji/saiseiiryou.html",
+        heading: None,
+    },
+];
+
+fn entry_page(url: &str) -> Option<&'static EntryPage> {
+    ENTRY_PAGES.iter().find(|e| e.url == url)
+}
+
 fn bureau_of(url: &str) -> Option<(&'static str, &'static str)> {
     let u = Url::parse(url).ok()?;
     let first = u.path_segments()?.next()?.to_string();
     BUREAUS.iter().copied().find(|(slug, _)| *slug == first)
+}
+
+/// The bureau a text names (a list's title: `…｜関東信越厚生局`, `関東信越厚生局管内 …`).
+fn bureau_named_in(text: &str) -> Option<&'static str> {
+    let t = compact(text);
+    BUREAUS
+        .iter()
+        .map(|(_, name)| *name)
+        .find(|name| t.contains(name))
 }
 
 /// `<bureau>/<file stem>`: stable within this source, distinct across bureaus.
@@ -53,16 +117,34 @@ impl Adapter for Kouseikyoku {
     }
 
     fn start_requests(&self, _ctx: &crate::adapter::StartContext) -> Vec<crate::request::Request> {
-        super::fixed_requests(&[
-            "https://kouseikyoku.mhlw.go.jp/kantoshinetsu/iji/saiseiiryou/index.html",
-            "https://kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saisei/index.html",
-            "https://kouseikyoku.mhlw.go.jp/kinki/iji/saiseiiryou/index.html",
-            "https://kouseikyoku.mhlw.go.jp/kyushu/iji/saiseiiryou/index.html",
-        ])
+        let urls: Vec<&str> = ENTRY_PAGES.iter().map(|e| e.url).collect();
+        super::fixed_requests(&urls)
     }
 
-    fn check_structure(&self, _doc: &Document) -> Vec<String> {
-        vec!["structure check not written yet".to_string()]
+    /// An entry page: its body (where notice links are read) and the heading of its notice
+    /// list, when the page has one. Other pages: nothing.
+    fn check_structure(&self, doc: &Document) -> Vec<String> {
+        let Some(entry) = entry_page(&doc.meta.url) else {
+            return Vec::new();
+        };
+        let Body::Html(html) = &doc.body else {
+            return vec![PAGE_BODY.to_string()];
+        };
+        let page = Html::parse_document(html);
+        let mut missing = Vec::new();
+        if page::count(&page, PAGE_BODY) == 0 {
+            missing.push(PAGE_BODY.to_string());
+        }
+        // The heading is matched in the page's text lines, whatever element carries it.
+        if let Some(heading) = entry.heading {
+            if !util::html_lines(html)
+                .iter()
+                .any(|l| compact(l).contains(heading))
+            {
+                missing.push(format!("heading 「{heading}」"));
+            }
+        }
+        missing
     }
 
     fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
@@ -95,7 +177,8 @@ impl Adapter for Kouseikyoku {
                 ))
             }
         }
-        if f.is_empty() && links.is_empty() {
+        // An entry page with no notice (yet) is no error: the bureau has published nothing.
+        if f.is_empty() && links.is_empty() && entry_page(url).is_none() {
             return Err(ParseError::NoContent(
                 "no order, list or notice links".into(),
             ));
@@ -107,16 +190,37 @@ impl Adapter for Kouseikyoku {
     }
 }
 
-/// Links from a bureau's notice page to its regenerative-medicine documents (same bureau, its
-/// `iji` section): pages, PDFs and spreadsheets.
+/// A leaf of a bureau's regenerative-medicine pages: a notice page `newpage_NNNNN.html` under
+/// `/{slug}/iji/`, or a PDF or Excel file there.
+fn is_leaf(url: &Url, slug: &str) -> bool {
+    let path = url.path();
+    if !path.starts_with(&format!("/{slug}/iji/")) {
+        return false;
+    }
+    let file = path.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    let notice_page = file
+        .strip_prefix("newpage_")
+        .and_then(|r| r.strip_suffix(".html"))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    notice_page || [".pdf", ".xlsx", ".xls"].iter().any(|e| file.ends_with(e))
+}
+
+/// Links from a bureau page to its leaves ([`is_leaf`]), read in the page body ([`PAGE_BODY`])
+/// or, when the body is not marked, in the whole page.
 fn notice_links(html: &str, url: &str) -> Vec<Url> {
-    let Some((slug, _)) = bureau_of(url) else {
+    let (Some((slug, _)), Ok(base)) = (bureau_of(url), Url::parse(url)) else {
         return Vec::new();
     };
-    let prefix = format!("/{slug}/iji/");
-    util::html_links(html, url, &[HOST])
+    let page = Html::parse_document(html);
+    let scope = if page::count(&page, PAGE_BODY) > 0 {
+        format!("{PAGE_BODY} a[href]")
+    } else {
+        "a[href]".to_string()
+    };
+    page::links(&page, &scope, &base, &[HOST])
         .into_iter()
-        .filter(|u| u.path().starts_with(&prefix) && u.as_str() != url)
+        .map(|l| l.url)
+        .filter(|u| is_leaf(u, slug) && *u != base)
         .collect()
 }
 
@@ -178,7 +282,16 @@ fn cpc_sheet(sheet: &Sheet, bureau: Option<&str>, f: &mut Facts) {
     let i_holder = header_index(header, &["氏名又は名称", "事業者", "開設者", "申請者"]);
     let i_kind = header_index(header, &["の別", "区分", "種別"]);
     let i_date = header_index(header, &["年月日", "日付"]);
-    let list = format!("{} 細胞培養加工施設一覧", bureau.unwrap_or("地方厚生局"));
+    let named = sheet
+        .rows
+        .iter()
+        .take(5)
+        .flat_map(|r| r.iter())
+        .find_map(|c| bureau_named_in(c));
+    let list = format!(
+        "{} 細胞培養加工施設一覧",
+        named.or(bureau).unwrap_or("地方厚生局")
+    );
     for row in sheet.rows.iter().skip(header_at + 1) {
         let cell = |i: Option<usize>| {
             i.and_then(|i| row.get(i))
@@ -260,7 +373,9 @@ fn provider_list(
         .iter()
         .filter(|l| l.contains("更新") || l.contains("現在"))
         .find_map(|l| util::first_date(l));
-    let title = util::html_title(html)
+    let full_title = util::html_title(html);
+    let named = full_title.as_deref().and_then(bureau_named_in);
+    let title = full_title
         .map(|t| t.split(['｜', '|']).next().unwrap_or("").trim().to_string())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| {
@@ -270,7 +385,7 @@ fn provider_list(
                 "再生医療等提供機関一覧".into()
             }
         });
-    let list = format!("{} {}", bureau.unwrap_or("地方厚生局"), title);
+    let list = format!("{} {}", named.or(bureau).unwrap_or("地方厚生局"), title);
     for row in rows.iter().skip(header_at + 1) {
         let cell = |i: Option<usize>| {
             i.and_then(|i| row.cells.get(i))

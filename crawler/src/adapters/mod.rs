@@ -19,14 +19,20 @@ pub struct SourceOptions {
     pub jrct: jrct::Options,
 }
 
-/// Every adapter, in the order a full crawl runs them (lists before the documents they name).
+/// Every adapter with default options (jRCT off), in the order a full crawl runs them (lists
+/// before the documents they name).
 pub fn all() -> Vec<Box<dyn Adapter>> {
+    configured(&SourceOptions::default())
+}
+
+/// Every adapter built with the user's choices.
+pub fn configured(options: &SourceOptions) -> Vec<Box<dyn Adapter>> {
     vec![
-        Box::new(esaisei::ESaisei),
+        Box::new(esaisei::ESaisei::new()),
         Box::new(mhlw_press::MhlwPress),
         Box::new(kouseikyoku::Kouseikyoku),
-        Box::new(houjin::HoujinBangou),
-        Box::new(jrct::Jrct),
+        Box::new(houjin::HoujinBangou::new(options.houjin.clone())),
+        Box::new(jrct::Jrct::new(options.jrct.clone())),
     ]
 }
 
@@ -66,10 +72,17 @@ mod tests {
                 "jrct"
             ]
         );
-        for n in names {
-            let a = by_name(n).expect("adapter by name");
+        let mut options = SourceOptions::default();
+        options.jrct.enabled = true;
+        options.jrct.ids = vec!["jRCTb050200112".into()];
+        for (default, configured) in all().iter().zip(configured(&options)) {
+            let n = default.name();
+            let starts = default.start_requests(&crate::adapter::StartContext::now());
+            // jRCT is off unless a user enables it (its terms ask crawlers to refrain).
+            assert_eq!(starts.is_empty(), n == "jrct", "{n} start requests");
+            let a = configured;
             let starts = a.start_requests(&crate::adapter::StartContext::now());
-            assert!(!starts.is_empty(), "{n} has start requests");
+            assert!(!starts.is_empty(), "{n} has start requests when enabled");
             for u in starts.into_iter().map(|r| r.url) {
                 assert_eq!(u.scheme(), "https");
                 assert!(a.hosts().contains(&u.host_str().unwrap_or("")), "{n}: {u}");
