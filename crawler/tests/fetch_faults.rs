@@ -416,3 +416,97 @@ async fn connection_refused_is_a_network_error_after_retries() {
     // robots.txt is fetched first and is unreachable too: the host is off limits.
     assert!(err.is_server_or_network(), "{err:?}");
 }
+
+/// A form POST passes the same gates as a GET: the allowlist, robots.txt and the rate limit;
+/// it carries its form body and the cookie the page set, and a redirect after it is a GET.
+#[tokio::test]
+async fn form_posts_pass_the_same_gates_and_keep_the_session() {
+    use mieru_crawler::adapter::SourceLimits;
+    use mieru_crawler::request::Request;
+    use wiremock::matchers::body_string_contains;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/robots.txt"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string("User-agent: *\nDisallow: /private/\n"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/download/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("set-cookie", "JSESSIONID=s1; Path=/")
+                .set_body_string("<form></form>"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/download/"))
+        .and(header("cookie", "JSESSIONID=s1"))
+        .and(body_string_contains("selDlFileNo=7"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(b"PK-file".to_vec()))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/private/"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let f = fetcher_for(&server.uri(), config());
+    let limits = SourceLimits::default();
+    f.fetch("houjin", &real("/download/"), None).await.unwrap();
+    let form = vec![
+        ("event".into(), "download".into()),
+        ("selDlFileNo".into(), "7".into()),
+    ];
+    let doc = Url::parse(&format!("https://{HOST}/download/#file_7")).unwrap();
+    let post = Request::post_form(real("/download/"), form.clone(), doc);
+    match f.send("houjin", &post, None, &limits).await.unwrap() {
+        FetchOutcome::Fetched { meta, raw } => {
+            assert_eq!(meta.url, format!("https://{HOST}/download/#file_7"));
+            assert_eq!(raw.in_memory(), Some(&b"PK-file"[..]));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Robots.txt and the allowlist refuse a POST as they refuse a GET.
+    let private = Request::post_form(real("/private/"), form.clone(), real("/private/"));
+    assert!(matches!(
+        f.send("houjin", &private, None, &limits).await,
+        Err(FetchError::RobotsDisallowed(_))
+    ));
+    let outside = Url::parse("https://www.soto.test/download/").unwrap();
+    let elsewhere = Request::post_form(outside.clone(), form.clone(), outside);
+    assert!(matches!(
+        f.send("houjin", &elsewhere, None, &limits).await,
+        Err(FetchError::HostNotAllowed(_))
+    ));
+    // Each source has its own cookie jar: another source has no session, so the POST that
+    // needs one finds no matching mock.
+    assert!(matches!(
+        f.send("other", &post, None, &limits).await,
+        Ok(FetchOutcome::Gone(404))
+    ));
+    // The rate limit spaces POSTs too.
+    let slow = fetcher_for(
+        &server.uri(),
+        FetchConfig {
+            rate_per_sec: 5.0,
+            ..config()
+        },
+    );
+    slow.fetch("houjin", &real("/download/"), None)
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    slow.send("houjin", &post, None, &limits).await.unwrap();
+    assert!(
+        t0.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        t0.elapsed()
+    );
+    server.verify().await;
+}
