@@ -338,7 +338,10 @@ async fn crawl_source(
             }
         };
         let now = Utc::now();
-        if request.immutable && validators.as_ref().is_some_and(|v| v.sha256.is_some()) {
+        let held = validators
+            .as_ref()
+            .is_some_and(|v| v.sha256.is_some() && !v.unreadable);
+        if request.immutable && held {
             // A published file that never changes, already held: not fetched again.
             c.mark_seen(url.as_str());
             c.report.unchanged += 1;

@@ -12,6 +12,9 @@ pub struct Validators {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub sha256: Option<String>,
+    /// The stored snapshot could not be read (a parse error): a file that never changes is
+    /// still fetched again, since what was stored may have been an error page, not the file.
+    pub unreadable: bool,
 }
 
 /// The outcome of reading one document: its facts, or why they could not be read.

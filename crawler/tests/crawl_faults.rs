@@ -106,6 +106,7 @@ impl Sink for MemSink {
             etag: meta.etag.clone(),
             last_modified: meta.last_modified.clone(),
             sha256: Some(meta.sha256.clone()),
+            unreadable: outcome.is_err(),
         };
         self.store.insert(meta.url.clone(), (v, raw.to_vec()));
         self.docs
@@ -723,5 +724,66 @@ async fn sink_and_parse_errors_are_counted_and_the_crawl_goes_on() {
         matches!(outcome, Err(ParseError::Malformed(m)) if m.starts_with("unexpected document kind"))
     );
     assert!(report.to_string().contains("1 sink errors"));
+    server.verify().await;
+}
+
+/// A source of published files that never change once out (like the corporate-number diffs).
+struct PublishedFile;
+
+impl Adapter for PublishedFile {
+    fn name(&self) -> &'static str {
+        "published-file"
+    }
+    fn hosts(&self) -> &'static [&'static str] {
+        &[HOST]
+    }
+    fn start_requests(&self, _: &StartContext) -> Vec<Request> {
+        vec![Request::get(real("/files/diff_20261101.csv")).immutable()]
+    }
+    fn check_structure(&self, _: &Document) -> Vec<String> {
+        Vec::new()
+    }
+    fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
+        match &doc.body {
+            Body::Csv(_) => Ok(Parsed::default()),
+            other => Err(ParseError::WrongKind(format!("not the file: {other:?}"))),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_held_file_is_not_fetched_again_unless_what_was_held_could_not_be_read() {
+    let server = MockServer::start().await;
+    // The first answer is an error page with status 200, as some download servers send.
+    Mock::given(method("GET"))
+        .and(path(mp("/files/diff_20261101.csv")))
+        .respond_with(html("<p>エラーが発生しました</p>"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(mp("/files/diff_20261101.csv")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("a,b\n1,2\n", "text/csv"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let adapters: [&dyn Adapter; 1] = [&PublishedFile];
+    let fetcher =
+        Fetcher::for_adapters(opts().fetch_config(), &adapters, mirrors(&server, None)).unwrap();
+    let mut sink = MemSink::default();
+    let fetched = |r: &CrawlReport| r.per_source[0].fetched;
+
+    let first = crawl(&adapters, &fetcher, &mut sink, &opts()).await;
+    assert_eq!((fetched(&first), first.per_source[0].parse_errors), (1, 1));
+    // What was held could not be read: the file is asked for again, and now it is the file.
+    let second = crawl(&adapters, &fetcher, &mut sink, &opts()).await;
+    assert_eq!(
+        (fetched(&second), second.per_source[0].parse_errors),
+        (1, 0)
+    );
+    // Held and read: never fetched again.
+    let third = crawl(&adapters, &fetcher, &mut sink, &opts()).await;
+    assert_eq!((fetched(&third), third.per_source[0].unchanged), (0, 1));
     server.verify().await;
 }

@@ -94,6 +94,7 @@ async fn conditional_get_sends_both_validators() {
         etag: Some("\"v7\"".into()),
         last_modified: Some("Mon, 23 Nov 2026 00:00:00 GMT".into()),
         sha256: None,
+        unreadable: false,
     };
     assert_eq!(
         f.fetch("s", &real("/x.html"), Some(&v)).await,

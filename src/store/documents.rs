@@ -235,6 +235,21 @@ pub fn mark_unseen_removed(
     Ok(removed)
 }
 
+/// Whether the snapshot `sha256` of document `document_id` was stored with a parse error.
+pub fn snapshot_unreadable(
+    conn: &mut DbConnection,
+    document_id: i64,
+    sha256: &str,
+) -> Result<bool, StoreError> {
+    let failed: i64 = snapshots::table
+        .filter(snapshots::document_id.eq(document_id))
+        .filter(snapshots::sha256.eq(sha256))
+        .filter(snapshots::parse_error.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(failed > 0)
+}
+
 /// A snapshot by content hash, with its document (the first, if the same bytes were
 /// published at several URLs).
 pub fn snapshot_by_sha256(

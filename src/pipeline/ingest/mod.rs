@@ -62,10 +62,18 @@ impl Sink for StoreSink {
     fn validators(&mut self, source: &str, url: &str) -> Result<Option<Validators>, SinkError> {
         let mut conn = self.conn()?;
         let doc = store::documents::find(&mut conn, source, url).map_err(sink_err)?;
-        Ok(doc.map(|d| Validators {
+        let Some(d) = doc else { return Ok(None) };
+        let unreadable = match &d.current_sha256 {
+            Some(sha) => {
+                store::documents::snapshot_unreadable(&mut conn, d.id, sha).map_err(sink_err)?
+            }
+            None => false,
+        };
+        Ok(Some(Validators {
             etag: d.etag,
             last_modified: d.last_modified,
             sha256: d.current_sha256,
+            unreadable,
         }))
     }
 
