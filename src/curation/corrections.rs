@@ -299,20 +299,8 @@ fn accept(
                 )
             })?;
             let text = decision.text.as_deref().unwrap_or("");
-            let a = super::ops::insert_annotation(
-                conn,
-                super::ops::AnnotationInput {
-                    kind: "hide_fact",
-                    entity_id: Some(&c.entity_id),
-                    fact_id: Some(fact),
-                    text,
-                    reason,
-                    correction_id: Some(&c.id),
-                },
-                by,
-                now,
-            )?;
-            Ok(Outcome::Annotation(a.id, a.kind))
+            let input = annotation_of(c, "hide_fact", Some(fact), text, reason);
+            annotate(conn, input, by, now)
         }
         CorrectionKind::Outdated => {
             let text = decision
@@ -320,22 +308,38 @@ fn accept(
                 .as_deref()
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or(&c.message);
-            let a = super::ops::insert_annotation(
-                conn,
-                super::ops::AnnotationInput {
-                    kind: "outdated",
-                    entity_id: Some(&c.entity_id),
-                    fact_id: None,
-                    text,
-                    reason,
-                    correction_id: Some(&c.id),
-                },
-                by,
-                now,
-            )?;
-            Ok(Outcome::Annotation(a.id, a.kind))
+            let input = annotation_of(c, "outdated", None, text, reason);
+            annotate(conn, input, by, now)
         }
     }
+}
+
+/// An annotation on the reported record that cites the report it came from.
+fn annotation_of<'a>(
+    c: &'a CorrectionRow,
+    kind: &'a str,
+    fact_id: Option<i64>,
+    text: &'a str,
+    reason: &'a str,
+) -> super::ops::AnnotationInput<'a> {
+    super::ops::AnnotationInput {
+        kind,
+        entity_id: Some(&c.entity_id),
+        fact_id,
+        text,
+        reason,
+        correction_id: Some(&c.id),
+    }
+}
+
+fn annotate(
+    conn: &mut DbConnection,
+    input: super::ops::AnnotationInput<'_>,
+    by: &CuratorInfo,
+    now: NaiveDateTime,
+) -> Result<Outcome, CurationError> {
+    let a = super::ops::insert_annotation(conn, input, by, now)?;
+    Ok(Outcome::Annotation(a.id, a.kind))
 }
 
 #[cfg(test)]

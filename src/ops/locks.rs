@@ -7,6 +7,7 @@
 //! a `#K` of this very process that is no longer running (a panic unwound past it), or when its
 //! heartbeat is older than the lock's staleness window (a holder on another host that died).
 
+use super::periodic::Periodic;
 use crate::store::{self, crawl_state, DbConnection, DbPool, StoreError};
 use std::collections::HashSet;
 use std::path::Path;
@@ -187,32 +188,23 @@ impl HeldLock {
 
 /// Beats a held lock's heartbeat on its own thread while a long job (a crawl) runs, so that
 /// other processes do not take it over as stale.
-pub struct Heartbeat {
-    stop: std::sync::mpsc::Sender<()>,
-    thread: std::thread::JoinHandle<()>,
-}
+pub struct Heartbeat(Periodic);
 
 impl Heartbeat {
     pub fn start(pool: DbPool, lock: &HeldLock, every: Duration) -> Self {
         let (name, holder) = (lock.name.clone(), lock.holder.clone());
-        let (stop, rx) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
-                if let Ok(mut conn) = pool.get() {
-                    if let Err(e) = crawl_state::heartbeat(&mut conn, &name, &holder, store::now())
-                    {
-                        tracing::warn!(lock = %name, error = %e, "lock heartbeat failed");
-                    }
+        Self(Periodic::start(every, move || {
+            if let Ok(mut conn) = pool.get() {
+                if let Err(e) = crawl_state::heartbeat(&mut conn, &name, &holder, store::now()) {
+                    tracing::warn!(lock = %name, error = %e, "lock heartbeat failed");
                 }
             }
-        });
-        Self { stop, thread }
+            every
+        }))
     }
 
     pub fn stop(self) {
-        // The thread ends at the next receive; an error means it has already ended.
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
+        self.0.stop();
     }
 }
 

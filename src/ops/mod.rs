@@ -4,7 +4,8 @@
 //!
 //! May depend on: `pipeline`, `store`, `archive`, `search` and the leaf crates; the jobs that
 //! run over a whole data directory (`check`, `eval`, `synth::load`) take `app::Mieru` as their
-//! handle on it. `locks` depends on `store` only, since the pipeline takes its lock.
+//! handle on it. `locks` depends on `store` only, since the pipeline takes its lock; `periodic` on
+//! nothing.
 //! Must not depend on: `serve`. Nothing below `app` depends on those jobs.
 
 pub mod check;
@@ -13,5 +14,6 @@ pub mod export;
 pub mod fuzzing;
 pub mod import;
 pub mod locks;
+pub mod periodic;
 pub mod replica;
 pub mod synth;

@@ -100,7 +100,13 @@ async fn serve_file(
         .unwrap_or_default();
     if let Some(manifest) = forms::Manifest::of(&files, host) {
         if let Some(page) = manifest.page_of(&path) {
-            return forms::answer(&req, &body, &files, &sessions, &manifest, &page);
+            let form_page = forms::FormPage {
+                files: &files,
+                sessions: &sessions,
+                manifest: &manifest,
+                page: &page,
+            };
+            return forms::answer(&req, &body, &form_page);
         }
         if manifest.is_hidden(host, &path) {
             return forms::refuse(

@@ -7,11 +7,10 @@
 //! models. The rebuild is one tantivy commit and the reader reloads after it, so searches see
 //! the old documents until the new ones are complete: no downtime and no swap needed.
 
+use crate::ops::periodic::Periodic;
 use crate::search::{SearchError, SearchIndex};
 use crate::store::{read_models, DbPool, StoreError};
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Default polling interval of `mieru serve`.
@@ -69,41 +68,34 @@ pub fn catch_up(pool: &DbPool, index: &SearchIndex) -> Result<Option<Rebuilt>, I
 
 /// A background thread that calls [`catch_up`] every `every`. Errors (the database away for a
 /// while) are logged and the old index keeps serving; polls back off while they last.
-pub struct IndexFollower {
-    stop: mpsc::Sender<()>,
-    thread: JoinHandle<()>,
-}
+pub struct IndexFollower(Periodic);
 
 impl IndexFollower {
     pub fn start(pool: DbPool, index: Arc<SearchIndex>, every: Duration) -> Self {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let mut pause = every;
-            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(pause) {
-                match catch_up(&pool, &index) {
-                    Ok(Some(r)) => {
-                        tracing::info!(
-                            version = ?r.version,
-                            documents = r.documents,
-                            "search index caught up with the database"
-                        );
-                        pause = every;
-                    }
-                    Ok(None) => pause = every,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "search index follower: cannot catch up; serving the previous index");
-                        pause = (pause * 2).min(MAX_BACKOFF.max(every));
-                    }
+        let mut pause = every;
+        Self(Periodic::start(every, move || {
+            match catch_up(&pool, &index) {
+                Ok(Some(r)) => {
+                    tracing::info!(
+                        version = ?r.version,
+                        documents = r.documents,
+                        "search index caught up with the database"
+                    );
+                    pause = every;
+                }
+                Ok(None) => pause = every,
+                Err(e) => {
+                    tracing::warn!(error = %e, "search index follower: cannot catch up; serving the previous index");
+                    pause = (pause * 2).min(MAX_BACKOFF.max(every));
                 }
             }
-        });
-        Self { stop, thread }
+            pause
+        }))
     }
 
     /// Stops polling and waits for a rebuild in progress to finish.
     pub fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
+        self.0.stop();
     }
 }
 

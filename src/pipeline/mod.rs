@@ -8,7 +8,7 @@
 //! 5. [`refresh`]: the one orchestrator — takes the resolve lock and runs 2–4, storing what
 //!    they produce. Every caller (CLI, curation, admin ingest, evaluation) goes through it.
 //!
-//! May depend on: `store`, `archive`, `search`, `ops::locks`, and the leaf crates.
+//! May depend on: `store`, `archive`, `search`, `ops::locks`, `ops::periodic`, and the leaf crates.
 //! Must not depend on: `serve`, `curation`'s registry, `app`, or anything that serves HTTP.
 
 pub mod index;

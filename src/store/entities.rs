@@ -156,20 +156,23 @@ pub fn store_resolution(
                 .collect();
         diesel::delete(links::table).execute(conn)?;
         let mut seen = std::collections::HashSet::new();
-        let new_links: Vec<NewLink<'_>> = link_rows
+        let new_links: Vec<_> = link_rows
             .iter()
             .filter(|l| seen.insert((l.from_id.as_str(), l.to_id.as_str(), l.kind.as_str())))
-            .map(|link| NewLink {
-                from_id: &link.from_id,
-                to_id: &link.to_id,
-                kind: &link.kind,
-                confidence: link.confidence,
-                origin: &link.origin,
-                evidence: &link.evidence,
-                created_at: first_found
+            .map(|link| {
+                let first = first_found
                     .get(&(link.from_id.clone(), link.to_id.clone(), link.kind.clone()))
                     .copied()
-                    .unwrap_or(now),
+                    .unwrap_or(now);
+                (
+                    links::from_id.eq(link.from_id.as_str()),
+                    links::to_id.eq(link.to_id.as_str()),
+                    links::kind.eq(link.kind.as_str()),
+                    links::confidence.eq(link.confidence),
+                    links::origin.eq(link.origin.as_str()),
+                    links::evidence.eq(link.evidence.as_str()),
+                    links::created_at.eq(first),
+                )
             })
             .collect();
         insert_batched!(conn, links::table, new_links);
@@ -212,14 +215,14 @@ pub fn record_judgement(
         )
         .execute(conn)?;
         diesel::insert_into(judgements::table)
-            .values(NewJudgement {
-                left_subject: left,
-                right_subject: right,
-                verdict: &verdict,
-                author,
-                reason,
-                created_at: now,
-            })
+            .values((
+                judgements::left_subject.eq(left),
+                judgements::right_subject.eq(right),
+                judgements::verdict.eq(&verdict),
+                judgements::author.eq(author),
+                judgements::reason.eq(reason),
+                judgements::created_at.eq(now),
+            ))
             .execute(conn)?;
         Ok(())
     })

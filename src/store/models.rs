@@ -133,18 +133,6 @@ pub struct LinkRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = links)]
-pub struct NewLink<'a> {
-    pub from_id: &'a str,
-    pub to_id: &'a str,
-    pub kind: &'a str,
-    pub confidence: f64,
-    pub origin: &'a str,
-    pub evidence: &'a str,
-    pub created_at: NaiveDateTime,
-}
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = judgements, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct JudgementRow {
@@ -154,17 +142,6 @@ pub struct JudgementRow {
     pub verdict: String,
     pub author: String,
     pub reason: String,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = judgements)]
-pub struct NewJudgement<'a> {
-    pub left_subject: &'a str,
-    pub right_subject: &'a str,
-    pub verdict: &'a str,
-    pub author: &'a str,
-    pub reason: &'a str,
     pub created_at: NaiveDateTime,
 }
 

@@ -234,17 +234,19 @@ fn with_token(page: &str, field: &str, token: &str) -> String {
     format!("{before}{tag_head}{token}{tag_tail}{after}")
 }
 
+/// One form page of a replica host, with what answering it needs.
+pub struct FormPage<'a> {
+    pub files: &'a ReplicaFiles,
+    pub sessions: &'a Sessions,
+    pub manifest: &'a Manifest,
+    /// The page's path within the replica.
+    pub page: &'a str,
+}
+
 /// A request to a form page: the page itself, or a file for a POST.
-pub fn answer(
-    req: &HttpRequest,
-    body: &[u8],
-    files: &ReplicaFiles,
-    sessions: &Sessions,
-    manifest: &Manifest,
-    page: &str,
-) -> HttpResponse {
+pub fn answer(req: &HttpRequest, body: &[u8], form_page: &FormPage<'_>) -> HttpResponse {
     if req.method() == actix_web::http::Method::POST {
-        return download(req, body, files, sessions, manifest, page);
+        return download(req, body, form_page);
     }
     let asks_number = url::form_urlencoded::parse(req.query_string().as_bytes())
         .any(|(name, _)| name == NUMBER_FIELD);
@@ -254,16 +256,16 @@ pub fn answer(
             "ファイルはダウンロードボタンからお選びください。",
         );
     }
-    serve_page(req, files, sessions, manifest, page)
+    serve_page(req, form_page)
 }
 
-fn serve_page(
-    req: &HttpRequest,
-    files: &ReplicaFiles,
-    sessions: &Sessions,
-    manifest: &Manifest,
-    page: &str,
-) -> HttpResponse {
+fn serve_page(req: &HttpRequest, form_page: &FormPage<'_>) -> HttpResponse {
+    let FormPage {
+        files,
+        sessions,
+        manifest,
+        page,
+    } = *form_page;
     let Some(stored) = files.read(page) else {
         return refuse(StatusCode::NOT_FOUND, "ページが見つかりません。");
     };
@@ -303,14 +305,13 @@ fn serve_page(
     response.body(html)
 }
 
-fn download(
-    req: &HttpRequest,
-    body: &[u8],
-    files: &ReplicaFiles,
-    sessions: &Sessions,
-    manifest: &Manifest,
-    page: &str,
-) -> HttpResponse {
+fn download(req: &HttpRequest, body: &[u8], form_page: &FormPage<'_>) -> HttpResponse {
+    let FormPage {
+        files,
+        sessions,
+        manifest,
+        page,
+    } = *form_page;
     let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
     let field = |name: &str| {
         form.iter()

@@ -3,11 +3,14 @@
 //! links and curation. Each kind of event has its own function; [`common_events`] joins them.
 
 use super::actions::{action_label_en, action_label_ja};
-use super::entities::facts_of;
-use super::Context;
+use super::entities::{actions_for, address_timeline, facts_of, links_of, name_timeline};
+use super::summaries::summary_of;
+use super::{Context, Summary};
 use chrono::{NaiveDate, NaiveDateTime};
 use mieru_crawler::provenance::Property;
-use mieru_web::model::{ActionSummary, DatedValue, EntityRef, Event, Link, SourceRef};
+use mieru_web::model::{
+    ActionDetail, ActionSummary, DatedValue, EntityRef, Event, Link, SourceRef,
+};
 use std::collections::BTreeMap;
 
 pub(super) fn dated_event(
@@ -52,9 +55,54 @@ pub(super) fn change_events(
         .collect()
 }
 
+/// What every facility, CPC and organization record has: its members' names and addresses
+/// over time, the actions on it, its links, its common history and its sources. The kinds
+/// of record add their own parts to these.
+pub(super) struct RecordParts<'a> {
+    pub members: &'a [String],
+    pub summary: Summary,
+    pub names: Vec<DatedValue>,
+    pub addresses: Vec<DatedValue>,
+    pub actions: Vec<ActionSummary>,
+    pub links: Vec<Link>,
+    pub events: Vec<Event>,
+    pub sources: Vec<SourceRef>,
+}
+
+pub(super) fn record_parts<'a>(
+    ctx: &'a Context<'_>,
+    id: &str,
+    actions: &BTreeMap<String, ActionDetail>,
+) -> RecordParts<'a> {
+    let members = ctx.members(id);
+    let names = name_timeline(ctx, members);
+    let addresses = address_timeline(ctx, members);
+    let actions = actions_for(ctx, members, actions);
+    let links = links_of(ctx, id);
+    let events = common_events(ctx, id, members, &names, &addresses, &actions, &links);
+    RecordParts {
+        members,
+        summary: summary_of(ctx, id, members),
+        names,
+        addresses,
+        actions,
+        links,
+        events,
+        sources: ctx
+            .set
+            .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+    }
+}
+
+/// Sorts a history by date then kind; events of one date and kind keep the order they were
+/// added in (the sort is stable).
+pub(super) fn sort_events(events: &mut [Event]) {
+    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
+}
+
 /// The events every facility, CPC and organization history has, by date then kind. Events of
-/// one date and kind keep the order of the functions below (the sort is stable).
-pub(super) fn common_events(
+/// one date and kind keep the order of the functions below.
+fn common_events(
     ctx: &Context<'_>,
     id: &str,
     members: &[String],
@@ -75,7 +123,7 @@ pub(super) fn common_events(
             .get(other)
             .map(|s| (s.kind.clone(), s.name.clone()))
     }));
-    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
+    sort_events(&mut events);
     events
 }
 

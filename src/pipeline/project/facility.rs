@@ -1,9 +1,8 @@
 //! The record of a facility or CPC: names and addresses over time, operators, managers, the
 //! plans it provides or processes cells for, actions, links and its whole history.
 
-use super::entities::{actions_for, address_timeline, facts_of, links_of, name_timeline, refs};
-use super::entity_events::{change_events, common_events, dated_event};
-use super::summaries::summary_of;
+use super::entities::{facts_of, name_timeline, refs};
+use super::entity_events::{change_events, dated_event, record_parts, sort_events};
 use super::timeline::timeline;
 use super::Context;
 use chrono::NaiveDate;
@@ -16,37 +15,30 @@ pub fn detail(
     id: &str,
     actions: &BTreeMap<String, ActionDetail>,
 ) -> FacilityDetail {
-    let members = ctx.members(id);
-    let summary = summary_of(ctx, id, members);
-    let names = name_timeline(ctx, members);
-    let addresses = address_timeline(ctx, members);
-    let my_actions = actions_for(ctx, members, actions);
-    let links = links_of(ctx, id);
+    let parts = record_parts(ctx, id, actions);
+    let members = parts.members;
     let operators = refs(ctx, facts_of(ctx, members, Property::Operator), "operator");
-    let managers = managers(ctx, members);
     let plans = plans_of(ctx, members);
-    let mut events = common_events(ctx, id, members, &names, &addresses, &my_actions, &links);
+    let mut events = parts.events;
     events.extend(operator_rename_events(ctx, &operators));
     events.extend(plan_events(ctx, &plans));
-    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
+    sort_events(&mut events);
     FacilityDetail {
         id: id.to_owned(),
-        kind: summary.kind.clone(),
-        name: summary.name.clone(),
-        names,
-        addresses,
-        prefecture: summary.prefecture.clone(),
+        kind: parts.summary.kind,
+        name: parts.summary.name,
+        names: parts.names,
+        addresses: parts.addresses,
+        prefecture: parts.summary.prefecture,
         facility_numbers: facility_numbers(ctx, members),
-        status: summary.status.clone(),
+        status: parts.summary.status,
         operators,
-        managers,
+        managers: managers(ctx, members),
         plans,
-        actions: my_actions,
+        actions: parts.actions,
         events,
-        links,
-        sources: ctx
-            .set
-            .source_refs(members.iter().flat_map(|s| ctx.set.of(s))),
+        links: parts.links,
+        sources: parts.sources,
         citation: None,
     }
 }

@@ -7,6 +7,8 @@
 //! or ambiguous matches never merge: they become "possible" links with their evidence.
 
 use super::features::Features;
+use super::kinds::{LinkKind, Origin};
+use super::review::Verdict;
 pub use super::union_find::UnionFind;
 use mieru_crawler::provenance::SubjectKind;
 use serde::{Deserialize, Serialize};
@@ -27,7 +29,7 @@ pub struct Merge {
     pub a: usize,
     pub b: usize,
     pub confidence: f64,
-    pub origin: &'static str,
+    pub origin: Origin,
     pub evidence: EvidenceItem,
 }
 
@@ -36,10 +38,9 @@ pub struct Merge {
 pub struct Relation {
     pub from: usize,
     pub to: usize,
-    /// `successor`, `possible_successor`, `possible_same`.
-    pub kind: &'static str,
+    pub kind: LinkKind,
     pub confidence: f64,
-    pub origin: &'static str,
+    pub origin: Origin,
     pub evidence: Vec<EvidenceItem>,
 }
 
@@ -48,8 +49,8 @@ pub struct Relation {
 pub struct Judgement {
     pub left: String,
     pub right: String,
-    /// `same`, `different`, `successor` (right succeeded left), `predecessor`, `not_successor`.
-    pub verdict: String,
+    /// `Successor`: right succeeded left (a stored `predecessor` is turned around on loading).
+    pub verdict: Verdict,
     pub reason: String,
 }
 
@@ -72,6 +73,32 @@ where
         }
     }
     map
+}
+
+/// Every pair of subjects that share a name key in a block small enough to compare, are of
+/// one kind, in compatible places, and not kept apart by their numbers: the candidates both
+/// name rules start from.
+fn comparable_pairs<'a>(
+    features: &'a [Features],
+    by_name: &'a BTreeMap<String, Vec<usize>>,
+) -> impl Iterator<Item = (&'a str, usize, usize, &'a Features, &'a Features)> + 'a {
+    by_name
+        .iter()
+        .filter(|(_, members)| members.len() >= 2 && members.len() <= MAX_BLOCK)
+        .flat_map(|(name, members)| {
+            members.iter().enumerate().flat_map(move |(i, &a)| {
+                members
+                    .iter()
+                    .skip(i + 1)
+                    .map(move |&b| (name.as_str(), a, b))
+            })
+        })
+        .filter_map(move |(name, a, b)| {
+            let (fa, fb) = (features.get(a)?, features.get(b)?);
+            let comparable =
+                same_kind(fa, fb) && compatible_place(fa, fb) && !numbered_apart(fa, fb);
+            comparable.then_some((name, a, b, fa, fb))
+        })
 }
 
 fn same_kind(a: &Features, b: &Features) -> bool {
@@ -131,7 +158,7 @@ impl<'a> Clusterer<'a> {
         a: usize,
         b: usize,
         confidence: f64,
-        origin: &'static str,
+        origin: Origin,
         evidence: EvidenceItem,
     ) {
         if self.uf.union(a, b) {
@@ -157,11 +184,11 @@ impl<'a> Clusterer<'a> {
             let (Some(a), Some(b)) = (self.index_of(&j.left), self.index_of(&j.right)) else {
                 continue;
             };
-            if j.verdict == "different" {
+            if j.verdict == Verdict::Different {
                 self.uf.forbid(a, b);
             }
         }
-        for j in judgements.iter().filter(|j| j.verdict == "same") {
+        for j in judgements.iter().filter(|j| j.verdict == Verdict::Same) {
             let (Some(a), Some(b)) = (self.index_of(&j.left), self.index_of(&j.right)) else {
                 continue;
             };
@@ -170,7 +197,7 @@ impl<'a> Clusterer<'a> {
                 detail: j.reason.clone(),
                 subjects: self.subjects(a, b),
             };
-            self.merge(a, b, 1.0, "human", evidence);
+            self.merge(a, b, 1.0, Origin::Human, evidence);
         }
     }
 
@@ -196,7 +223,7 @@ impl<'a> Clusterer<'a> {
                         detail: value.clone(),
                         subjects: self.subjects(first, other),
                     };
-                    self.merge(first, other, 1.0, "rule", evidence);
+                    self.merge(first, other, 1.0, Origin::Rule, evidence);
                 }
             }
         }
@@ -209,30 +236,14 @@ impl<'a> Clusterer<'a> {
     pub fn merge_by_names(&mut self) {
         let features = self.features;
         let by_name = blocks(features, |f| Box::new(f.name_keys.iter().cloned()));
-        for (name, members) in &by_name {
-            if members.len() < 2 || members.len() > MAX_BLOCK {
-                continue;
-            }
-            for (i, &a) in members.iter().enumerate() {
-                for &b in members.iter().skip(i + 1) {
-                    let (Some(fa), Some(fb)) = (features.get(a), features.get(b)) else {
-                        continue;
-                    };
-                    if !same_kind(fa, fb) || !compatible_place(fa, fb) {
-                        continue;
-                    }
-                    if numbered_apart(fa, fb) {
-                        continue;
-                    }
-                    if let Some(block) = shared(&fa.blocks, &fb.blocks) {
-                        let evidence = EvidenceItem {
-                            kind: "name_and_address".into(),
-                            detail: format!("{name} @ {block}"),
-                            subjects: self.subjects(a, b),
-                        };
-                        self.merge(a, b, 0.95, "rule", evidence);
-                    }
-                }
+        for (name, a, b, fa, fb) in comparable_pairs(features, &by_name) {
+            if let Some(block) = shared(&fa.blocks, &fb.blocks) {
+                let evidence = EvidenceItem {
+                    kind: "name_and_address".into(),
+                    detail: format!("{name} @ {block}"),
+                    subjects: self.subjects(a, b),
+                };
+                self.merge(a, b, 0.95, Origin::Rule, evidence);
             }
         }
         // Second pass: mentions without a street address (a release names a clinic and its
@@ -320,7 +331,7 @@ impl<'a> Clusterer<'a> {
             detail: format!("{name} in {place}: the only candidate"),
             subjects: self.subjects(a, root),
         };
-        self.merge(a, root, 0.85, "rule", evidence);
+        self.merge(a, root, 0.85, Origin::Rule, evidence);
     }
 
     /// Same full address (building and floor included) and the same operator: the facility
@@ -363,7 +374,7 @@ impl<'a> Clusterer<'a> {
                             detail: format!("{addr}; operator {op}"),
                             subjects: self.subjects(a, b),
                         };
-                        self.merge(a, b, 0.9, "rule", evidence);
+                        self.merge(a, b, 0.9, Origin::Rule, evidence);
                     }
                 }
             }
@@ -389,60 +400,45 @@ impl<'a> Clusterer<'a> {
     pub fn merge_moved(&mut self, operator_root: &dyn Fn(&str) -> Option<String>) {
         let features = self.features;
         let by_name = blocks(features, |f| Box::new(f.name_keys.iter().cloned()));
-        for (name, members) in &by_name {
-            if members.len() < 2 || members.len() > MAX_BLOCK {
+        for (name, a, b, fa, fb) in comparable_pairs(features, &by_name) {
+            if fa.kind == Some(SubjectKind::Organization) {
                 continue;
             }
-            for (i, &a) in members.iter().enumerate() {
-                for &b in members.iter().skip(i + 1) {
-                    let (Some(fa), Some(fb)) = (features.get(a), features.get(b)) else {
-                        continue;
-                    };
-                    if !same_kind(fa, fb)
-                        || fa.kind == Some(SubjectKind::Organization)
-                        || !compatible_place(fa, fb)
-                        || numbered_apart(fa, fb)
-                    {
-                        continue;
-                    }
-                    let renamed = (fa.former_name_keys.contains(name)
-                        && fb.current_name_keys.contains(name))
-                        || (fb.former_name_keys.contains(name)
-                            && fa.current_name_keys.contains(name));
-                    let mut why = Vec::new();
-                    if let Some(p) = shared(&fa.people, &fb.people) {
-                        why.push(format!("same manager {p}"));
-                    }
-                    if let Some(p) = shared(&fa.phones, &fb.phones) {
-                        why.push(format!("same phone {p}"));
-                    }
-                    if renamed {
-                        let ops = |f: &Features| -> BTreeSet<String> {
-                            f.operators
-                                .iter()
-                                .filter_map(|o| operator_root(o))
-                                .collect()
-                        };
-                        if let Some(op) = shared(&ops(fa), &ops(fb)) {
-                            why.push(format!("same operator {op}"));
-                        }
-                    }
-                    if why.is_empty() {
-                        continue;
-                    }
-                    let confidence = if renamed { 0.9 } else { 0.85 };
-                    let evidence = EvidenceItem {
-                        kind: if renamed {
-                            "former_name_and_corroboration".into()
-                        } else {
-                            "name_and_corroboration".into()
-                        },
-                        detail: format!("{name}: {}", why.join(", ")),
-                        subjects: self.subjects(a, b),
-                    };
-                    self.merge(a, b, confidence, "score", evidence);
+            let renamed = (fa.former_name_keys.contains(name)
+                && fb.current_name_keys.contains(name))
+                || (fb.former_name_keys.contains(name) && fa.current_name_keys.contains(name));
+            let mut why = Vec::new();
+            if let Some(p) = shared(&fa.people, &fb.people) {
+                why.push(format!("same manager {p}"));
+            }
+            if let Some(p) = shared(&fa.phones, &fb.phones) {
+                why.push(format!("same phone {p}"));
+            }
+            if renamed {
+                let ops = |f: &Features| -> BTreeSet<String> {
+                    f.operators
+                        .iter()
+                        .filter_map(|o| operator_root(o))
+                        .collect()
+                };
+                if let Some(op) = shared(&ops(fa), &ops(fb)) {
+                    why.push(format!("same operator {op}"));
                 }
             }
+            if why.is_empty() {
+                continue;
+            }
+            let confidence = if renamed { 0.9 } else { 0.85 };
+            let evidence = EvidenceItem {
+                kind: if renamed {
+                    "former_name_and_corroboration".into()
+                } else {
+                    "name_and_corroboration".into()
+                },
+                detail: format!("{name}: {}", why.join(", ")),
+                subjects: self.subjects(a, b),
+            };
+            self.merge(a, b, confidence, Origin::Score, evidence);
         }
     }
 
@@ -525,7 +521,7 @@ impl<'a> Clusterer<'a> {
                             ),
                             subjects: self.subjects(first, other),
                         };
-                        self.merge(first, other, 0.8, "rule", evidence);
+                        self.merge(first, other, 0.8, Origin::Rule, evidence);
                     }
                 }
             }

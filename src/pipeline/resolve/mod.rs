@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod facts;
 pub mod features;
 pub mod ids;
+pub mod kinds;
 pub mod relations;
 pub mod review;
 mod undecided;
@@ -19,6 +20,7 @@ use crate::store::{self, entities::LinkRecord, DbConnection, StoreError};
 use cluster::{Clusterer, Judgement};
 use facts::FactSet;
 use mieru_crawler::provenance::{Property, SubjectKind};
+use review::Verdict;
 use std::collections::{BTreeMap, HashMap};
 
 /// The in-memory result of clustering, before it is stored.
@@ -30,21 +32,34 @@ pub struct Resolution {
     pub entity_of: HashMap<String, String>,
     pub entity_kind: HashMap<String, SubjectKind>,
     pub links: Vec<LinkRecord>,
-    pub merges: Vec<(String, cluster::EvidenceItem, f64, &'static str)>,
+    pub merges: Vec<(String, cluster::EvidenceItem, f64, kinds::Origin)>,
     /// Old ID → the ID it now redirects to.
     pub redirects: BTreeMap<String, String>,
 }
 
 fn load_judgements(conn: &mut DbConnection) -> Result<Vec<Judgement>, StoreError> {
-    Ok(store::entities::judgements(conn)?
+    store::entities::judgements(conn)?
         .into_iter()
-        .map(|j| Judgement {
-            left: j.left_subject,
-            right: j.right_subject,
-            verdict: j.verdict,
-            reason: j.reason,
+        .map(|j| {
+            // Stored pairs are in canonical order, so "right succeeded left" may be stored as
+            // `predecessor`: turned around here, resolution sees successors only.
+            let (left, right, verdict) = match j.verdict.as_str() {
+                "predecessor" => (j.right_subject, j.left_subject, Verdict::Successor),
+                word => {
+                    let verdict = Verdict::parse(word).map_err(|_| {
+                        StoreError::Corrupt(format!("judgement {}: verdict {word:?}", j.id))
+                    })?;
+                    (j.left_subject, j.right_subject, verdict)
+                }
+            };
+            Ok(Judgement {
+                left,
+                right,
+                verdict,
+                reason: j.reason,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn load_fact_set(conn: &mut DbConnection) -> Result<FactSet, StoreError> {
@@ -160,9 +175,9 @@ fn link_records(relations: &[cluster::Relation], ids: &[(String, SubjectKind)]) 
         links.push(LinkRecord {
             from_id: from,
             to_id: to,
-            kind: r.kind.to_owned(),
+            kind: r.kind.as_str().to_owned(),
             confidence: r.confidence,
-            origin: r.origin.to_owned(),
+            origin: r.origin.as_str().to_owned(),
             evidence: serde_json::to_string(&r.evidence).unwrap_or_else(|_| "[]".into()),
         });
     }

@@ -4,6 +4,8 @@
 use super::cluster::{EvidenceItem, Judgement, Relation};
 use super::facts::FactSet;
 use super::features::Features;
+use super::kinds::{LinkKind, Origin};
+use super::review::Verdict;
 use mieru_crawler::provenance::{Property, SubjectKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -23,7 +25,7 @@ impl RelationInput<'_> {
 }
 
 pub fn find_relations(input: &RelationInput<'_>, judgements: &[Judgement]) -> Vec<Relation> {
-    let mut out: BTreeMap<(usize, usize, &'static str), Relation> = BTreeMap::new();
+    let mut out: BTreeMap<(usize, usize, LinkKind), Relation> = BTreeMap::new();
     registry_successors(input, &mut out);
     facility_successors(input, &mut out);
     ambiguous_names(input, &mut out);
@@ -39,42 +41,41 @@ pub fn find_relations(input: &RelationInput<'_>, judgements: &[Judgement]) -> Ve
             continue;
         }
         let pair = |x: usize, y: usize| {
-            move |k: &(usize, usize, &str)| !((k.0 == x && k.1 == y) || (k.0 == y && k.1 == x))
+            move |k: &(usize, usize, LinkKind)| !((k.0 == x && k.1 == y) || (k.0 == y && k.1 == x))
         };
-        match j.verdict.as_str() {
-            "not_successor" | "different" => out.retain(|k, _| pair(ca, cb)(k)),
-            "successor" | "predecessor" => {
-                let (from, to) = if j.verdict == "successor" {
-                    (ca, cb)
-                } else {
-                    (cb, ca)
-                };
+        match j.verdict {
+            Verdict::NotSuccessor | Verdict::Different => out.retain(|k, _| pair(ca, cb)(k)),
+            Verdict::Successor => {
                 out.retain(|k, _| pair(ca, cb)(k));
-                out.insert(
-                    (from, to, "successor"),
-                    Relation {
-                        from,
-                        to,
-                        kind: "successor",
-                        confidence: 1.0,
-                        origin: "human",
-                        evidence: vec![EvidenceItem {
-                            kind: "judgement".into(),
-                            detail: j.reason.clone(),
-                            subjects: vec![j.left.clone(), j.right.clone()],
-                        }],
-                    },
-                );
+                let evidence = EvidenceItem {
+                    kind: "judgement".into(),
+                    detail: j.reason.clone(),
+                    subjects: vec![j.left.clone(), j.right.clone()],
+                };
+                let relation = successor(ca, cb, Origin::Human, evidence);
+                out.insert((ca, cb, LinkKind::Successor), relation);
             }
-            _ => {}
+            Verdict::Same => {}
         }
     }
     out.into_values().collect()
 }
 
+/// A certain successor relation: a curator's judgement or a registry record says so.
+fn successor(from: usize, to: usize, origin: Origin, evidence: EvidenceItem) -> Relation {
+    Relation {
+        from,
+        to,
+        kind: LinkKind::Successor,
+        confidence: 1.0,
+        origin,
+        evidence: vec![evidence],
+    }
+}
+
 fn registry_successors(
     input: &RelationInput<'_>,
-    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+    out: &mut BTreeMap<(usize, usize, LinkKind), Relation>,
 ) {
     for (i, f) in input.features.iter().enumerate() {
         if f.kind != Some(SubjectKind::Organization) {
@@ -99,20 +100,14 @@ fn registry_successors(
                 }
                 None => "法人番号公表サイトに承継先法人番号の記録 — registry records the successor's corporate number".to_owned(),
             };
+            let evidence = EvidenceItem {
+                kind: "registry_successor".into(),
+                detail,
+                subjects: vec![f.subject.clone(), fact.value.clone()],
+            };
             out.insert(
-                (from, to, "successor"),
-                Relation {
-                    from,
-                    to,
-                    kind: "successor",
-                    confidence: 1.0,
-                    origin: "rule",
-                    evidence: vec![EvidenceItem {
-                        kind: "registry_successor".into(),
-                        detail,
-                        subjects: vec![f.subject.clone(), fact.value.clone()],
-                    }],
-                },
+                (from, to, LinkKind::Successor),
+                successor(from, to, Origin::Rule, evidence),
             );
         }
     }
@@ -122,7 +117,7 @@ fn registry_successors(
 /// same street address with the same manager, phone or operator.
 fn facility_successors(
     input: &RelationInput<'_>,
-    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+    out: &mut BTreeMap<(usize, usize, LinkKind), Relation>,
 ) {
     #[derive(Default)]
     struct ClusterInfo {
@@ -204,13 +199,13 @@ fn facility_successors(
                 }
                 let confidence = (0.4 + 0.15 * evidence.len() as f64).min(0.85);
                 out.insert(
-                    (a, b, "possible_successor"),
+                    (a, b, LinkKind::PossibleSuccessor),
                     Relation {
                         from: a,
                         to: b,
-                        kind: "possible_successor",
+                        kind: LinkKind::PossibleSuccessor,
                         confidence,
-                        origin: "score",
+                        origin: Origin::Score,
                         evidence,
                     },
                 );
@@ -222,7 +217,7 @@ fn facility_successors(
 /// Mentions that carry a name and a city but matched several clusters: possible, not merged.
 fn ambiguous_names(
     input: &RelationInput<'_>,
-    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+    out: &mut BTreeMap<(usize, usize, LinkKind), Relation>,
 ) {
     let mut by_name_city: BTreeMap<(String, String), BTreeSet<usize>> = BTreeMap::new();
     for (i, f) in input.features.iter().enumerate() {
@@ -245,12 +240,12 @@ fn ambiguous_names(
         let list: Vec<usize> = clusters.into_iter().collect();
         for (i, &a) in list.iter().enumerate() {
             for &b in list.iter().skip(i + 1) {
-                out.entry((a, b, "possible_same")).or_insert(Relation {
+                out.entry((a, b, LinkKind::PossibleSame)).or_insert(Relation {
                     from: a,
                     to: b,
-                    kind: "possible_same",
+                    kind: LinkKind::PossibleSame,
                     confidence: 0.5,
-                    origin: "score",
+                    origin: Origin::Score,
                     evidence: vec![EvidenceItem {
                         kind: "name".into(),
                         detail: format!(

@@ -8,6 +8,7 @@
 //! facilities and not linked.
 
 use super::cluster::{EvidenceItem, Relation};
+use super::kinds::{LinkKind, Origin};
 use super::relations::RelationInput;
 use mieru_crawler::provenance::{Property, SubjectKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -36,7 +37,7 @@ type NamesByPrefecture<'a> = HashMap<&'a str, HashMap<&'a str, BTreeSet<usize>>>
 
 pub(super) fn undecided_spellings(
     input: &RelationInput<'_>,
-    out: &mut BTreeMap<(usize, usize, &'static str), Relation>,
+    out: &mut BTreeMap<(usize, usize, LinkKind), Relation>,
 ) {
     let info = facility_clusters(input);
     let by_name = names_by_prefecture(&info);
@@ -51,18 +52,19 @@ pub(super) fn undecided_spellings(
             return;
         }
         let (a, b) = (a.min(b), a.max(b));
-        out.entry((a, b, "possible_same")).or_insert(Relation {
-            from: a,
-            to: b,
-            kind: "possible_same",
-            confidence: CONFIDENCE,
-            origin: "score",
-            evidence: vec![EvidenceItem {
-                kind: kind.into(),
-                detail,
-                subjects: vec![ca.subject.clone(), cb.subject.clone()],
-            }],
-        });
+        out.entry((a, b, LinkKind::PossibleSame))
+            .or_insert(Relation {
+                from: a,
+                to: b,
+                kind: LinkKind::PossibleSame,
+                confidence: CONFIDENCE,
+                origin: Origin::Score,
+                evidence: vec![EvidenceItem {
+                    kind: kind.into(),
+                    detail,
+                    subjects: vec![ca.subject.clone(), cb.subject.clone()],
+                }],
+            });
     };
     for (pref, names) in &by_name {
         for (name, clusters) in names {
