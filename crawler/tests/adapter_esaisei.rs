@@ -1,31 +1,21 @@
 //! e-saisei: the 第二種 / 第三種 plan lists of the replica, read field by field (the committees
 //! are in `adapter_esaisei_committees.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
+use common::esaisei::{FILE2, FILE3, LIST2, LIST3};
+use common::*;
 use mieru_crawler::adapter::{Adapter, ParseError};
 use mieru_crawler::adapters::esaisei::ESaisei;
 use mieru_crawler::document::Body;
 use mieru_crawler::provenance::Property as P;
 
-const LIST2: &str = "https://saiseiiryo.mhlw.go.jp/published_plan/index/2";
-const LIST3: &str = "https://saiseiiryo.mhlw.go.jp/published_plan/index/3";
-const FILE2: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/2/index.html";
-const FILE3: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/3/index.html";
-
 #[test]
 fn class_two_list_one_plan_and_one_facility_per_row() {
     let p = parse("e-saisei", LIST2, FILE2, Some("text/html; charset=UTF-8"));
     let f = &p.facts;
-    let plans: Vec<String> = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("plan:"))
-        .collect();
-    let facilities: Vec<String> = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("facility:"))
-        .collect();
+    let plans = subjects_with(f, "plan:");
+    let facilities = subjects_with(f, "facility:");
     // 20 data rows; the header and the colspan note row are skipped.
     assert_eq!(plans.len(), 20);
     assert_eq!(facilities.len(), 20);
@@ -34,15 +24,18 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
     // Corporation and clinic joined by a raw CR LF in the cell.
     let plan = "plan:e-saisei:02C2406012";
     let fac = "facility:e-saisei:02C2406012";
-    assert_eq!(one(f, plan, P::PlanNumber), "02C2406012");
-    assert_eq!(
-        one(f, plan, P::Title),
-        "自己脂肪由来間葉系幹細胞を用いた慢性疼痛の治療"
+    assert_facts(
+        f,
+        plan,
+        &[
+            (P::PlanNumber, "02C2406012"),
+            (P::Title, "自己脂肪由来間葉系幹細胞を用いた慢性疼痛の治療"),
+            (P::RiskClass, "2"),
+            (P::Purpose, "treatment"),
+            (P::Status, "中止"),
+            (P::DiscontinuedOn, "2025-10-03"),
+        ],
     );
-    assert_eq!(one(f, plan, P::RiskClass), "2");
-    assert_eq!(one(f, plan, P::Purpose), "treatment");
-    assert_eq!(one(f, plan, P::Status), "中止");
-    assert_eq!(one(f, plan, P::DiscontinuedOn), "2025-10-03");
     assert_eq!(one(f, plan, P::Provider), fac);
     assert_eq!(
         one(f, plan, P::Committee),
@@ -59,11 +52,14 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
         one(f, plan, P::ListedIn),
         "e-再生医療 第二種再生医療等提供計画 公開一覧"
     );
-    assert_eq!(one(f, fac, P::Name), "銀座アオバ再生クリニック");
-    assert_eq!(one(f, fac, P::Prefecture), "東京都");
-    assert_eq!(
-        one(f, fac, P::Address),
-        "東京都中央区銀座4丁目9番13号　アオバビル5階"
+    assert_facts(
+        f,
+        fac,
+        &[
+            (P::Name, "銀座アオバ再生クリニック"),
+            (P::Prefecture, "東京都"),
+            (P::Address, "東京都中央区銀座4丁目9番13号　アオバビル5階"),
+        ],
     );
     let op = one(f, fac, P::Operator);
     assert_eq!(op, "organization:e-saisei:02C2406012");
@@ -71,10 +67,13 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
 
     // Same clinic, other row: no corporation, full-width address; never merged here.
     let fac2 = "facility:e-saisei:02C2407031";
-    assert_eq!(one(f, fac2, P::Name), "銀座アオバ再生クリニック");
-    assert_eq!(
-        one(f, fac2, P::Address),
-        "東京都中央区銀座４－９－１３　アオバビル５階"
+    assert_facts(
+        f,
+        fac2,
+        &[
+            (P::Name, "銀座アオバ再生クリニック"),
+            (P::Address, "東京都中央区銀座４－９－１３　アオバビル５階"),
+        ],
     );
     assert!(values(f, fac2, P::Operator).is_empty());
 
@@ -89,13 +88,13 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
     );
     let op = one(f, "facility:e-saisei:02E2304020", P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人和光会");
-    assert_eq!(
-        one(f, "facility:e-saisei:02E2508011", P::Name),
-        "うめだ再生医療クリニック"
-    );
-    assert_eq!(
-        one(f, "facility:e-saisei:02E2508011", P::Address),
-        "大阪府大阪市北区梅田2-5-8 さくらビル3F"
+    assert_facts(
+        f,
+        "facility:e-saisei:02E2508011",
+        &[
+            (P::Name, "うめだ再生医療クリニック"),
+            (P::Address, "大阪府大阪市北区梅田2-5-8 さくらビル3F"),
+        ],
     );
 
     // Corporation written with spaces: 医療法人 玄海会 博多リジェネクリニック.
@@ -111,13 +110,10 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
         one(f, "facility:e-saisei:02C2102045", P::Prefecture),
         "東京都"
     );
-    assert_eq!(
-        one(f, "facility:e-saisei:02G2111007", P::Prefecture),
-        "福岡県"
-    );
-    assert_eq!(
-        one(f, "facility:e-saisei:02G2111007", P::Name),
-        "表参道セルクリニック"
+    assert_facts(
+        f,
+        "facility:e-saisei:02G2111007",
+        &[(P::Prefecture, "福岡県"), (P::Name, "表参道セルクリニック")],
     );
 
     // Full-width Latin spelling kept as written.
@@ -148,17 +144,20 @@ fn class_two_list_one_plan_and_one_facility_per_row() {
 fn class_three_list() {
     let p = parse("e-saisei", LIST3, FILE3, None);
     let f = &p.facts;
-    let plans = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("plan:"))
-        .count();
+    let plans = subjects_with(f, "plan:").len();
     assert_eq!(plans, 17);
     let plan = "plan:e-saisei:03C2405007";
-    assert_eq!(one(f, plan, P::RiskClass), "3");
-    assert_eq!(one(f, plan, P::DiscontinuedOn), "2025-10-03");
-    assert_eq!(
-        one(f, plan, P::Title),
-        "自己血由来多血小板血漿（PRP）を用いた皮膚の若返り治療"
+    assert_facts(
+        f,
+        plan,
+        &[
+            (P::RiskClass, "3"),
+            (P::DiscontinuedOn, "2025-10-03"),
+            (
+                P::Title,
+                "自己血由来多血小板血漿（PRP）を用いた皮膚の若返り治療",
+            ),
+        ],
     );
     let fac = "facility:e-saisei:03C2405007";
     assert_eq!(one(f, fac, P::Name), "銀座アオバ再生クリニック");
@@ -170,13 +169,16 @@ fn class_three_list() {
         "銀座ミライ整形クリニック"
     );
     assert_eq!(one(f, "plan:e-saisei:03C2511002", P::EndedOn), "2026-02-10");
-    assert_eq!(
-        one(f, "facility:e-saisei:03C2603001", P::Name),
-        "銀座ルミナスクリニック"
-    );
-    assert_eq!(
-        one(f, "facility:e-saisei:03C2603001", P::Address),
-        "東京都中央区銀座４丁目９番１３号　アオバビル５階"
+    assert_facts(
+        f,
+        "facility:e-saisei:03C2603001",
+        &[
+            (P::Name, "銀座ルミナスクリニック"),
+            (
+                P::Address,
+                "東京都中央区銀座４丁目９番１３号　アオバビル５階",
+            ),
+        ],
     );
     assert_eq!(one(f, "plan:e-saisei:03C2603001", P::Status), "提供中");
     let op = one(f, "facility:e-saisei:03C2603001", P::Operator);
@@ -248,24 +250,21 @@ fn td_header_rows_are_read_by_label() {
     let p = ESaisei::new().parse(&doc).expect("parses");
     let f = &p.facts;
     let plan = "plan:e-saisei:02E2501003";
-    assert_eq!(one(f, plan, P::Title), "幹細胞を用いた研究");
-    assert_eq!(one(f, plan, P::Purpose), "research");
-    assert_eq!(one(f, plan, P::Status), "中止");
-    assert_eq!(one(f, plan, P::DiscontinuedOn), "2025-01-05");
-    assert_eq!(
-        one(f, plan, P::Committee),
-        "committee:e-saisei:架空再生医療等委員会"
+    assert_facts(
+        f,
+        plan,
+        &[
+            (P::Title, "幹細胞を用いた研究"),
+            (P::Purpose, "research"),
+            (P::Status, "中止"),
+            (P::DiscontinuedOn, "2025-01-05"),
+            (P::Committee, "committee:e-saisei:架空再生医療等委員会"),
+        ],
     );
-    assert_eq!(one(f, "facility:e-saisei:02E2501003", P::Name), "架空病院");
-    assert_eq!(
-        one(f, "facility:e-saisei:02E2501003", P::Address),
-        "大阪府大阪市北区2-2"
+    assert_facts(
+        f,
+        "facility:e-saisei:02E2501003",
+        &[(P::Name, "架空病院"), (P::Address, "大阪府大阪市北区2-2")],
     );
-    assert_eq!(
-        subjects(f)
-            .iter()
-            .filter(|s| s.starts_with("plan:"))
-            .count(),
-        1
-    );
+    assert_eq!(subjects_with(f, "plan:").len(), 1);
 }

@@ -2,18 +2,14 @@
 //! disclosure pages) read field by field, their agreement with the plan lists and jRCT, and
 //! the structure check of the entry pages.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
+use common::esaisei::{FILE2, FILE3, LIST2, LIST3};
+use common::*;
 use mieru_crawler::adapter::{Adapter, ParseError};
 use mieru_crawler::adapters::esaisei::ESaisei;
 use mieru_crawler::document::Body;
 use mieru_crawler::provenance::Property as P;
-
-const LIST2: &str = "https://saiseiiryo.mhlw.go.jp/published_plan/index/2";
-const LIST3: &str = "https://saiseiiryo.mhlw.go.jp/published_plan/index/3";
-const FILE2: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/2/index.html";
-const FILE3: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/3/index.html";
 
 const COMMITTEES: &str = "https://saiseiiryo.mhlw.go.jp/disclosed_committee";
 const R: &str = "saiseiiryo.mhlw.go.jp/disclosed_committee";
@@ -37,6 +33,18 @@ fn ctx() -> mieru_crawler::adapter::StartContext {
     mieru_crawler::adapter::StartContext::now()
 }
 
+const TOKYO_CELL: &str = "committee:e-saisei:NA8150016";
+const TOKYO_CELL_ADDRESS: &str = "東京都千代田区神田小川町3丁目12番5号　セルビル4階";
+/// NA8150016 as both its list row and its disclosure page describe it.
+const TOKYO_CELL_FACTS: &[(P, &str)] = &[
+    (P::Name, "東京セル再生医療等委員会"),
+    (P::CommitteeNumber, "NA8150016"),
+    (P::LicenceKind, "特定認定"),
+    (P::Prefecture, "東京都"),
+    (P::Address, TOKYO_CELL_ADDRESS),
+    (P::RegisteredOn, "2015-08-03"),
+];
+
 #[test]
 fn committee_lists_are_paged_and_read_row_by_row() {
     let a = ESaisei::new();
@@ -57,21 +65,10 @@ fn committee_lists_are_paged_and_read_row_by_row() {
 
     let p = committee_page(&a, "index/1");
     let f = &p.facts;
-    let committees: Vec<String> = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("committee:"))
-        .collect();
+    let committees = subjects_with(f, "committee:");
     assert_eq!(committees.len(), 5, "{committees:?}");
-    let c = "committee:e-saisei:NA8150016";
-    assert_eq!(one(f, c, P::Name), "東京セル再生医療等委員会");
-    assert_eq!(one(f, c, P::CommitteeNumber), "NA8150016");
-    assert_eq!(one(f, c, P::LicenceKind), "特定認定");
-    assert_eq!(one(f, c, P::Prefecture), "東京都");
-    assert_eq!(
-        one(f, c, P::Address),
-        "東京都千代田区神田小川町3丁目12番5号　セルビル4階"
-    );
-    assert_eq!(one(f, c, P::RegisteredOn), "2015-08-03");
+    let c = TOKYO_CELL;
+    assert_facts(f, c, TOKYO_CELL_FACTS);
     assert_eq!(
         one(f, c, P::ListedIn),
         "e-再生医療 特定認定再生医療等委員会 一覧"
@@ -173,19 +170,22 @@ fn a_committee_history_names_the_plans_it_reviewed() {
     let a = ESaisei::new();
     let p = committee_page(&a, "history/102");
     let f = &p.facts;
-    let c = "committee:e-saisei:NA8150016";
-    assert_eq!(one(f, c, P::Name), "東京セル再生医療等委員会");
-    assert_eq!(one(f, c, P::CommitteeNumber), "NA8150016");
-    assert_eq!(one(f, c, P::LicenceKind), "特定認定");
-    assert_eq!(one(f, c, P::RegisteredOn), "2015-08-03");
+    let c = TOKYO_CELL;
+    assert_facts(
+        f,
+        c,
+        &[
+            (P::Name, "東京セル再生医療等委員会"),
+            (P::CommitteeNumber, "NA8150016"),
+            (P::LicenceKind, "特定認定"),
+            (P::RegisteredOn, "2015-08-03"),
+        ],
+    );
     let op = one(f, c, P::Operator);
     assert_eq!(one(f, &op, P::Name), "一般社団法人東京セル医療協会");
     // Every review row with a plan number links that plan to the committee, dated by the
     // meeting; the row without a number (a periodic report) is not read.
-    let plans: Vec<String> = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("plan:"))
-        .collect();
+    let plans = subjects_with(f, "plan:");
     assert_eq!(
         plans,
         [
@@ -240,21 +240,16 @@ fn a_committee_disclosure_is_read_label_by_label() {
     let a = ESaisei::new();
     let p = committee_page(&a, "preview/07C2410004");
     let f = &p.facts;
-    let c = "committee:e-saisei:NA8150016";
-    assert_eq!(one(f, c, P::Name), "東京セル再生医療等委員会");
-    assert_eq!(one(f, c, P::CommitteeNumber), "NA8150016");
-    assert_eq!(one(f, c, P::LicenceKind), "特定認定");
-    assert_eq!(one(f, c, P::Prefecture), "東京都");
-    assert_eq!(
-        one(f, c, P::Address),
-        "東京都千代田区神田小川町3丁目12番5号　セルビル4階"
-    );
-    assert_eq!(one(f, c, P::RegisteredOn), "2015-08-03");
+    let c = TOKYO_CELL;
+    assert_facts(f, c, TOKYO_CELL_FACTS);
     let org = one(f, c, P::Operator);
-    assert_eq!(one(f, &org, P::Name), "一般社団法人東京セル医療協会");
-    assert_eq!(
-        one(f, &org, P::Address),
-        "東京都千代田区神田小川町3丁目12番5号　セルビル4階"
+    assert_facts(
+        f,
+        &org,
+        &[
+            (P::Name, "一般社団法人東京セル医療協会"),
+            (P::Address, TOKYO_CELL_ADDRESS),
+        ],
     );
     let rep = one(f, &org, P::Representative);
     assert_eq!(rep, "person:e-saisei:NA8150016");

@@ -1,9 +1,9 @@
 //! houjin-bangou: the download pages (form POSTs with the session's token, named stably) and
 //! the full / diff zips (30-column CSV; the crawl reads the Unicode ones).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
+use common::*;
 use mieru_crawler::adapter::{Adapter, ParseError, StartContext};
 use mieru_crawler::adapters::houjin::download::TOKEN_FIELD;
 use mieru_crawler::adapters::houjin::{HoujinBangou, Options};
@@ -287,18 +287,18 @@ fn diff_file_keeps_the_rename_history() {
         fact(f, celltec, P::Name, "株式会社セルテック横浜").observed_on,
         Some(d(2015, 10, 5))
     );
-    assert_eq!(one(f, celltec, P::NameChangedOn), "2019-07-01");
-    assert_eq!(one(f, celltec, P::ClosedOn), "2024-04-01");
-    assert_eq!(one(f, celltec, P::CloseCause), "11");
-    assert_eq!(
-        one(f, celltec, P::Successor),
-        "organization:houjin-bangou:2010401067890"
+    assert_facts(
+        f,
+        celltec,
+        &[
+            (P::NameChangedOn, "2019-07-01"),
+            (P::ClosedOn, "2024-04-01"),
+            (P::CloseCause, "11"),
+            (P::Successor, "organization:houjin-bangou:2010401067890"),
+            (P::NameEn, "Yokohama Cell Research Institute Co., Ltd."),
+            (P::OrgKind, "301"),
+        ],
     );
-    assert_eq!(
-        one(f, celltec, P::NameEn),
-        "Yokohama Cell Research Institute Co., Ltd."
-    );
-    assert_eq!(one(f, celltec, P::OrgKind), "301");
 
     let neo = "organization:houjin-bangou:2010401067890";
     assert_eq!(one(f, neo, P::Name), "株式会社ネオセルジャパン");
@@ -306,9 +306,15 @@ fn diff_file_keeps_the_rename_history() {
 
     // The new corporation at the same address (a possible successor only).
     let komyo = "organization:houjin-bangou:7010405023456";
-    assert_eq!(one(f, komyo, P::Name), "医療法人社団光明会");
-    assert_eq!(one(f, komyo, P::RegisteredOn), "2026-02-02");
-    assert_eq!(one(f, komyo, P::Address), "東京都中央区銀座４丁目９－１３");
+    assert_facts(
+        f,
+        komyo,
+        &[
+            (P::Name, "医療法人社団光明会"),
+            (P::RegisteredOn, "2026-02-02"),
+            (P::Address, "東京都中央区銀座４丁目９－１３"),
+        ],
+    );
 
     // The truncated row is skipped; four corporations remain.
     let orgs = subjects(f);
@@ -411,13 +417,16 @@ fn xml_format_reads_like_csv() {
     let p = HoujinBangou::default().parse(&doc).expect("parses");
     let f = &p.facts;
     let o = "organization:houjin-bangou:2020001056789";
-    assert_eq!(one(f, o, P::NameChangedOn), "2019-07-01");
-    assert_eq!(one(f, o, P::ClosedOn), "2024-04-01");
-    assert_eq!(one(f, o, P::CloseCause), "11");
-    assert_eq!(
-        one(f, o, P::Successor),
-        "organization:houjin-bangou:2010401067890"
+    assert_facts(
+        f,
+        o,
+        &[
+            (P::NameChangedOn, "2019-07-01"),
+            (P::ClosedOn, "2024-04-01"),
+            (P::CloseCause, "11"),
+            (P::Successor, "organization:houjin-bangou:2010401067890"),
+            (P::NameEn, "Yokohama Cell & Research"),
+            (P::NameKana, "ヨコハマサイボウケンキュウショ"),
+        ],
     );
-    assert_eq!(one(f, o, P::NameEn), "Yokohama Cell & Research");
-    assert_eq!(one(f, o, P::NameKana), "ヨコハマサイボウケンキュウショ");
 }

@@ -2,24 +2,21 @@
 //! of a crawler: off by default; when enabled, only the detail pages of known IDs, one request
 //! per interval; the former host only as the source of a redirect.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
-use chrono::{DateTime, Utc};
+use common::crawling::{fetcher, quick_crawl, redirect, serve_get, MemSink};
+use common::*;
 use mieru_crawler::adapter::{Adapter, ParseError, StartContext};
 use mieru_crawler::adapters::jrct::{self, Jrct, Options};
 use mieru_crawler::adapters::{self, SourceOptions};
-use mieru_crawler::crawl::{crawl, CrawlOptions};
+use mieru_crawler::crawl::crawl;
 use mieru_crawler::document::Body;
-use mieru_crawler::fetch::{FetchOutcome, Fetcher, RawBody};
-use mieru_crawler::mirror::MirrorMap;
-use mieru_crawler::provenance::{DocumentMeta, Property as P};
+use mieru_crawler::fetch::FetchOutcome;
+use mieru_crawler::provenance::Property as P;
 use mieru_crawler::request::Request;
-use mieru_crawler::sink::{ParseOutcome, Sink, SinkError, Validators};
 use std::time::{Duration, Instant};
 use url::Url;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const J112: &str = "https://jrct.mhlw.go.jp/latest-detail/jRCTb050200112";
 const J112_FILE: &str = "jrct.mhlw.go.jp/latest-detail/jRCTb050200112/index.html";
@@ -43,15 +40,21 @@ fn detail_with_changes_and_dated_attachments() {
     let p = parse("jrct", J112, J112_FILE, Some("text/html"));
     let f = &p.facts;
     let plan = "plan:jrct:jRCTb050200112";
-    assert_eq!(one(f, plan, P::PlanNumber), "jRCTb050200112");
-    assert_eq!(
-        one(f, plan, P::Title),
-        "自己脂肪由来間葉系幹細胞を用いた変形性膝関節症に対する臨床研究"
+    assert_facts(
+        f,
+        plan,
+        &[
+            (P::PlanNumber, "jRCTb050200112"),
+            (
+                P::Title,
+                "自己脂肪由来間葉系幹細胞を用いた変形性膝関節症に対する臨床研究",
+            ),
+            (P::RiskClass, "2"),
+            (P::Purpose, "research"),
+            (P::Status, "募集中"),
+            (P::SubmittedOn, "2020-04-20"),
+        ],
     );
-    assert_eq!(one(f, plan, P::RiskClass), "2");
-    assert_eq!(one(f, plan, P::Purpose), "research");
-    assert_eq!(one(f, plan, P::Status), "募集中");
-    assert_eq!(one(f, plan, P::SubmittedOn), "2020-04-20");
     assert_eq!(values(f, plan, P::ChangedOn), ["2025-09-01", "2023-04-10"]);
     let c = one(f, plan, P::Committee);
     assert_eq!(c, "committee:jrct:NA8190027");
@@ -240,58 +243,9 @@ fn structure_check_names_what_is_missing() {
 
 // ------------------------------------------------------------------------------ crawling
 
-/// Stores nothing; counts what reached it.
-#[derive(Default)]
-struct CountingSink {
-    documents: Vec<(String, usize)>,
-    failed: Vec<String>,
-    gone: Vec<String>,
-}
-
-impl Sink for CountingSink {
-    fn validators(&mut self, _: &str, _: &str) -> Result<Option<Validators>, SinkError> {
-        Ok(None)
-    }
-    fn document(
-        &mut self,
-        meta: &DocumentMeta,
-        _: &RawBody,
-        outcome: &ParseOutcome,
-    ) -> Result<bool, SinkError> {
-        let facts = outcome.as_ref().map(|p| p.facts.len()).unwrap_or(0);
-        self.documents.push((meta.url.clone(), facts));
-        Ok(true)
-    }
-    fn unchanged(&mut self, _: &str, _: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
-        Ok(())
-    }
-    fn gone(&mut self, _: &str, url: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
-        self.gone.push(url.to_string());
-        Ok(())
-    }
-    fn failed(&mut self, _: &str, url: &str, _: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
-        self.failed.push(url.to_string());
-        Ok(())
-    }
-    fn crawl_finished(
-        &mut self,
-        _: &str,
-        _: DateTime<Utc>,
-        _: &[String],
-        _: bool,
-    ) -> Result<(), SinkError> {
-        Ok(())
-    }
-}
-
-fn fast() -> CrawlOptions {
-    CrawlOptions {
-        rate_per_sec: 1000.0,
-        max_retries: 0,
-        retry_base_delay: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        ..CrawlOptions::default()
-    }
+/// The replica's host served from `server` under `/m`.
+fn mirror(server: &MockServer) -> String {
+    format!("jrct.mhlw.go.jp={}/m", server.uri())
 }
 
 fn replica_page(rel: &str) -> ResponseTemplate {
@@ -316,22 +270,16 @@ async fn known_ids_only_at_the_configured_interval() {
             ResponseTemplate::new(200).set_body_raw(third_page, "text/html; charset=utf-8"),
         ),
     ] {
-        Mock::given(method("GET"))
-            .and(path(format!("/m/latest-detail/{id}")))
-            .respond_with(body)
-            .expect(1)
-            .mount(&server)
-            .await;
+        serve_get(&server, &format!("/m/latest-detail/{id}"), body, 1).await;
     }
     let a = enabled(
         &["jRCTb050200112", "jRCTb030210045", third],
         Duration::from_millis(300),
     );
     let adapters: [&dyn Adapter; 1] = [&a];
-    let mirrors = MirrorMap::parse(&[format!("jrct.mhlw.go.jp={}/m", server.uri())]).unwrap();
-    let opts = fast();
-    let fetcher = Fetcher::for_adapters(opts.fetch_config(), &adapters, mirrors).unwrap();
-    let mut sink = CountingSink::default();
+    let opts = quick_crawl(0);
+    let fetcher = fetcher(&opts, &adapters, &[mirror(&server)]);
+    let mut sink = MemSink::default();
     let t0 = Instant::now();
     let report = crawl(&adapters, &fetcher, &mut sink, &opts).await;
     let elapsed = t0.elapsed();
@@ -341,7 +289,10 @@ async fn known_ids_only_at_the_configured_interval() {
     let r = report.source("jrct").unwrap();
     assert_eq!((r.fetched, r.failed, r.gone), (3, 0, 0), "{r}");
     assert!(r.complete, "{r}");
-    assert!(sink.documents.iter().all(|(_, facts)| *facts > 0));
+    assert!(sink
+        .docs
+        .iter()
+        .all(|(_, _, outcome)| outcome.as_ref().is_ok_and(|p| !p.facts.is_empty())));
     // Nothing else was asked for: the detail pages and robots.txt only.
     let requested: Vec<String> = server
         .received_requests()
@@ -369,7 +320,7 @@ async fn known_ids_only_at_the_configured_interval() {
     let off = Jrct::default();
     let adapters: [&dyn Adapter; 1] = [&off];
     let before = server.received_requests().await.unwrap().len();
-    let report = crawl(&adapters, &fetcher, &mut CountingSink::default(), &opts).await;
+    let report = crawl(&adapters, &fetcher, &mut MemSink::default(), &opts).await;
     assert_eq!(report.source("jrct").unwrap().fetched, 0);
     assert_eq!(server.received_requests().await.unwrap().len(), before);
 }
@@ -377,19 +328,16 @@ async fn known_ids_only_at_the_configured_interval() {
 #[tokio::test]
 async fn a_study_withdrawn_from_jrct_is_gone_not_a_failure() {
     let server = MockServer::start().await;
-    Mock::given(path("/m/latest-detail/jRCTb050200112"))
-        .respond_with(replica_page(J112_FILE))
-        .mount(&server)
-        .await;
+    let detail = "/m/latest-detail/jRCTb050200112";
+    serve_get(&server, detail, replica_page(J112_FILE), ..).await;
     let a = enabled(
         &["jRCTb050200112", "jRCTb030210045"],
         Duration::from_millis(10),
     );
     let adapters: [&dyn Adapter; 1] = [&a];
-    let mirrors = MirrorMap::parse(&[format!("jrct.mhlw.go.jp={}/m", server.uri())]).unwrap();
-    let fetcher = Fetcher::for_adapters(fast().fetch_config(), &adapters, mirrors).unwrap();
-    let mut sink = CountingSink::default();
-    let report = crawl(&adapters, &fetcher, &mut sink, &fast()).await;
+    let fetcher = fetcher(&quick_crawl(0), &adapters, &[mirror(&server)]);
+    let mut sink = MemSink::default();
+    let report = crawl(&adapters, &fetcher, &mut sink, &quick_crawl(0)).await;
     let r = report.source("jrct").unwrap();
     assert_eq!((r.fetched, r.gone, r.failed), (1, 1, 0), "{r}");
     assert!(
@@ -402,26 +350,19 @@ async fn a_study_withdrawn_from_jrct_is_gone_not_a_failure() {
 #[tokio::test]
 async fn a_redirect_from_the_former_host_is_followed() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/old/latest-detail/jRCTb050200112"))
-        .respond_with(ResponseTemplate::new(301).insert_header("location", J112))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/new/latest-detail/jRCTb050200112"))
-        .respond_with(replica_page(J112_FILE))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let (former, current) = (
+        "/old/latest-detail/jRCTb050200112",
+        "/new/latest-detail/jRCTb050200112",
+    );
+    serve_get(&server, former, redirect(301, J112), 1).await;
+    serve_get(&server, current, replica_page(J112_FILE), 1).await;
     let a = enabled(&["jRCTb050200112"], Duration::from_millis(10));
     let adapters: [&dyn Adapter; 1] = [&a];
-    let mirrors = MirrorMap::parse(&[
+    let mirrors = [
         format!("jrct.niph.go.jp={}/old", server.uri()),
         format!("jrct.mhlw.go.jp={}/new", server.uri()),
-    ])
-    .unwrap();
-    let fetcher = Fetcher::for_adapters(fast().fetch_config(), &adapters, mirrors).unwrap();
+    ];
+    let fetcher = fetcher(&quick_crawl(0), &adapters, &mirrors);
     let old = Url::parse("https://jrct.niph.go.jp/latest-detail/jRCTb050200112").unwrap();
     let outcome = fetcher
         .send("jrct", &Request::get(old), None, &a.limits())

@@ -2,9 +2,9 @@
 //! leaves they link), the 九州 order (HTML), the 近畿 revocation, the 東海北陸 PDF-only order,
 //! and 関東信越's CPC Excel list, closure list and new-provider list (linked from 近畿's page).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
+use common::*;
 use mieru_crawler::adapter::{Adapter, ParseError, StartContext};
 use mieru_crawler::adapters::kouseikyoku::{self, Kouseikyoku};
 use mieru_crawler::document::Body;
@@ -163,9 +163,15 @@ fn kyushu_improvement_order_with_plan_aliases() {
     let p = bureau("kyushu/iji/saiseiiryou/newpage_00730.html");
     let f = &p.facts;
     let a = "action:kouseikyoku:kyushu/newpage_00730";
-    assert_eq!(one(f, a, P::ActionType), "improvement_order");
-    assert_eq!(one(f, a, P::IssuedOn), "2025-07-15");
-    assert_eq!(one(f, a, P::Authority), "九州厚生局長");
+    assert_facts(
+        f,
+        a,
+        &[
+            (P::ActionType, "improvement_order"),
+            (P::IssuedOn, "2025-07-15"),
+            (P::Authority, "九州厚生局長"),
+        ],
+    );
     // 第２３条第１項及び第４８条第２項 (full-width, second article without 法).
     assert_eq!(values(f, a, P::Article), ["法第23条第1項", "法第48条第2項"]);
 
@@ -182,11 +188,14 @@ fn kyushu_improvement_order_with_plan_aliases() {
     assert_eq!(one(f, clinic, P::Manager), person);
     assert_eq!(one(f, clinic, P::Operator), corp);
     assert_eq!(one(f, corp, P::Name), "医療法人玄海会");
-    assert_eq!(
-        one(f, clinic, P::Address),
-        "福岡県福岡市博多区博多駅前３丁目２番１号"
+    assert_facts(
+        f,
+        clinic,
+        &[
+            (P::Address, "福岡県福岡市博多区博多駅前３丁目２番１号"),
+            (P::Prefecture, "福岡県"),
+        ],
     );
-    assert_eq!(one(f, clinic, P::Prefecture), "福岡県");
 
     // Two plans under one `計 画 名` label, each with its number and alias.
     let plans = values(f, a, P::ConcernsPlan);
@@ -216,14 +225,26 @@ fn kinki_licence_revocation_keys_the_cpc_by_its_number() {
     let p = bureau("kinki/iji/saisei/newpage_00456.html");
     let f = &p.facts;
     let a = "action:kouseikyoku:kinki/newpage_00456";
-    assert_eq!(one(f, a, P::ActionType), "licence_revocation");
-    assert_eq!(one(f, a, P::IssuedOn), "2025-06-18");
-    assert_eq!(one(f, a, P::Authority), "近畿厚生局長");
+    assert_facts(
+        f,
+        a,
+        &[
+            (P::ActionType, "licence_revocation"),
+            (P::IssuedOn, "2025-06-18"),
+            (P::Authority, "近畿厚生局長"),
+        ],
+    );
     assert_eq!(values(f, a, P::Article), ["法第49条"]);
     let cpc = "cpc:kouseikyoku:FA5150007";
-    assert_eq!(one(f, cpc, P::Name), "ミナトバイオ大阪細胞培養センター");
-    assert_eq!(one(f, cpc, P::FacilityNumber), "FA5150007");
-    assert_eq!(one(f, cpc, P::Address), "大阪府大阪市港区築港2丁目8番24号");
+    assert_facts(
+        f,
+        cpc,
+        &[
+            (P::Name, "ミナトバイオ大阪細胞培養センター"),
+            (P::FacilityNumber, "FA5150007"),
+            (P::Address, "大阪府大阪市港区築港2丁目8番24号"),
+        ],
+    );
     let org = one(f, cpc, P::Operator);
     assert_eq!(one(f, &org, P::Name), "株式会社ミナトバイオ");
     assert_eq!(values(f, a, P::Target), [cpc, org.as_str()]);
@@ -248,9 +269,15 @@ fn tokaihokuriku_pdf_only_order_is_readable() {
     let p = Kouseikyoku.parse(&doc).expect("parses");
     let f = &p.facts;
     let a = "action:kouseikyoku:tokaihokuriku/000987654";
-    assert_eq!(one(f, a, P::ActionType), "improvement_order");
-    assert_eq!(one(f, a, P::IssuedOn), "2025-12-03");
-    assert_eq!(one(f, a, P::Authority), "東海北陸厚生局長");
+    assert_facts(
+        f,
+        a,
+        &[
+            (P::ActionType, "improvement_order"),
+            (P::IssuedOn, "2025-12-03"),
+            (P::Authority, "東海北陸厚生局長"),
+        ],
+    );
     assert_eq!(values(f, a, P::Article), ["法第23条第1項"]);
     let clinic = "facility:kouseikyoku:tokaihokuriku/000987654#1";
     assert_eq!(one(f, clinic, P::Name), "名古屋栄セルクリニック");
@@ -265,10 +292,13 @@ fn tokaihokuriku_pdf_only_order_is_readable() {
     let plan = one(f, a, P::ConcernsPlan);
     assert_eq!(one(f, &plan, P::PlanNumber), "02D2106021");
     // The alias sits on the next line of the PDF.
-    assert_eq!(one(f, &plan, P::Name), "膝治療");
-    assert_eq!(
-        one(f, &plan, P::Title),
-        "自己脂肪由来幹細胞を用いた変形性膝関節症の治療"
+    assert_facts(
+        f,
+        &plan,
+        &[
+            (P::Name, "膝治療"),
+            (P::Title, "自己脂肪由来幹細胞を用いた変形性膝関節症の治療"),
+        ],
     );
     // Findings wrapped over two lines are joined.
     let findings = values(f, a, P::Finding);
@@ -284,19 +314,19 @@ fn tokaihokuriku_pdf_only_order_is_readable() {
 fn kantoshinetsu_cpc_excel_list() {
     let p = bureau("kinki/iji/saisei/000871234.xlsx");
     let f = &p.facts;
-    let cpcs: Vec<String> = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("cpc:"))
-        .collect();
+    let cpcs = subjects_with(f, "cpc:");
     assert_eq!(cpcs.len(), 6, "{cpcs:?}");
     let c = "cpc:kouseikyoku:FC3150021";
-    assert_eq!(one(f, c, P::Name), "銀座アオバ細胞加工センター");
-    assert_eq!(one(f, c, P::FacilityNumber), "FC3150021");
-    assert_eq!(one(f, c, P::LicenceKind), "届出");
-    assert_eq!(one(f, c, P::RegisteredOn), "2020-04-01");
-    assert_eq!(
-        one(f, c, P::Address),
-        "東京都中央区銀座4丁目9番13号　アオバビル6階"
+    assert_facts(
+        f,
+        c,
+        &[
+            (P::Name, "銀座アオバ細胞加工センター"),
+            (P::FacilityNumber, "FC3150021"),
+            (P::LicenceKind, "届出"),
+            (P::RegisteredOn, "2020-04-01"),
+            (P::Address, "東京都中央区銀座4丁目9番13号　アオバビル6階"),
+        ],
     );
     // Linked from 近畿's page, attributed to the bureau its title row names.
     assert_eq!(
@@ -334,18 +364,18 @@ fn kantoshinetsu_cpc_excel_list() {
 fn kantoshinetsu_closure_list() {
     let p = bureau("kinki/iji/saisei/newpage_00872.html");
     let f = &p.facts;
-    let facilities: Vec<String> = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("facility:"))
-        .collect();
+    let facilities = subjects_with(f, "facility:");
     assert_eq!(facilities.len(), 3);
     let mirai = "facility:kouseikyoku:kinki/newpage_00872/銀座ミライ整形クリニック/2026-02-10";
-    assert_eq!(one(f, mirai, P::Name), "銀座ミライ整形クリニック");
-    assert_eq!(one(f, mirai, P::ClosedOn), "2026-02-10");
-    assert_eq!(one(f, mirai, P::FormerName), "銀座アオバ再生クリニック");
-    assert_eq!(
-        one(f, mirai, P::Address),
-        "東京都中央区銀座4丁目9番13号　アオバビル5階"
+    assert_facts(
+        f,
+        mirai,
+        &[
+            (P::Name, "銀座ミライ整形クリニック"),
+            (P::ClosedOn, "2026-02-10"),
+            (P::FormerName, "銀座アオバ再生クリニック"),
+            (P::Address, "東京都中央区銀座4丁目9番13号　アオバビル5階"),
+        ],
     );
     assert_eq!(
         fact(f, mirai, P::ClosedOn, "2026-02-10").observed_on,
@@ -373,13 +403,16 @@ fn kantoshinetsu_new_providers_list_names_managers() {
     assert_eq!(one(f, lumi, P::Name), "銀座ルミナスクリニック");
     assert_eq!(one(f, lumi, P::RegisteredOn), "2026-03-02");
     assert!(values(f, lumi, P::ClosedOn).is_empty());
-    assert_eq!(
-        one(f, lumi, P::Address),
-        "東京都中央区銀座4丁目9番13号　アオバビル5階"
-    );
-    assert_eq!(
-        one(f, lumi, P::ListedIn),
-        "関東信越厚生局 再生医療等提供機関の新規届出一覧"
+    assert_facts(
+        f,
+        lumi,
+        &[
+            (P::Address, "東京都中央区銀座4丁目9番13号　アオバビル5階"),
+            (
+                P::ListedIn,
+                "関東信越厚生局 再生医療等提供機関の新規届出一覧",
+            ),
+        ],
     );
     let org = one(f, lumi, P::Operator);
     assert_eq!(one(f, &org, P::Name), "医療法人社団光明会");
@@ -389,10 +422,7 @@ fn kantoshinetsu_new_providers_list_names_managers() {
         fact(f, &m, P::Name, "黒江　誠司").observed_on,
         Some(d(2026, 3, 31))
     );
-    let facilities = subjects(f)
-        .into_iter()
-        .filter(|s| s.starts_with("facility:"))
-        .count();
+    let facilities = subjects_with(f, "facility:").len();
     assert_eq!(facilities, 3);
 }
 
@@ -430,11 +460,14 @@ fn one_line_labels_and_half_width_brackets() {
     assert_eq!(one(f, &org, P::Name), "医療法人架空会");
     assert_eq!(one(f, clinic, P::Address), "福岡県福岡市中央区架空町1番1号");
     let plan = one(f, a, P::ConcernsPlan);
-    assert_eq!(
-        one(f, &plan, P::Title),
-        "自己皮膚由来線維芽細胞を用いた治療"
+    assert_facts(
+        f,
+        &plan,
+        &[
+            (P::Title, "自己皮膚由来線維芽細胞を用いた治療"),
+            (P::Name, "線維芽"),
+        ],
     );
-    assert_eq!(one(f, &plan, P::Name), "線維芽");
     assert_eq!(
         values(f, a, P::Finding),
         ["線維芽について、記録がなかった。(法第16条違反)"]

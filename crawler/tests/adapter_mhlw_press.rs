@@ -3,9 +3,9 @@
 //! by field, the release date from `<time datetime>`, PDF attachments, start pages and the
 //! structure check.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
+use common::*;
 use mieru_crawler::adapter::{Adapter, ParseError, StartContext};
 use mieru_crawler::adapters::mhlw_press::{self, MhlwPress};
 use mieru_crawler::document::Body;
@@ -248,12 +248,18 @@ fn emergency_order_2025_current_template() {
     );
     let f = &p.facts;
     let a = "action:mhlw-press:newpage_61234";
-    assert_eq!(one(f, a, P::ActionType), "emergency_order");
-    assert_eq!(one(f, a, P::IssuedOn), "2025-09-12");
-    assert_eq!(one(f, a, P::Authority), "厚生労働大臣");
-    assert_eq!(
-        one(f, a, P::Headline),
-        "再生医療等の安全性の確保等に関する法律に基づく緊急命令について"
+    assert_facts(
+        f,
+        a,
+        &[
+            (P::ActionType, "emergency_order"),
+            (P::IssuedOn, "2025-09-12"),
+            (P::Authority, "厚生労働大臣"),
+            (
+                P::Headline,
+                "再生医療等の安全性の確保等に関する法律に基づく緊急命令について",
+            ),
+        ],
     );
     // 法第 22 条及び法第 47 条 (spaced); the inspection articles 24/52 are not the basis.
     assert_eq!(values(f, a, P::Article), ["法第22条", "法第47条"]);
@@ -274,18 +280,30 @@ fn emergency_order_2025_current_template() {
         ]
     );
     let clinic = "facility:mhlw-press:newpage_61234#1";
-    assert_eq!(one(f, clinic, P::Name), "銀座アオバ再生クリニック");
-    assert_eq!(one(f, clinic, P::Prefecture), "東京都");
-    assert_eq!(one(f, clinic, P::Address), "東京都中央区");
+    assert_facts(
+        f,
+        clinic,
+        &[
+            (P::Name, "銀座アオバ再生クリニック"),
+            (P::Prefecture, "東京都"),
+            (P::Address, "東京都中央区"),
+        ],
+    );
     let op = one(f, clinic, P::Operator);
     assert_eq!(one(f, &op, P::Name), "医療法人社団蒼天会");
     let manager = one(f, clinic, P::Manager);
     assert_eq!(manager, "person:mhlw-press:newpage_61234#1-manager");
     assert_eq!(one(f, &manager, P::Name), "黒江　誠司");
     let cpc = "cpc:mhlw-press:FC3150021";
-    assert_eq!(one(f, cpc, P::Name), "銀座アオバ細胞加工センター");
-    assert_eq!(one(f, cpc, P::Role), "cpc");
-    assert_eq!(one(f, cpc, P::FacilityNumber), "FC3150021");
+    assert_facts(
+        f,
+        cpc,
+        &[
+            (P::Name, "銀座アオバ細胞加工センター"),
+            (P::Role, "cpc"),
+            (P::FacilityNumber, "FC3150021"),
+        ],
+    );
 
     // 事案 + 3 violations.
     let findings = values(f, a, P::Finding);

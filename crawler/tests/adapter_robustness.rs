@@ -1,9 +1,9 @@
 //! No adapter panics on damaged input: every replica document, truncated at many points and
 //! with its text shuffled, is fed to every adapter as every kind of body. Errors are fine.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
-mod adapter_support;
+mod common;
 
-use adapter_support::*;
+use common::*;
 use mieru_crawler::adapters;
 use mieru_crawler::document::{Body, Sheet};
 

@@ -2,21 +2,21 @@
 //! In every test the other documents of the same crawl must still reach the sink.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
-use chrono::{DateTime, Utc};
-use mieru_crawler::adapter::{Adapter, ParseError, Parsed, StartContext};
+mod common;
+
+use common::crawling::*;
+use mieru_crawler::adapter::{Adapter, ParseError, Parsed};
 use mieru_crawler::crawl::{crawl, CrawlOptions, CrawlReport};
 use mieru_crawler::document::{Body, Document};
-use mieru_crawler::fetch::{Fetcher, RawBody};
-use mieru_crawler::mirror::MirrorMap;
 use mieru_crawler::provenance::{DocumentMeta, Fact, Property, SubjectKey, SubjectKind};
 use mieru_crawler::request::Request;
-use mieru_crawler::sink::{ParseOutcome, Sink, SinkError, Validators};
+use mieru_crawler::sink::ParseOutcome;
 use scraper::{Html, Selector};
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 use url::Url;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate, Times};
 
 const HOST: &str = "www.kakuu-kousei.test";
 const OUTSIDE: &str = "www.soto.test";
@@ -24,42 +24,35 @@ const OUTSIDE: &str = "www.soto.test";
 const FILES: &str = "files.kakuu-kousei.test";
 
 /// A fictional source: every `<li>` is a facility name, every `<a href>` a link.
-struct Fixture;
+fn fixture() -> TestSource {
+    TestSource::new(
+        "fixture",
+        &[HOST, FILES],
+        Request::get(real("/index.html")),
+        parse_fixture,
+    )
+}
 
-impl Adapter for Fixture {
-    fn name(&self) -> &'static str {
-        "fixture"
-    }
-    fn hosts(&self) -> &'static [&'static str] {
-        &[HOST, FILES]
-    }
-    fn start_requests(&self, _: &StartContext) -> Vec<Request> {
-        vec![Request::get(real("/index.html"))]
-    }
-    fn check_structure(&self, _: &Document) -> Vec<String> {
-        Vec::new()
-    }
-    fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
-        let Body::Html(html) = &doc.body else {
-            return Err(ParseError::WrongKind(format!("{:?}", doc.body)));
-        };
-        let base = Url::parse(&doc.meta.url).map_err(|e| ParseError::Malformed(e.to_string()))?;
-        let page = Html::parse_document(html);
-        let li = Selector::parse("li").map_err(|e| ParseError::Malformed(e.to_string()))?;
-        let a = Selector::parse("a[href]").map_err(|e| ParseError::Malformed(e.to_string()))?;
-        let subject = SubjectKey::new(SubjectKind::Facility, "fixture", base.path());
-        let facts = page
-            .select(&li)
-            .map(|e| Fact::new(&subject, Property::Name, e.text().collect::<String>()))
-            .collect();
-        let links = page
-            .select(&a)
-            .filter_map(|e| e.value().attr("href"))
-            .filter_map(|h| base.join(h).ok())
-            .map(Request::get)
-            .collect();
-        Ok(Parsed { facts, links })
-    }
+fn parse_fixture(doc: &Document) -> Result<Parsed, ParseError> {
+    let Body::Html(html) = &doc.body else {
+        return Err(ParseError::WrongKind(format!("{:?}", doc.body)));
+    };
+    let base = Url::parse(&doc.meta.url).map_err(|e| ParseError::Malformed(e.to_string()))?;
+    let page = Html::parse_document(html);
+    let li = Selector::parse("li").map_err(|e| ParseError::Malformed(e.to_string()))?;
+    let a = Selector::parse("a[href]").map_err(|e| ParseError::Malformed(e.to_string()))?;
+    let subject = SubjectKey::new(SubjectKind::Facility, "fixture", base.path());
+    let facts = page
+        .select(&li)
+        .map(|e| Fact::new(&subject, Property::Name, e.text().collect::<String>()))
+        .collect();
+    let links = page
+        .select(&a)
+        .filter_map(|e| e.value().attr("href"))
+        .filter_map(|h| base.join(h).ok())
+        .map(Request::get)
+        .collect();
+    Ok(Parsed { facts, links })
 }
 
 fn real(p: &str) -> Url {
@@ -71,94 +64,27 @@ fn mp(p: &str) -> String {
     format!("/m{p}")
 }
 
-#[derive(Default)]
-struct MemSink {
-    docs: Vec<(DocumentMeta, Vec<u8>, ParseOutcome)>,
-    store: HashMap<String, (Validators, Vec<u8>)>,
-    unchanged: Vec<String>,
-    gone: Vec<String>,
-    failed: Vec<(String, String)>,
-    finished: Vec<(String, Vec<String>, bool)>,
-    /// Make `document` fail for this URL, as a full disk or a lost database would.
-    fail_document_for: Option<String>,
+/// Serves `response` for every GET of the mirrored `p`, expected `times` times.
+async fn mount(server: &MockServer, p: &str, response: ResponseTemplate, times: impl Into<Times>) {
+    serve_get(server, &mp(p), response, times).await;
 }
 
-impl Sink for MemSink {
-    fn validators(&mut self, _: &str, url: &str) -> Result<Option<Validators>, SinkError> {
-        Ok(self.store.get(url).map(|(v, _)| v.clone()))
-    }
-    fn document(
-        &mut self,
-        meta: &DocumentMeta,
-        raw: &RawBody,
-        outcome: &ParseOutcome,
-    ) -> Result<bool, SinkError> {
-        let raw = raw.bytes_up_to(u64::MAX).unwrap().unwrap().into_owned();
-        let raw = raw.as_slice();
-        if self.fail_document_for.as_deref() == Some(meta.url.as_str()) {
-            return Err(SinkError("disk full".into()));
-        }
-        let new = self
-            .store
-            .get(&meta.url)
-            .is_none_or(|(v, _)| v.sha256.as_deref() != Some(meta.sha256.as_str()));
-        let v = Validators {
-            etag: meta.etag.clone(),
-            last_modified: meta.last_modified.clone(),
-            sha256: Some(meta.sha256.clone()),
-            unreadable: outcome.is_err(),
-        };
-        self.store.insert(meta.url.clone(), (v, raw.to_vec()));
-        self.docs
-            .push((meta.clone(), raw.to_vec(), copy_outcome(outcome)));
-        Ok(new)
-    }
-    fn unchanged(&mut self, _: &str, url: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
-        self.unchanged.push(url.to_string());
-        Ok(())
-    }
-    fn gone(&mut self, _: &str, url: &str, _: DateTime<Utc>) -> Result<(), SinkError> {
-        self.gone.push(url.to_string());
-        Ok(())
-    }
-    fn failed(
-        &mut self,
-        _: &str,
-        url: &str,
-        error: &str,
-        _: DateTime<Utc>,
-    ) -> Result<(), SinkError> {
-        self.failed.push((url.to_string(), error.to_string()));
-        Ok(())
-    }
-    fn archived(&mut self, _: &str, url: &str) -> Result<Option<Vec<u8>>, SinkError> {
-        Ok(self.store.get(url).map(|(_, raw)| raw.clone()))
-    }
-    fn crawl_finished(
-        &mut self,
-        source: &str,
-        _: DateTime<Utc>,
-        seen: &[String],
-        complete: bool,
-    ) -> Result<(), SinkError> {
-        self.finished
-            .push((source.to_string(), seen.to_vec(), complete));
-        Ok(())
-    }
+/// Serves `response` for the first `n` GETs of the mirrored `p` only, each expected: a fault
+/// that clears (a later `mount` answers after it).
+async fn mount_first(server: &MockServer, p: &str, response: ResponseTemplate, n: u64) {
+    Mock::given(method("GET"))
+        .and(path(mp(p)))
+        .respond_with(response)
+        .up_to_n_times(n)
+        .expect(n)
+        .mount(server)
+        .await;
 }
 
-/// `ParseError` is not `Clone`; keep its message.
-fn copy_outcome(outcome: &ParseOutcome) -> ParseOutcome {
-    match outcome {
-        Ok(p) => Ok(p.clone()),
-        Err(e) => Err(ParseError::Malformed(e.to_string())),
-    }
-}
-
+/// What the fault tests ask of the sink, by path on the fixture's host.
 impl MemSink {
     fn doc(&self, p: &str) -> Option<&(DocumentMeta, Vec<u8>, ParseOutcome)> {
-        let url = real(p).to_string();
-        self.docs.iter().find(|(m, _, _)| m.url == url)
+        self.doc_at(real(p).as_str())
     }
 
     fn facts_of(&self, p: &str) -> Vec<String> {
@@ -169,11 +95,7 @@ impl MemSink {
     }
 
     fn failed_for(&self, p: &str) -> Option<&str> {
-        let url = real(p).to_string();
-        self.failed
-            .iter()
-            .find(|(u, _)| *u == url)
-            .map(|(_, e)| e.as_str())
+        self.failed_at(real(p).as_str())
     }
 
     /// The documents every fault test shares were fetched, parsed and stored.
@@ -186,10 +108,11 @@ impl MemSink {
             assert_eq!(self.facts_of(p), vec![fact.to_string()], "document {p}");
         }
     }
+}
 
-    fn complete(&self) -> bool {
-        self.finished.last().map(|f| f.2).unwrap_or(false)
-    }
+/// A page naming one facility.
+fn li(name: &str) -> ResponseTemplate {
+    html(&format!("<li>{name}</li>"))
 }
 
 fn html(body: &str) -> ResponseTemplate {
@@ -205,54 +128,33 @@ async fn mount_site(server: &MockServer, extra_links: &[&str]) {
     for l in extra_links {
         links.push_str(&format!(r#"<a href="{l}">x</a>"#));
     }
-    Mock::given(method("GET"))
-        .and(path(mp("/index.html")))
-        .respond_with(html(&format!(
-            "<ul><li>架空再生医療センター</li></ul>{links}"
-        )))
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(mp("/ok1.html")))
-        .respond_with(html(
-            "<ul><li>医療法人社団架空会 みらいクリニック</li></ul><a href=\"index.html\">back</a>",
-        ))
-        .expect(1)
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(mp("/ok2.html")))
-        .respond_with(html("<li>株式会社架空細胞 培養センター</li>"))
-        .expect(1)
-        .mount(server)
-        .await;
+    let index = format!("<ul><li>架空再生医療センター</li></ul>{links}");
+    mount(server, "/index.html", html(&index), ..).await;
+    let ok1 =
+        "<ul><li>医療法人社団架空会 みらいクリニック</li></ul><a href=\"index.html\">back</a>";
+    mount(server, "/ok1.html", html(ok1), 1).await;
+    mount(server, "/ok2.html", li("株式会社架空細胞 培養センター"), 1).await;
 }
 
 fn opts() -> CrawlOptions {
     CrawlOptions {
-        rate_per_sec: 1000.0,
-        max_retries: 3,
-        retry_base_delay: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
         size_cap: 1024 * 1024,
-        max_documents: None,
-        progress: false,
-        ..CrawlOptions::default()
+        ..quick_crawl(3)
     }
 }
 
-fn mirrors(server: &MockServer, outside: Option<&MockServer>) -> MirrorMap {
+fn mirrors(server: &MockServer, outside: Option<&MockServer>) -> Vec<String> {
     let mut specs = vec![format!("{HOST}={}/m", server.uri())];
     if let Some(o) = outside {
         specs.push(format!("{OUTSIDE}={}/", o.uri()));
     }
-    MirrorMap::parse(&specs).unwrap()
+    specs
 }
 
 async fn run(server: &MockServer, sink: &mut MemSink, opts: &CrawlOptions) -> CrawlReport {
-    let adapters: [&dyn Adapter; 1] = [&Fixture];
-    let fetcher =
-        Fetcher::for_adapters(opts.fetch_config(), &adapters, mirrors(server, None)).unwrap();
+    let fixture = fixture();
+    let adapters: [&dyn Adapter; 1] = [&fixture];
+    let fetcher = fetcher(opts, &adapters, &mirrors(server, None));
     crawl(&adapters, &fetcher, sink, opts).await
 }
 
@@ -260,17 +162,8 @@ async fn run(server: &MockServer, sink: &mut MemSink, opts: &CrawlOptions) -> Cr
 async fn server_errors_are_retried_until_success() {
     let server = MockServer::start().await;
     mount_site(&server, &["flaky.html"]).await;
-    Mock::given(path(mp("/flaky.html")))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/flaky.html")))
-        .respond_with(html("<li>架空中央クリニック</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_first(&server, "/flaky.html", ResponseTemplate::new(503), 2).await;
+    mount(&server, "/flaky.html", li("架空中央クリニック"), 1).await;
     let mut sink = MemSink::default();
     let report = run(&server, &mut sink, &opts()).await;
     sink.assert_others_fetched();
@@ -292,11 +185,7 @@ async fn persistent_server_error_fails_only_that_document() {
         max_retries: 2,
         ..opts()
     };
-    Mock::given(path(mp("/down.html")))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(3)
-        .mount(&server)
-        .await;
+    mount(&server, "/down.html", ResponseTemplate::new(500), 3).await;
     let mut sink = MemSink::default();
     let report = run(&server, &mut sink, &o).await;
     sink.assert_others_fetched();
@@ -316,17 +205,9 @@ async fn persistent_server_error_fails_only_that_document() {
 async fn too_many_requests_honours_retry_after() {
     let server = MockServer::start().await;
     mount_site(&server, &["busy.html"]).await;
-    Mock::given(path(mp("/busy.html")))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/busy.html")))
-        .respond_with(html("<li>架空北クリニック</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let busy = ResponseTemplate::new(429).insert_header("retry-after", "1");
+    mount_first(&server, "/busy.html", busy, 1).await;
+    mount(&server, "/busy.html", li("架空北クリニック"), 1).await;
     let mut sink = MemSink::default();
     let t0 = Instant::now();
     run(&server, &mut sink, &opts()).await;
@@ -350,11 +231,8 @@ async fn timeout_then_crawl_continues() {
         max_retries: 1,
         ..opts()
     };
-    Mock::given(path(mp("/slow.html")))
-        .respond_with(html("<li>遅い</li>").set_delay(Duration::from_secs(3)))
-        .expect(2)
-        .mount(&server)
-        .await;
+    let slow = li("遅い").set_delay(Duration::from_secs(3));
+    mount(&server, "/slow.html", slow, 2).await;
     let mut sink = MemSink::default();
     let t0 = Instant::now();
     let report = run(&server, &mut sink, &o).await;
@@ -372,27 +250,15 @@ async fn wrong_charset_header_on_shift_jis_and_malformed_html() {
     mount_site(&server, &["sjis.html", "broken.html"]).await;
     let page = "<html><head><title>報道発表</title></head><body><ul><li>医療法人社団架空会　ひかり再生クリニック</li></ul></body></html>";
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(page);
-    Mock::given(path(mp("/sjis.html")))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(sjis.into_owned(), "text/html; charset=UTF-8"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let mislabelled =
+        ResponseTemplate::new(200).set_body_raw(sjis.into_owned(), "text/html; charset=UTF-8");
+    mount(&server, "/sjis.html", mislabelled, 1).await;
     // Unclosed tags, stray end tags, a `<` in text, a bad entity: still read, link still found.
-    Mock::given(path(mp("/broken.html")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
+    mount(&server, "/broken.html", ResponseTemplate::new(200).set_body_raw(
             "<html><body><div><ul><li>架空東クリニック<li>架空西クリニック</span></div>< &nope; <a href=deep.html>深い",
             "text/html",
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/deep.html")))
-        .respond_with(html("<li>架空深層センター</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
+        ), 1).await;
+    mount(&server, "/deep.html", li("架空深層センター"), 1).await;
     let mut sink = MemSink::default();
     let report = run(&server, &mut sink, &opts()).await;
     sink.assert_others_fetched();
@@ -414,31 +280,13 @@ async fn wrong_charset_header_on_shift_jis_and_malformed_html() {
 /// Serves every request with a 200 that declares 5000 bytes, sends a few and closes
 /// (hyper-based servers such as wiremock refuse to send such a response).
 async fn truncating_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let reply: &[u8] = if req.starts_with(b"GET /robots.txt ") {
-                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
-                } else {
-                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<li>cut"
-                };
-                let _ = sock.write_all(reply).await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    raw_server(|mut sock| async move {
+        let _ = sock
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<li>cut")
+            .await;
+        let _ = sock.shutdown().await;
+    })
+    .await
 }
 
 #[tokio::test]
@@ -451,22 +299,17 @@ async fn oversized_and_truncated_bodies_fail_alone() {
     )
     .await;
     // 50 MB against a 1 MiB cap: refused from the declared length, never buffered.
-    Mock::given(path(mp("/huge.csv")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b'x'; 50_000_000], "text/csv"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let huge = ResponseTemplate::new(200).set_body_raw(vec![b'x'; 50_000_000], "text/csv");
+    mount(&server, "/huge.csv", huge, 1).await;
     let o = CrawlOptions {
         max_retries: 1,
         ..opts()
     };
-    let adapters: [&dyn Adapter; 1] = [&Fixture];
-    let mirrors = MirrorMap::parse(&[
-        format!("{HOST}={}/m", server.uri()),
-        format!("{FILES}={files}"),
-    ])
-    .unwrap();
-    let fetcher = Fetcher::for_adapters(o.fetch_config(), &adapters, mirrors).unwrap();
+    let fixture = fixture();
+    let adapters: [&dyn Adapter; 1] = [&fixture];
+    let mut specs = mirrors(&server, None);
+    specs.push(format!("{FILES}={files}"));
+    let fetcher = fetcher(&o, &adapters, &specs);
     let mut sink = MemSink::default();
     let report = crawl(&adapters, &fetcher, &mut sink, &o).await;
     sink.assert_others_fetched();
@@ -476,12 +319,10 @@ async fn oversized_and_truncated_bodies_fail_alone() {
         "{huge}"
     );
     let cut_url = format!("https://{FILES}/cut.html");
-    let cut = sink
-        .failed
-        .iter()
-        .find(|(u, _)| *u == cut_url)
-        .map(|(_, e)| e.as_str());
-    assert_eq!(cut, Some("body truncated after 7 bytes of 5000"));
+    assert_eq!(
+        sink.failed_at(&cut_url),
+        Some("body truncated after 7 bytes of 5000")
+    );
     assert!(
         sink.docs.iter().all(|(m, _, _)| m.url != cut_url),
         "a truncated body is never stored"
@@ -497,32 +338,12 @@ async fn redirects_map_back_to_real_urls_and_loops_fail() {
     // new.html is linked directly too, after the redirect that reaches it: fetched once.
     mount_site(&server, &["loop1.html", "moved.html", "new.html"]).await;
     // The loop answers with mirror URLs, relative and absolute, as a replica server would.
-    Mock::given(path(mp("/loop1.html")))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", "/m/loop2.html"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/loop2.html")))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", format!("{}/m/loop1.html", server.uri())),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/moved.html")))
-        .respond_with(
-            ResponseTemplate::new(301)
-                .insert_header("location", format!("https://{HOST}/new.html")),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/new.html")))
-        .respond_with(html("<li>移転先クリニック</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(&server, "/loop1.html", redirect(302, "/m/loop2.html"), 1).await;
+    let back = format!("{}/m/loop1.html", server.uri());
+    mount(&server, "/loop2.html", redirect(302, &back), 1).await;
+    let moved = format!("https://{HOST}/new.html");
+    mount(&server, "/moved.html", redirect(301, &moved), 1).await;
+    mount(&server, "/new.html", li("移転先クリニック"), 1).await;
     let mut sink = MemSink::default();
     run(&server, &mut sink, &opts()).await;
     sink.assert_others_fetched();
@@ -550,19 +371,15 @@ async fn links_to_unlisted_hosts_are_never_requested() {
     )
     .await;
     Mock::given(method("GET"))
-        .respond_with(html("<li>外部</li>"))
+        .respond_with(li("外部"))
         .expect(0)
         .mount(&outside)
         .await;
-    let adapters: [&dyn Adapter; 1] = [&Fixture];
+    let fixture = fixture();
+    let adapters: [&dyn Adapter; 1] = [&fixture];
     let o = opts();
     // Even with a mirror for the outside host configured, it is not on the allowlist.
-    let fetcher = Fetcher::for_adapters(
-        o.fetch_config(),
-        &adapters,
-        mirrors(&server, Some(&outside)),
-    )
-    .unwrap();
+    let fetcher = fetcher(&o, &adapters, &mirrors(&server, Some(&outside)));
     let mut sink = MemSink::default();
     let report = crawl(&adapters, &fetcher, &mut sink, &o).await;
     sink.assert_others_fetched();
@@ -577,18 +394,9 @@ async fn links_to_unlisted_hosts_are_never_requested() {
 async fn robots_disallow_is_respected_and_read_once() {
     let server = MockServer::start().await;
     mount_site(&server, &["private/secret.html", "private/other.html"]).await;
-    Mock::given(path(mp("/robots.txt")))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_string("User-agent: *\nDisallow: /private/\n"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/private/secret.html")))
-        .respond_with(html("<li>秘密</li>"))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let robots = text("User-agent: *\nDisallow: /private/\n");
+    mount(&server, "/robots.txt", robots, 1).await;
+    mount(&server, "/private/secret.html", li("秘密"), 0).await;
     let mut sink = MemSink::default();
     let report = run(&server, &mut sink, &opts()).await;
     sink.assert_others_fetched();
@@ -604,23 +412,11 @@ async fn robots_disallow_is_respected_and_read_once() {
 async fn conditional_get_then_gone() {
     let server = MockServer::start().await;
     mount_site(&server, &["cached.html", "later-gone.html"]).await;
-    Mock::given(path(mp("/cached.html")))
-        .respond_with(
-            html(r#"<li>架空南クリニック</li><a href="leaf.html">leaf</a>"#)
-                .insert_header("etag", "\"v1\""),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/leaf.html")))
-        .respond_with(html("<li>架空葉クリニック</li>"))
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/later-gone.html")))
-        .respond_with(html("<li>閉院予定クリニック</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let cached = html(r#"<li>架空南クリニック</li><a href="leaf.html">leaf</a>"#)
+        .insert_header("etag", "\"v1\"");
+    mount(&server, "/cached.html", cached, 1).await;
+    mount(&server, "/leaf.html", li("架空葉クリニック"), ..).await;
+    mount(&server, "/later-gone.html", li("閉院予定クリニック"), 1).await;
     let mut sink = MemSink::default();
     let first = run(&server, &mut sink, &opts()).await;
     assert_eq!(first.source("fixture").unwrap().fetched, 6);
@@ -636,16 +432,8 @@ async fn conditional_get_then_gone() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(path(mp("/leaf.html")))
-        .respond_with(html("<li>架空葉クリニック</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/later-gone.html")))
-        .respond_with(ResponseTemplate::new(404))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount(&server, "/leaf.html", li("架空葉クリニック"), 1).await;
+    mount(&server, "/later-gone.html", ResponseTemplate::new(404), 1).await;
     let docs_before = sink.docs.len();
     let second = run(&server, &mut sink, &opts()).await;
     let r = second.source("fixture").unwrap();
@@ -668,22 +456,10 @@ async fn conditional_get_then_gone() {
 #[tokio::test]
 async fn document_limit_makes_the_crawl_incomplete() {
     let server = MockServer::start().await;
-    Mock::given(path(mp("/index.html")))
-        .respond_with(html(
-            r#"<li>a</li><a href="ok1.html">1</a><a href="ok2.html">2</a>"#,
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/ok1.html")))
-        .respond_with(html("<li>b</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/ok2.html")))
-        .respond_with(html("<li>c</li>"))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let index = html(r#"<li>a</li><a href="ok1.html">1</a><a href="ok2.html">2</a>"#);
+    mount(&server, "/index.html", index, ..).await;
+    mount(&server, "/ok1.html", li("b"), 1).await;
+    mount(&server, "/ok2.html", li("c"), 0).await;
     let o = CrawlOptions {
         max_documents: Some(2),
         ..opts()
@@ -699,16 +475,9 @@ async fn document_limit_makes_the_crawl_incomplete() {
 async fn sink_and_parse_errors_are_counted_and_the_crawl_goes_on() {
     let server = MockServer::start().await;
     mount_site(&server, &["notes.txt", "unstorable.html"]).await;
-    Mock::given(path(mp("/notes.txt")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("plain text", "text/plain"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(mp("/unstorable.html")))
-        .respond_with(html("<li>保存できない</li>"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let notes = ResponseTemplate::new(200).set_body_raw("plain text", "text/plain");
+    mount(&server, "/notes.txt", notes, 1).await;
+    mount(&server, "/unstorable.html", li("保存できない"), 1).await;
     let mut sink = MemSink {
         fail_document_for: Some(real("/unstorable.html").to_string()),
         ..MemSink::default()
@@ -728,49 +497,28 @@ async fn sink_and_parse_errors_are_counted_and_the_crawl_goes_on() {
 }
 
 /// A source of published files that never change once out (like the corporate-number diffs).
-struct PublishedFile;
-
-impl Adapter for PublishedFile {
-    fn name(&self) -> &'static str {
-        "published-file"
-    }
-    fn hosts(&self) -> &'static [&'static str] {
-        &[HOST]
-    }
-    fn start_requests(&self, _: &StartContext) -> Vec<Request> {
-        vec![Request::get(real("/files/diff_20261101.csv")).immutable()]
-    }
-    fn check_structure(&self, _: &Document) -> Vec<String> {
-        Vec::new()
-    }
-    fn parse(&self, doc: &Document) -> Result<Parsed, ParseError> {
-        match &doc.body {
-            Body::Csv(_) => Ok(Parsed::default()),
-            other => Err(ParseError::WrongKind(format!("not the file: {other:?}"))),
-        }
-    }
+fn published_file() -> TestSource {
+    let start = Request::get(real("/files/diff_20261101.csv")).immutable();
+    TestSource::new("published-file", &[HOST], start, |doc| match &doc.body {
+        Body::Csv(_) => Ok(Parsed::default()),
+        other => Err(ParseError::WrongKind(format!("not the file: {other:?}"))),
+    })
 }
 
 #[tokio::test]
 async fn a_held_file_is_not_fetched_again_unless_what_was_held_could_not_be_read() {
     let server = MockServer::start().await;
     // The first answer is an error page with status 200, as some download servers send.
-    Mock::given(method("GET"))
-        .and(path(mp("/files/diff_20261101.csv")))
-        .respond_with(html("<p>エラーが発生しました</p>"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(mp("/files/diff_20261101.csv")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("a,b\n1,2\n", "text/csv"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let adapters: [&dyn Adapter; 1] = [&PublishedFile];
-    let fetcher =
-        Fetcher::for_adapters(opts().fetch_config(), &adapters, mirrors(&server, None)).unwrap();
+    let (file, error_page) = (
+        "/files/diff_20261101.csv",
+        html("<p>エラーが発生しました</p>"),
+    );
+    mount_first(&server, file, error_page, 1).await;
+    let csv = ResponseTemplate::new(200).set_body_raw("a,b\n1,2\n", "text/csv");
+    mount(&server, file, csv, 1).await;
+    let source = published_file();
+    let adapters: [&dyn Adapter; 1] = [&source];
+    let fetcher = fetcher(&opts(), &adapters, &mirrors(&server, None));
     let mut sink = MemSink::default();
     let fetched = |r: &CrawlReport| r.per_source[0].fetched;
 

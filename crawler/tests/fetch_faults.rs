@@ -2,13 +2,16 @@
 //! connection faults that wiremock cannot produce (a raw TCP server stands in for those).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
+mod common;
+
+use common::crawling::{raw_server, redirect, serve_get, text};
 use mieru_crawler::fetch::{FetchConfig, FetchError, FetchOutcome, Fetcher};
 use mieru_crawler::mirror::MirrorMap;
 use mieru_crawler::sink::Validators;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use url::Url;
 use wiremock::matchers::{header, header_regex, method, path};
@@ -126,12 +129,8 @@ async fn unlisted_host_is_refused_before_any_request() {
 async fn redirect_to_unlisted_host_is_refused() {
     let server = MockServer::start().await;
     let outside = MockServer::start().await;
-    Mock::given(path("/go"))
-        .respond_with(
-            ResponseTemplate::new(302).insert_header("location", format!("{}/x", outside.uri())),
-        )
-        .mount(&server)
-        .await;
+    let away = format!("{}/x", outside.uri());
+    serve_get(&server, "/go", redirect(302, &away), ..).await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200))
         .expect(0)
@@ -147,12 +146,8 @@ async fn redirect_to_unlisted_host_is_refused() {
 async fn redirect_chains_are_bounded() {
     let server = MockServer::start().await;
     for i in 0..8 {
-        Mock::given(path(format!("/hop{i}")))
-            .respond_with(
-                ResponseTemplate::new(307).insert_header("location", format!("/hop{}", i + 1)),
-            )
-            .mount(&server)
-            .await;
+        let next = format!("/hop{}", i + 1);
+        serve_get(&server, &format!("/hop{i}"), redirect(307, &next), ..).await;
     }
     let f = fetcher_for(&server.uri(), config());
     assert_eq!(
@@ -167,18 +162,9 @@ async fn redirect_chains_are_bounded() {
 #[tokio::test]
 async fn rate_limit_and_crawl_delay_space_requests() {
     let server = MockServer::start().await;
-    Mock::given(path("/robots.txt"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_string("User-agent: mieru\nCrawl-delay: 0.2\n"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/p"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
-        .expect(3)
-        .mount(&server)
-        .await;
+    let robots = text("User-agent: mieru\nCrawl-delay: 0.2\n");
+    serve_get(&server, "/robots.txt", robots, 1).await;
+    serve_get(&server, "/p", text("ok"), 3).await;
     let f = fetcher_for(&server.uri(), config());
     let t0 = Instant::now();
     for _ in 0..3 {
@@ -197,10 +183,7 @@ async fn rate_limit_and_crawl_delay_space_requests() {
 
     // Without a crawl delay the configured rate applies: 10/s → 3 requests ≥ 0.2 s apart total.
     let server = MockServer::start().await;
-    Mock::given(path("/q"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
-        .mount(&server)
-        .await;
+    serve_get(&server, "/q", text("ok"), ..).await;
     let f = fetcher_for(
         &server.uri(),
         FetchConfig {
@@ -222,16 +205,9 @@ async fn rate_limit_and_crawl_delay_space_requests() {
 #[tokio::test]
 async fn unreachable_robots_blocks_the_host_and_is_read_once_per_crawl() {
     let server = MockServer::start().await;
-    Mock::given(path("/robots.txt"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(2 * 4) // two crawls, one attempt plus three retries each
-        .mount(&server)
-        .await;
-    Mock::given(path("/a"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    // Two crawls, one attempt plus three retries each.
+    serve_get(&server, "/robots.txt", ResponseTemplate::new(503), 2 * 4).await;
+    serve_get(&server, "/a", ResponseTemplate::new(200), 0).await;
     let f = fetcher_for(&server.uri(), config());
     for _ in 0..2 {
         f.begin_crawl();
@@ -247,11 +223,8 @@ async fn unreachable_robots_blocks_the_host_and_is_read_once_per_crawl() {
 #[tokio::test]
 async fn long_retry_after_gives_up_instead_of_stalling() {
     let server = MockServer::start().await;
-    Mock::given(path("/later"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let busy = ResponseTemplate::new(429).insert_header("retry-after", "3600");
+    serve_get(&server, "/later", busy, 1).await;
     let f = fetcher_for(&server.uri(), config());
     assert_eq!(
         f.fetch("s", &real("/later"), None).await,
@@ -263,16 +236,8 @@ async fn long_retry_after_gives_up_instead_of_stalling() {
 #[tokio::test]
 async fn client_errors_are_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(path("/forbidden"))
-        .respond_with(ResponseTemplate::new(403))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/removed"))
-        .respond_with(ResponseTemplate::new(410))
-        .expect(1)
-        .mount(&server)
-        .await;
+    serve_get(&server, "/forbidden", ResponseTemplate::new(403), 1).await;
+    serve_get(&server, "/removed", ResponseTemplate::new(410), 1).await;
     let f = fetcher_for(&server.uri(), config());
     assert_eq!(
         f.fetch("s", &real("/forbidden"), None).await,
@@ -283,44 +248,6 @@ async fn client_errors_are_not_retried() {
         Ok(FetchOutcome::Gone(410))
     );
     server.verify().await;
-}
-
-/// A one-route HTTP/1.1 server over raw TCP, for faults a well-behaved server won't make.
-/// `/robots.txt` answers 404; anything else gets `respond`. Returns the base URL.
-async fn raw_server<F, Fut>(respond: F) -> String
-where
-    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let respond = Arc::new(respond);
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let respond = respond.clone();
-            tokio::spawn(async move {
-                let mut req = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                if req.starts_with(b"GET /robots.txt ") {
-                    let _ = sock
-                        .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                        .await;
-                    return;
-                }
-                respond(sock).await;
-            });
-        }
-    });
-    format!("http://{addr}")
 }
 
 #[tokio::test]
@@ -427,22 +354,10 @@ async fn form_posts_pass_the_same_gates_and_keep_the_session() {
     use wiremock::matchers::body_string_contains;
 
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/robots.txt"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_string("User-agent: *\nDisallow: /private/\n"),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/download/"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("set-cookie", "JSESSIONID=s1; Path=/")
-                .set_body_string("<form></form>"),
-        )
-        .mount(&server)
-        .await;
+    let robots = text("User-agent: *\nDisallow: /private/\n");
+    serve_get(&server, "/robots.txt", robots, ..).await;
+    let page = text("<form></form>").insert_header("set-cookie", "JSESSIONID=s1; Path=/");
+    serve_get(&server, "/download/", page, ..).await;
     Mock::given(method("POST"))
         .and(path("/download/"))
         .and(header("cookie", "JSESSIONID=s1"))

@@ -6,7 +6,7 @@ use std::ops::Range;
 use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::numerals::{is_kanji_numeral, scan_number};
+use crate::numerals::{digit_runs, is_kanji_numeral, scan_number};
 
 struct Era {
     name: &'static str,
@@ -16,37 +16,22 @@ struct Era {
     start: (i32, u32, u32),
 }
 
+/// An era beginning on `start`; its first year (元年) is the Gregorian year it began in.
+const fn era(name: &'static str, letter: char, start: (i32, u32, u32)) -> Era {
+    Era {
+        name,
+        letter,
+        first_year: start.0,
+        start,
+    }
+}
+
 const ERAS: [Era; 5] = [
-    Era {
-        name: "明治",
-        letter: 'M',
-        first_year: 1868,
-        start: (1868, 10, 23),
-    },
-    Era {
-        name: "大正",
-        letter: 'T',
-        first_year: 1912,
-        start: (1912, 7, 30),
-    },
-    Era {
-        name: "昭和",
-        letter: 'S',
-        first_year: 1926,
-        start: (1926, 12, 25),
-    },
-    Era {
-        name: "平成",
-        letter: 'H',
-        first_year: 1989,
-        start: (1989, 1, 8),
-    },
-    Era {
-        name: "令和",
-        letter: 'R',
-        first_year: 2019,
-        start: (2019, 5, 1),
-    },
+    era("明治", 'M', (1868, 10, 23)),
+    era("大正", 'T', (1912, 7, 30)),
+    era("昭和", 'S', (1926, 12, 25)),
+    era("平成", 'H', (1989, 1, 8)),
+    era("令和", 'R', (2019, 5, 1)),
 ];
 
 fn era_start(e: &Era) -> Option<NaiveDate> {
@@ -317,33 +302,27 @@ pub fn find_dates(text: &str) -> Vec<(NaiveDate, Range<usize>)> {
 pub fn find_compact_dates(text: &str) -> Vec<(NaiveDate, Range<usize>)> {
     let (cs, spans) = normalize_with_offsets(text);
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < cs.len() {
-        let run = cs.iter().skip(i).take_while(|c| c.is_ascii_digit()).count();
-        if run == 0 {
-            i += 1;
+    for (i, run) in digit_runs(&cs) {
+        if run != 8 {
             continue;
         }
-        if run == 8 {
-            let digits: String = cs.iter().skip(i).take(8).collect();
-            let part = |from: usize, len: usize| -> Option<u64> {
-                digits
-                    .chars()
-                    .skip(from)
-                    .take(len)
-                    .collect::<String>()
-                    .parse()
-                    .ok()
-            };
-            let date = match (part(0, 4), part(4, 2), part(6, 2)) {
-                (Some(y), Some(m), Some(d)) if (1900..=2199).contains(&y) => ymd(y, m, d),
-                _ => None,
-            };
-            if let (Some(date), Some(a), Some(b)) = (date, spans.get(i), spans.get(i + 7)) {
-                found.push((date, a.start..b.end));
-            }
+        let digits: String = cs.iter().skip(i).take(8).collect();
+        let part = |from: usize, len: usize| -> Option<u64> {
+            digits
+                .chars()
+                .skip(from)
+                .take(len)
+                .collect::<String>()
+                .parse()
+                .ok()
+        };
+        let date = match (part(0, 4), part(4, 2), part(6, 2)) {
+            (Some(y), Some(m), Some(d)) if (1900..=2199).contains(&y) => ymd(y, m, d),
+            _ => None,
+        };
+        if let (Some(date), Some(a), Some(b)) = (date, spans.get(i), spans.get(i + 7)) {
+            found.push((date, a.start..b.end));
         }
-        i += run;
     }
     found
 }

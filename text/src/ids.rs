@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::numerals::digit_runs;
+
 /// The kinds of identifier a search query can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -160,13 +162,7 @@ fn scan(cs: &[char], patterns: &[&Pattern]) -> Vec<(usize, IdentifierKind, Strin
 /// Valid 法人番号 standing alone (13 digits not touching other letters or digits).
 fn scan_corporate_numbers(cs: &[char]) -> Vec<(usize, IdentifierKind, String)> {
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < cs.len() {
-        let run = cs.iter().skip(i).take_while(|c| c.is_ascii_digit()).count();
-        if run == 0 {
-            i += 1;
-            continue;
-        }
+    for (i, run) in digit_runs(cs) {
         let touches_word = (i > 0 && cs.get(i - 1).is_some_and(|c| c.is_ascii_alphabetic()))
             || cs.get(i + run).is_some_and(|c| c.is_ascii_alphabetic());
         if run == 13 && !touches_word {
@@ -175,7 +171,6 @@ fn scan_corporate_numbers(cs: &[char]) -> Vec<(usize, IdentifierKind, String)> {
                 found.push((i, IdentifierKind::CorporateNumber, s));
             }
         }
-        i += run;
     }
     found
 }

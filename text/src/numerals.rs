@@ -80,16 +80,37 @@ pub fn parse_kanji_number(s: &str) -> Option<u64> {
         .checked_add(current.unwrap_or(0))
 }
 
+/// How many ASCII digits stand at `chars[i..]` before anything else.
+fn digit_run_at(chars: &[char], i: usize) -> usize {
+    chars
+        .iter()
+        .skip(i)
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
+/// The maximal runs of ASCII digits in `chars`, as (start, length), left to right.
+pub(crate) fn digit_runs(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match digit_run_at(chars, i) {
+            0 => i += 1,
+            run => {
+                runs.push((i, run));
+                i += run;
+            }
+        }
+    }
+    runs
+}
+
 /// Reads a number starting at `chars[i]`: a run of ASCII digits (at most 18) or a run
 /// of kanji numerals. Returns the value and the number of chars consumed.
 pub(crate) fn scan_number(chars: &[char], i: usize) -> Option<(u64, usize)> {
     let first = *chars.get(i)?;
     if first.is_ascii_digit() {
-        let len = chars
-            .iter()
-            .skip(i)
-            .take_while(|c| c.is_ascii_digit())
-            .count();
+        let len = digit_run_at(chars, i);
         if len > 18 {
             return None;
         }

@@ -23,10 +23,35 @@ pub fn text_of(el: ElementRef<'_>) -> String {
 /// kept only on `hosts`, without fragments, first occurrence of each URL in document order.
 /// An invalid selector yields nothing (selectors are constants checked by tests).
 pub fn links(page: &Html, selector: &str, base: &Url, hosts: &[&str]) -> Vec<Link> {
+    anchors(page, selector, base, hosts)
+        .into_iter()
+        .map(|(url, el)| Link {
+            url,
+            text: text_of(el),
+        })
+        .collect()
+}
+
+/// The URLs of [`links`] alone, for callers that do not need the anchor text.
+pub fn link_urls(page: &Html, selector: &str, base: &Url, hosts: &[&str]) -> Vec<Url> {
+    anchors(page, selector, base, hosts)
+        .into_iter()
+        .map(|(url, _)| url)
+        .collect()
+}
+
+/// The filtering [`links`] and [`link_urls`] share: each allowed URL once, with the first
+/// element that named it.
+fn anchors<'a>(
+    page: &'a Html,
+    selector: &str,
+    base: &Url,
+    hosts: &[&str],
+) -> Vec<(Url, ElementRef<'a>)> {
     let Ok(sel) = Selector::parse(selector) else {
         return Vec::new();
     };
-    let mut out: Vec<Link> = Vec::new();
+    let mut out: Vec<(Url, ElementRef<'a>)> = Vec::new();
     for el in page.select(&sel) {
         let Some(href) = el.value().attr("href") else {
             continue;
@@ -37,11 +62,8 @@ pub fn links(page: &Html, selector: &str, base: &Url, hosts: &[&str]) -> Vec<Lin
         url.set_fragment(None);
         let allowed = matches!(url.scheme(), "http" | "https")
             && url.host_str().is_some_and(|h| hosts.contains(&h));
-        if allowed && !out.iter().any(|l| l.url == url) {
-            out.push(Link {
-                url,
-                text: text_of(el),
-            });
+        if allowed && !out.iter().any(|(seen, _)| *seen == url) {
+            out.push((url, el));
         }
     }
     out

@@ -153,37 +153,46 @@ mod tests {
 
     const JA: &str = "再生医療等の安全性の確保等に関する法律に基づく緊急命令について。架空クリニックに対し提供の一時停止を命じました。";
 
+    /// `raw` decodes to `JA`, read as `encoding`.
+    fn assert_reads_ja(
+        raw: &[u8],
+        content_type: Option<&str>,
+        html: bool,
+        encoding: &'static Encoding,
+    ) {
+        let d = decode_text(raw, content_type, html);
+        assert_eq!(d.encoding, encoding);
+        assert_eq!(d.text, JA);
+    }
+
     #[test]
     fn bom_wins() {
         let mut raw = vec![0xEF, 0xBB, 0xBF];
         raw.extend_from_slice(JA.as_bytes());
-        let d = decode_text(&raw, Some("text/html; charset=shift_jis"), true);
-        assert_eq!(d.encoding, UTF_8);
-        assert_eq!(d.text, JA);
+        assert_reads_ja(&raw, Some("text/html; charset=shift_jis"), true, UTF_8);
     }
 
     #[test]
     fn header_charset_used_when_right() {
         let (raw, _, _) = EUC_JP.encode(JA);
-        let d = decode_text(&raw, Some("text/html; charset=\"EUC-JP\""), true);
-        assert_eq!(d.encoding, EUC_JP);
-        assert_eq!(d.text, JA);
+        assert_reads_ja(&raw, Some("text/html; charset=\"EUC-JP\""), true, EUC_JP);
     }
 
     #[test]
     fn wrong_utf8_header_on_shift_jis_is_detected() {
         let (raw, _, _) = SHIFT_JIS.encode(JA);
-        let d = decode_text(&raw, Some("text/html; charset=UTF-8"), true);
-        assert_eq!(d.encoding, SHIFT_JIS);
-        assert_eq!(d.text, JA);
+        assert_reads_ja(&raw, Some("text/html; charset=UTF-8"), true, SHIFT_JIS);
     }
 
     #[test]
     fn wrong_latin1_header_on_shift_jis_is_detected() {
         let (raw, _, _) = SHIFT_JIS.encode(JA);
-        let d = decode_text(&raw, Some("text/plain; charset=iso-8859-1"), false);
-        assert_eq!(d.encoding, SHIFT_JIS);
-        assert_eq!(d.text, JA);
+        assert_reads_ja(
+            &raw,
+            Some("text/plain; charset=iso-8859-1"),
+            false,
+            SHIFT_JIS,
+        );
     }
 
     #[test]
@@ -204,9 +213,7 @@ mod tests {
     #[test]
     fn no_declaration_is_guessed() {
         let (raw, _, _) = EUC_JP.encode(JA);
-        let d = decode_text(&raw, None, false);
-        assert_eq!(d.encoding, EUC_JP);
-        assert_eq!(d.text, JA);
+        assert_reads_ja(&raw, None, false, EUC_JP);
         let d = decode_text(JA.as_bytes(), None, false);
         assert_eq!(d.encoding, UTF_8);
     }

@@ -9,21 +9,26 @@ use std::ops::Range;
 use super::form::{find_prefix_form, match_suffix, split_corporate_form, SUFFIXES};
 use crate::normalize::{display_clean, fold, is_invisible};
 
-/// Words that end or make up facility names; their presence after a corporation's
-/// name is what makes a split without separator plausible.
-const FACILITY_WORDS: &[&str] = &[
+/// Facility words that are never a whole facility name (folded).
+const GENERIC_FACILITY: &[&str] = &[
     "クリニツク",
     "clinic",
     "医院",
     "病院",
     "診療所",
     "歯科",
+    "歯科医院",
+    "内科",
+    "皮膚科",
+];
+
+/// The other words that end or make up facility names. With [`GENERIC_FACILITY`], their
+/// presence after a corporation's name is what makes a split without separator plausible.
+const FACILITY_WORDS: &[&str] = &[
     "センタ",
     "center",
     "centre",
     "hospital",
-    "皮膚科",
-    "内科",
     "外科",
     "眼科",
     "整形",
@@ -40,22 +45,12 @@ const FACILITY_WORDS: &[&str] = &[
     "細胞",
 ];
 
-/// Facility words that are never a whole facility name (folded).
-const GENERIC_FACILITY: &[&str] = &[
-    "クリニツク",
-    "clinic",
-    "医院",
-    "病院",
-    "診療所",
-    "歯科",
-    "歯科医院",
-    "内科",
-    "皮膚科",
-];
-
 fn looks_like_facility(s: &str) -> bool {
     let key = fold(s);
-    FACILITY_WORDS.iter().any(|w| key.contains(w))
+    GENERIC_FACILITY
+        .iter()
+        .chain(FACILITY_WORDS)
+        .any(|w| key.contains(w))
 }
 
 /// A facility name of its own, not only a department of one (矯正歯科, 内科).

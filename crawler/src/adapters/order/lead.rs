@@ -139,22 +139,19 @@ fn add_party(name: &str, paren: Option<&str>, before: &str, parties: &mut Partie
     }
 }
 
+/// The part of `head` after the last of `separators` (all of it when there is none): the
+/// name that ends a sentence's clause.
+fn after_last<'a>(head: &'a str, separators: &[char]) -> &'a str {
+    head.rsplit(separators).next().unwrap_or(head)
+}
+
 /// `一般社団法人○○会が運営する「…」`: the operator written before the quote.
 fn operator_written_before(before: &str) -> Option<String> {
     let t = clean(before);
     let head = ["が運営する", "が開設する"]
         .iter()
         .find_map(|k| t.strip_suffix(k))?;
-    let start = head
-        .rfind(['、', '，', '。', 'は'])
-        .map(|i| {
-            i + head
-                .get(i..)
-                .and_then(|s| s.chars().next())
-                .map_or(0, char::len_utf8)
-        })
-        .unwrap_or(0);
-    let name = clean(head.get(start..).unwrap_or(""));
+    let name = clean(after_last(head, &['、', '，', '。', 'は']));
     let (op, rest) = util::split_operator(&name);
     (rest.is_empty()).then_some(op).flatten()
 }
@@ -178,16 +175,7 @@ fn unquoted_party(sentence: &str, parties: &mut Parties) {
         return;
     };
     let head = sentence.get(..at).unwrap_or("");
-    let start = head
-        .rfind(['、', '，'])
-        .map(|i| {
-            i + head
-                .get(i..)
-                .and_then(|s| s.chars().next())
-                .map_or(0, char::len_utf8)
-        })
-        .unwrap_or(0);
-    let span = clean(head.get(start..).unwrap_or(""));
+    let span = clean(after_last(head, &['、', '，']));
     let (name, paren) = match span.rfind(['（', '(']) {
         Some(open) if span.ends_with(['）', ')']) => {
             let inner = span.get(open..).unwrap_or("");

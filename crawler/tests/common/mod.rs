@@ -1,5 +1,6 @@
-//! Shared by the adapter tests: read a replica fixture from disk, decode it with the crawler's
-//! own decoder as a crawl would, parse it, and look facts up.
+//! Shared by the crawler's tests: read a replica fixture from disk, decode it with the
+//! crawler's own decoder as a crawl would, parse it, and look facts up; for crawl tests, a
+//! sink, a source and servers (in `crawling`).
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -9,6 +10,17 @@ use mieru_crawler::document::Document;
 use mieru_crawler::provenance::{DocumentMeta, Fact, Property};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+
+pub mod crawling;
+
+/// The e-saisei plan lists of the replica, which both e-saisei test files read: the real
+/// URL of each list and its file.
+pub mod esaisei {
+    pub const LIST2: &str = "https://saiseiiryo.mhlw.go.jp/published_plan/index/2";
+    pub const LIST3: &str = "https://saiseiiryo.mhlw.go.jp/published_plan/index/3";
+    pub const FILE2: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/2/index.html";
+    pub const FILE3: &str = "saiseiiryo.mhlw.go.jp/published_plan/index/3/index.html";
+}
 
 /// Path of a file of the committed replica (`replica/<host>/<path>`).
 pub fn replica(rel: &str) -> PathBuf {
@@ -64,6 +76,18 @@ pub fn one(facts: &[Fact], subject: &str, property: Property) -> String {
     v.into_iter().next().unwrap()
 }
 
+/// Asserts each `(property, value)` of `subject`: the value is the single one of that
+/// property on it.
+pub fn assert_facts(facts: &[Fact], subject: &str, expected: &[(Property, &str)]) {
+    for (property, value) in expected {
+        assert_eq!(
+            one(facts, subject, *property),
+            *value,
+            "{subject} {property:?}"
+        );
+    }
+}
+
 /// The fact itself (to check `observed_on`).
 pub fn fact<'a>(facts: &'a [Fact], subject: &str, property: Property, value: &str) -> &'a Fact {
     facts
@@ -80,6 +104,13 @@ pub fn subjects(facts: &[Fact]) -> Vec<String> {
         .collect();
     s.sort();
     s.dedup();
+    s
+}
+
+/// The subject keys of the parse that start with `prefix` (`plan:`), deduplicated, sorted.
+pub fn subjects_with(facts: &[Fact], prefix: &str) -> Vec<String> {
+    let mut s = subjects(facts);
+    s.retain(|k| k.starts_with(prefix));
     s
 }
 
