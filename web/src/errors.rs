@@ -87,17 +87,29 @@ impl ResponseError for ApiError {
             ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
             _ => {}
         }
-        let mut res = HttpResponse::build(self.status_code())
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .insert_header(crate::respond::cors())
-            .content_type("application/json")
-            .body(crate::respond::to_safe_json(&self.body()));
+        let mut res = envelope(self.status_code(), self.code(), self.to_string());
         if matches!(self, ApiError::Unavailable(_)) {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         }
         res
     }
+}
+
+/// The error envelope `{"error":{"code","message"}}` with `status`: never cached, and
+/// readable by scripts of any origin (they read the API's errors as they read its answers).
+pub fn envelope(status: StatusCode, code: &str, message: String) -> HttpResponse {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message,
+        },
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .insert_header(crate::respond::cors())
+        .content_type("application/json")
+        .body(crate::respond::to_safe_json(&body))
 }
 
 fn extractor_error(code: &'static str, detail: String) -> actix_web::Error {

@@ -12,7 +12,7 @@ pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 const MAX_PARAM_CHARS: usize = 100;
-const MAX_CURSOR_CHARS: usize = 200;
+pub(crate) const MAX_CURSOR_CHARS: usize = 200;
 const MAX_ID_CHARS: usize = 64;
 
 /// Input refused before it reaches the registry.
@@ -120,7 +120,7 @@ impl SearchParams {
             action_type,
             year,
             offset: offset_param(self.offset.as_deref())?,
-            limit: limit_param(self.limit.as_deref())?,
+            limit: limit_param(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?,
         })
     }
 }
@@ -168,8 +168,10 @@ impl ActionParams {
             prefecture: text_param("prefecture", self.prefecture.as_deref())?,
             from,
             to,
-            cursor: cursor_param(self.cursor.as_deref())?,
-            limit: limit_param(self.limit.as_deref())?,
+            cursor: cursor_param(self.cursor.as_deref(), MAX_CURSOR_CHARS, |ch| {
+                ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '=' | '~' | ':')
+            })?,
+            limit: limit_param(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?,
         })
     }
 }
@@ -206,11 +208,12 @@ impl PointInTimeParams {
 }
 
 /// Forms submit empty fields for "any"; treat them as absent.
-fn blank_to_none(v: Option<&str>) -> Option<&str> {
+pub(crate) fn blank_to_none(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn text_param(name: &str, v: Option<&str>) -> Result<Option<String>, InputError> {
+/// Free text such as a prefecture or an authority: short, without control characters.
+pub(crate) fn text_param(name: &str, v: Option<&str>) -> Result<Option<String>, InputError> {
     let Some(v) = blank_to_none(v) else {
         return Ok(None);
     };
@@ -238,14 +241,19 @@ fn code_param(name: &str, v: Option<&str>) -> Result<Option<String>, InputError>
     Ok(Some(v.to_owned()))
 }
 
-fn limit_param(v: Option<&str>) -> Result<usize, InputError> {
+/// A page size: `default` when absent, else an integer from 1 to `max`.
+pub(crate) fn limit_param(
+    v: Option<&str>,
+    default: usize,
+    max: usize,
+) -> Result<usize, InputError> {
     match blank_to_none(v) {
-        None => Ok(DEFAULT_LIMIT),
+        None => Ok(default),
         Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(InputError::new(
                 "invalid_limit",
-                format!("parameter `limit` must be an integer from 1 to {MAX_LIMIT}"),
+                format!("parameter `limit` must be an integer from 1 to {max}"),
             )),
         },
     }
@@ -292,15 +300,17 @@ fn date_param(name: &str, v: Option<&str>) -> Result<Option<NaiveDate>, InputErr
     }
 }
 
-fn cursor_param(v: Option<&str>) -> Result<Option<String>, InputError> {
+/// An opaque cursor as a list handed it out: at most `max_len` bytes, each character one
+/// that list's cursors are made of (`allowed`).
+pub(crate) fn cursor_param(
+    v: Option<&str>,
+    max_len: usize,
+    allowed: fn(char) -> bool,
+) -> Result<Option<String>, InputError> {
     let Some(c) = blank_to_none(v) else {
         return Ok(None);
     };
-    let ok = c.len() <= MAX_CURSOR_CHARS
-        && c.chars().all(|ch| {
-            ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '=' | '~' | ':')
-        });
-    if !ok {
+    if c.len() > max_len || !c.chars().all(allowed) {
         return Err(InputError::new(
             "invalid_cursor",
             "parameter `cursor` must be a value returned as `next_cursor`",

@@ -32,6 +32,10 @@ pub enum RegistryError {
     Unavailable(String),
 }
 
+/// [`Registry::facility`] or [`Registry::organization`] as a value: a record with a history,
+/// looked up by ID at a point in time (handlers treat the two kinds alike through it).
+pub type RecordLookup<T> = fn(&dyn Registry, &str, PointInTime) -> Result<Lookup<T>, RegistryError>;
+
 /// The public read side.
 pub trait Registry: Send + Sync + 'static {
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, RegistryError>;

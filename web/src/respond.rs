@@ -4,6 +4,7 @@
 
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -55,6 +56,38 @@ pub fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == bare)
+}
+
+/// An empty 304 carrying `etag` when the client already holds it.
+pub fn not_modified(req: &HttpRequest, etag: &str) -> Option<HttpResponse> {
+    matches_if_none_match(req, etag).then(|| {
+        HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag.to_owned()))
+            .finish()
+    })
+}
+
+/// 200 with `body` as `content_type`, a strong ETag over its bytes and `cache_control`, or an
+/// empty 304 (the ETag only) when the client's copy is current.
+pub fn tagged(
+    req: &HttpRequest,
+    content_type: &str,
+    cache_control: &'static str,
+    body: impl Into<Bytes>,
+) -> HttpResponse {
+    let body = body.into();
+    let etag = etag_of(&body);
+    if let Some(res) = not_modified(req, &etag) {
+        return res;
+    }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        ))
+        .content_type(content_type)
+        .body(body)
 }
 
 /// 200 (or `status`) JSON with an ETag, or an empty 304 when the client's copy is current.

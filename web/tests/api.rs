@@ -7,12 +7,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use actix_web::http::{header, StatusCode};
-use common::{assert_envelope, sha, FakeRegistry, HTML_DOC, MARKUP_NAME, PDF_DOC};
-use serde_json::Value;
-
-fn json(body: &[u8]) -> Value {
-    serde_json::from_slice(body).expect("JSON body")
-}
+use common::{
+    assert_envelope, header_str, json, sha, strings, FakeRegistry, HTML_DOC, MARKUP_NAME, PDF_DOC,
+};
 
 #[actix_web::test]
 async fn every_route_answers_200_with_json() {
@@ -39,7 +36,7 @@ async fn every_route_answers_200_with_json() {
             "{uri}: {}",
             String::from_utf8_lossy(&body)
         );
-        let ct = headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap();
+        let ct = header_str(&headers, header::CONTENT_TYPE);
         assert!(ct.starts_with("application/json"), "{uri}: {ct}");
         json(&body);
         if uri.starts_with("/api/") {
@@ -195,12 +192,7 @@ async fn etag_and_if_none_match() {
     let app = app!(Arc::new(FakeRegistry::default()));
     let (status, headers, body) = get!(app, "/api/v1/facilities/F001");
     assert_eq!(status, StatusCode::OK);
-    let etag = headers
-        .get(header::ETAG)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let etag = header_str(&headers, header::ETAG).to_owned();
     assert!(etag.starts_with('"') && etag.ends_with('"'));
     let (status, _, again) = get!(
         app,
@@ -217,7 +209,7 @@ async fn etag_and_if_none_match() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(same, body);
     let (_, other, _) = get!(app, "/api/v1/facilities/F002");
-    assert_ne!(other.get(header::ETAG).unwrap().to_str().unwrap(), etag);
+    assert_ne!(header_str(&other, header::ETAG), etag);
 }
 
 #[actix_web::test]
@@ -238,24 +230,11 @@ async fn archived_html_is_sandboxed_and_pdf_is_inline() {
     let (status, headers, body) = get!(app, &format!("/api/v1/documents/{}", sha(HTML_DOC)));
     assert_eq!(status, StatusCode::OK);
     assert_eq!(&body[..], HTML_DOC);
-    assert!(headers
-        .get(header::CONTENT_TYPE)
-        .unwrap()
-        .to_str()
-        .unwrap()
+    assert!(header_str(&headers, header::CONTENT_TYPE)
         .eq_ignore_ascii_case("text/html; charset=Shift_JIS"));
-    let csp = headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let csp = header_str(&headers, header::CONTENT_SECURITY_POLICY);
     assert!(csp.starts_with("sandbox"), "{csp}");
-    assert!(headers
-        .get(header::CONTENT_DISPOSITION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("inline"));
+    assert!(header_str(&headers, header::CONTENT_DISPOSITION).starts_with("inline"));
     assert_eq!(
         headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
         "nosniff"
@@ -327,12 +306,7 @@ async fn openapi_lists_every_path_with_error_bodies() {
             assert!(has_4xx, "{p} lacks a 4xx response");
         }
     }
-    let search_params: Vec<&str> = paths["/api/v1/search"]["get"]["parameters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let search_params = strings(&paths["/api/v1/search"]["get"]["parameters"], "name");
     for name in [
         "q",
         "prefecture",
@@ -348,16 +322,9 @@ async fn openapi_lists_every_path_with_error_bodies() {
             "{name}"
         );
     }
-    let names = |path: &str| -> Vec<String> {
-        paths[path]["get"]["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let names = |path: &str| strings(&paths[path]["get"]["parameters"], "name");
     assert_eq!(names("/api/v1/facilities/{id}"), ["id", "as_of", "version"]);
-    assert!(names("/api/v1/actions").contains(&"cursor".to_owned()));
+    assert!(names("/api/v1/actions").contains(&"cursor"));
     let doc_200 = &paths["/api/v1/documents/{sha256}"]["get"]["responses"]["200"]["content"];
     assert_eq!(
         doc_200["application/octet-stream"]["schema"]["format"],
@@ -384,12 +351,7 @@ async fn feed_is_well_formed_atom_with_escaped_markup() {
     let app = app!(Arc::new(FakeRegistry::default()));
     let (status, headers, body) = get!(app, "/feed.atom");
     assert_eq!(status, StatusCode::OK);
-    assert!(headers
-        .get(header::CONTENT_TYPE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("application/atom+xml"));
+    assert!(header_str(&headers, header::CONTENT_TYPE).starts_with("application/atom+xml"));
     let text = String::from_utf8(body.to_vec()).unwrap();
     assert!(!text.contains("<script>") && !text.contains("<b>"));
     let mut reader = quick_xml::Reader::from_str(&text);

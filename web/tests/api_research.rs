@@ -11,13 +11,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Compress;
 use actix_web::test::{self, TestRequest};
 use actix_web::App;
-use common::{assert_envelope, FakeRegistry};
+use common::{assert_envelope, header_str, json, strings, FakeRegistry};
 use mieru_web::api::ratelimit::{RateLimitConfig, RateLimiter};
 use serde_json::Value;
-
-fn json(body: &[u8]) -> Value {
-    serde_json::from_slice(body).expect("JSON body")
-}
 
 #[actix_web::test]
 async fn facility_list_filters_and_pages() {
@@ -25,13 +21,7 @@ async fn facility_list_filters_and_pages() {
     let (status, _, body) = get!(app, "/api/v1/facilities");
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
-    let ids: Vec<&str> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["F001", "F002", "F003"]);
+    assert_eq!(strings(&v["items"], "id"), ["F001", "F002", "F003"]);
     assert_eq!(v["items"][0]["former_names"][0], "さくら再生クリニック");
     assert!(v["next_cursor"].is_null());
 
@@ -54,13 +44,7 @@ async fn facility_list_filters_and_pages() {
         let (status, _, body) = get!(app, uri.as_str());
         assert_eq!(status, StatusCode::OK);
         let v = json(&body);
-        seen.extend(
-            v["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["id"].as_str().unwrap().to_owned()),
-        );
+        seen.extend(strings(&v["items"], "id").into_iter().map(str::to_owned));
         match v["next_cursor"].as_str() {
             Some(c) => uri = format!("/api/v1/facilities?limit=1&cursor={c}"),
             None => break,
@@ -113,41 +97,21 @@ async fn exports_are_listed_and_downloadable() {
     let (status, _, body) = get!(app, "/api/v1/exports");
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
-    let names: Vec<&str> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let names = strings(&v["files"], "name");
     assert!(names.contains(&"facilities.jsonl") && names.contains(&"actions.csv"));
     assert!(v["licence"].as_str().unwrap().contains("attribution"));
 
     let (status, headers, body) = get!(app, "/api/v1/exports/facilities.jsonl");
     assert_eq!(status, StatusCode::OK);
-    assert!(headers
-        .get(header::CONTENT_TYPE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("application/x-ndjson"));
-    assert!(headers
-        .get(header::CONTENT_DISPOSITION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("attachment"));
+    assert!(header_str(&headers, header::CONTENT_TYPE).starts_with("application/x-ndjson"));
+    assert!(header_str(&headers, header::CONTENT_DISPOSITION).starts_with("attachment"));
     let lines: Vec<Value> = std::str::from_utf8(&body)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 3);
-    let etag = headers
-        .get(header::ETAG)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let etag = header_str(&headers, header::ETAG).to_owned();
     let (status, _, _) = get!(
         app,
         "/api/v1/exports/facilities.jsonl",
@@ -187,12 +151,7 @@ async fn rate_limit_answers_429_with_retry_after() {
     }
     let res = test::call_service(&app, call("192.0.2.10", "/api/v1/actions")).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = res
-        .headers()
-        .get(header::RETRY_AFTER)
-        .unwrap()
-        .to_str()
-        .unwrap()
+    let retry: u64 = header_str(res.headers(), header::RETRY_AFTER)
         .parse()
         .unwrap();
     assert!((1..=2).contains(&retry), "{retry}");
@@ -244,19 +203,9 @@ async fn preflight_and_exposed_headers() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let h = res.headers();
     assert_eq!(h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "*");
-    assert!(h
-        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .contains("If-None-Match"));
+    assert!(header_str(h, header::ACCESS_CONTROL_ALLOW_HEADERS).contains("If-None-Match"));
     let (_, headers, _) = get!(app, "/api/v1/actions");
-    assert!(headers
-        .get(header::ACCESS_CONTROL_EXPOSE_HEADERS)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .contains("ETag"));
+    assert!(header_str(&headers, header::ACCESS_CONTROL_EXPOSE_HEADERS).contains("ETag"));
 }
 
 #[actix_web::test]
@@ -298,12 +247,7 @@ async fn api_page_lists_every_endpoint_of_the_document() {
     let app = app!(Arc::new(FakeRegistry::default()));
     let (status, headers, body) = get!(app, "/api");
     assert_eq!(status, StatusCode::OK);
-    assert!(headers
-        .get(header::CONTENT_TYPE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
+    assert!(header_str(&headers, header::CONTENT_TYPE).starts_with("text/html"));
     let page = String::from_utf8(body.to_vec()).unwrap();
     let (_, _, doc) = get!(app, "/api/v1/openapi.json");
     let doc = json(&doc);

@@ -7,11 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use actix_web::http::{header, StatusCode};
-use common::{sha, FakeRegistry, HTML_DOC};
-
-fn text(body: &[u8]) -> String {
-    String::from_utf8(body.to_vec()).expect("UTF-8 page")
-}
+use common::{header_str, sha, text, FakeRegistry, HTML_DOC};
 
 fn assert_html(headers: &header::HeaderMap) {
     assert_eq!(
@@ -225,12 +221,7 @@ async fn english_via_query_then_cookie() {
     assert!(html.contains("hreflang=\"ja\""));
     assert!(html.contains("href=\"/facilities/F001?lang=ja\""));
     assert!(!html.contains("名称の変遷"));
-    let cookie = headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = header_str(&headers, header::SET_COOKIE).to_owned();
     assert!(cookie.starts_with("lang=en"), "{cookie}");
     assert_eq!(headers.get(header::VARY).unwrap(), "Cookie");
 
@@ -335,12 +326,7 @@ async fn security_headers_on_pages_and_assets() {
     }
     let (status, headers, body) = get!(app, "/static/style.css");
     assert_eq!(status, StatusCode::OK);
-    assert!(headers
-        .get(header::CONTENT_TYPE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("text/css"));
+    assert!(header_str(&headers, header::CONTENT_TYPE).starts_with("text/css"));
     assert!(text(&body).contains("@media"));
     let etag = headers.get(header::ETAG).unwrap().clone();
     let (status, _, _) = get!(app, "/static/style.css", [(header::IF_NONE_MATCH, etag)]);

@@ -8,12 +8,8 @@ mod common;
 use std::sync::Arc;
 
 use actix_web::http::{header, StatusCode};
-use common::{assert_envelope, sha, FakeRegistry, HTML_DOC};
+use common::{assert_envelope, header_str, sha, text, FakeRegistry, HTML_DOC};
 use quick_xml::events::Event;
-
-fn text(body: &[u8]) -> String {
-    String::from_utf8(body.to_vec()).expect("UTF-8")
-}
 
 /// Checks the document is well-formed Atom; returns (subtitle, entry ids, link hrefs).
 fn atom(xml: &str) -> (String, Vec<String>, Vec<String>) {
@@ -66,12 +62,7 @@ async fn entity_feeds_are_atom_with_escaped_markup_and_evidence_links() {
     let app = app!(Arc::new(FakeRegistry::default()));
     let (status, headers, body) = get!(app, "/facilities/F003/feed.atom");
     assert_eq!(status, StatusCode::OK);
-    assert!(headers
-        .get(header::CONTENT_TYPE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("application/atom+xml"));
+    assert!(header_str(&headers, header::CONTENT_TYPE).starts_with("application/atom+xml"));
     let xml = text(&body);
     assert!(!xml.contains("<script>") && !xml.contains("<b>"), "{xml}");
     let (_, ids, hrefs) = atom(&xml);

@@ -13,8 +13,8 @@ use utoipa::OpenApi;
 use crate::admin::*;
 use crate::api::auth::{Admin, BearerScheme};
 use crate::api::refusals::AdminRefusals;
-use crate::errors::{ApiError, ErrorBody, ErrorDetail};
-use crate::input::InputError;
+use crate::errors::{self, ApiError, ErrorBody, ErrorDetail};
+use crate::input::{blank_to_none, InputError};
 use crate::registry::RegistryError;
 use crate::respond;
 use crate::AppState;
@@ -61,17 +61,7 @@ impl ResponseError for AdminApiError {
             AdminApiError::TooLarge => "body_too_large",
             AdminApiError::Body(_) => "invalid_body",
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message: self.to_string(),
-            },
-        };
-        HttpResponse::build(self.status_code())
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .insert_header(respond::cors())
-            .content_type("application/json")
-            .body(respond::to_safe_json(&body))
+        errors::envelope(self.status_code(), code, self.to_string())
     }
 }
 
@@ -82,12 +72,7 @@ fn invalid(message: impl Into<String>) -> InputError {
 impl IngestParams {
     /// Checks the parameters' shape; whether the source exists is the registry's to say.
     pub fn validate(&self) -> Result<IngestRequest, InputError> {
-        let trimmed = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let trimmed = |v: &Option<String>| blank_to_none(v.as_deref()).map(str::to_owned);
         let source = trimmed(&self.source)
             .ok_or_else(|| InputError::new("missing_parameter", "`source` is required"))?;
         let source_ok = source.chars().count() <= MAX_SOURCE_CHARS

@@ -8,8 +8,9 @@
 //! here prints a header or the token (errors name the failure, not the value).
 //!
 //! Use [`Curator`] (any curator) or [`Admin`] (the `admin` role) as the FIRST argument of a
-//! handler and take a body as `web::Bytes` (parse it after), so a missing or bad credential
-//! answers 401/403 before anything about the body is said.
+//! handler, or `crate::api::curation::JsonWrite` for a JSON write (credentials before the body,
+//! which it parses only after them), so a missing or bad credential answers 401/403 before
+//! anything about the body is said.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +21,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 
 use crate::curation::{CuratorInfo, Role};
-use crate::errors::{ErrorBody, ErrorDetail};
 use crate::registry::RegistryError;
 use crate::AppState;
 
@@ -75,49 +75,27 @@ impl ResponseError for AuthError {
         if let AuthError::Unavailable(detail) = self {
             tracing::warn!(%detail, "registry unavailable during authentication");
         }
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code().to_owned(),
-                message: self.to_string(),
-            },
-        };
-        let mut res = HttpResponse::build(self.status_code());
-        res.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .insert_header(crate::respond::cors())
-            .content_type("application/json");
+        let mut res = crate::errors::envelope(self.status_code(), self.code(), self.to_string());
         // RFC 6750: say which scheme is expected, and why a token given was refused.
-        match self {
-            AuthError::Missing => {
-                res.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"mieru\""),
-                ));
-            }
-            AuthError::Malformed => {
-                res.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"mieru\", error=\"invalid_request\""),
-                ));
-            }
-            AuthError::Invalid => {
-                res.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"mieru\", error=\"invalid_token\""),
-                ));
-            }
-            AuthError::Forbidden(_) => {
-                res.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static(
-                        "Bearer realm=\"mieru\", error=\"insufficient_scope\"",
-                    ),
-                ));
-            }
-            AuthError::Unavailable(_) => {
-                res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("30")));
-            }
-        }
-        res.body(crate::respond::to_safe_json(&body))
+        let (name, value) = match self {
+            AuthError::Missing => (header::WWW_AUTHENTICATE, "Bearer realm=\"mieru\""),
+            AuthError::Malformed => (
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"mieru\", error=\"invalid_request\"",
+            ),
+            AuthError::Invalid => (
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"mieru\", error=\"invalid_token\"",
+            ),
+            AuthError::Forbidden(_) => (
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"mieru\", error=\"insufficient_scope\"",
+            ),
+            AuthError::Unavailable(_) => (header::RETRY_AFTER, "30"),
+        };
+        res.headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+        res
     }
 }
 

@@ -13,8 +13,10 @@ use utoipa::IntoParams;
 
 use crate::api::refusals::{NotJson, PublicRefusals};
 use crate::curation::{Correction, CorrectionFilter, NewCorrection, Refusal};
-use crate::errors::{ApiError, ErrorBody, ErrorDetail};
-use crate::input::{InputError, MAX_LIMIT};
+use crate::errors::{self, ApiError, ErrorBody};
+use crate::input::{
+    blank_to_none, cursor_param, limit_param, InputError, MAX_CURSOR_CHARS, MAX_LIMIT,
+};
 use crate::model::Page;
 use crate::registry::RegistryError;
 use crate::respond;
@@ -71,17 +73,7 @@ impl ResponseError for CurationApiError {
             CurationApiError::MediaType => "unsupported_media_type",
             CurationApiError::TooLarge => "body_too_large",
         };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message: self.to_string(),
-            },
-        };
-        HttpResponse::build(self.status_code())
-            .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .insert_header(respond::cors())
-            .content_type("application/json")
-            .body(respond::to_safe_json(&body))
+        errors::envelope(self.status_code(), code, self.to_string())
     }
 }
 
@@ -171,13 +163,7 @@ pub struct CorrectionParams {
 
 impl CorrectionParams {
     pub fn validate(&self) -> Result<CorrectionFilter, InputError> {
-        let blank = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let status = match blank(&self.status).as_deref() {
+        let status = match blank_to_none(self.status.as_deref()) {
             None => None,
             Some(s @ ("open" | "accepted" | "rejected")) => Some(s.to_owned()),
             Some(_) => {
@@ -187,28 +173,11 @@ impl CorrectionParams {
                 ))
             }
         };
-        let cursor = match blank(&self.cursor) {
-            None => None,
-            Some(c) if c.len() <= 200 && c.chars().all(|ch| ch.is_ascii_hexdigit()) => Some(c),
-            Some(_) => {
-                return Err(InputError::new(
-                    "invalid_cursor",
-                    "parameter `cursor` must be a value returned as `next_cursor`",
-                ))
-            }
-        };
-        let limit = match blank(&self.limit) {
-            None => DEFAULT_LIMIT,
-            Some(s) => match s.parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return Err(InputError::new(
-                        "invalid_limit",
-                        format!("parameter `limit` must be an integer from 1 to {MAX_LIMIT}"),
-                    ))
-                }
-            },
-        };
+        // Report cursors are hex strings.
+        let cursor = cursor_param(self.cursor.as_deref(), MAX_CURSOR_CHARS, |ch| {
+            ch.is_ascii_hexdigit()
+        })?;
+        let limit = limit_param(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
         Ok(CorrectionFilter {
             status,
             cursor,

@@ -1,21 +1,28 @@
 //! Curators' endpoints: decide a report, record a judgement, annotate a record, withdraw an
 //! annotation, see a record's stored facts and the audit log. Every one needs a curator's
-//! bearer token ([`Curator`] is each handler's first argument, and bodies are read after it,
-//! so a request without valid credentials is answered 401/403 before anything else).
+//! bearer token (reads take [`Curator`] first; writes take a [`JsonWrite`], credentials before
+//! the body, which is parsed only after them), so a request without valid credentials is
+//! answered 401/403 before anything else.
 //! Bearer tokens only, no cookies: there is no cross-site request forgery surface.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi};
 
 use crate::api::auth::{Admin, BearerScheme, Curator};
 use crate::api::corrections::{self, is_report_id, json_body, private_json, CurationApiError};
-use crate::api::refusals::{AdminRefusals, CuratorRefusals, NotJson, PublicRefusals};
+use crate::api::refusals::{AdminWriteRefusals, CuratorReadRefusals, CuratorWriteRefusals};
 use crate::curation::*;
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
-use crate::input::{validate_id, InputError, MAX_LIMIT};
+use crate::input::{cursor_param, limit_param, validate_id, InputError, MAX_LIMIT};
 use crate::model::{EntityRef, Page};
+use crate::registry::RegistryError;
 use crate::AppState;
 
 /// Routes, registered inside the `/api/v1` scope.
@@ -39,6 +46,53 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// A JSON write by an authenticated curator (`A` is [`Curator`] or [`Admin`]): who, and the
+/// body as sent. The two are extracted as a handler's own arguments would be, credentials
+/// first; the body is parsed only by [`JsonWrite::parts`], once the handler has checked its
+/// path, so a request without valid credentials is answered 401/403 whatever its body says.
+pub struct JsonWrite<A> {
+    by: A,
+    req: HttpRequest,
+    body: web::Bytes,
+}
+
+impl<A> JsonWrite<A> {
+    /// The body as `T` (see [`json_body`]) and who sent it.
+    pub fn parts<T: DeserializeOwned>(self) -> Result<(T, A), CurationApiError> {
+        let value = json_body(&self.req, &self.body)?;
+        Ok((value, self.by))
+    }
+}
+
+impl<A> FromRequest for JsonWrite<A>
+where
+    A: FromRequest + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // actix's own extraction of an argument pair, so the answer to a bad token or an
+        // oversized body is what it was when handlers took `A` and `web::Bytes` themselves.
+        let parts = <(A, web::Bytes)>::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let (by, body) = parts.await?;
+            Ok(JsonWrite { by, req, body })
+        })
+    }
+}
+
+/// Waits for one curation or admin call and answers what it did as private JSON with
+/// `status`; a refusal is the error answer.
+async fn answer<T: Serialize>(
+    status: StatusCode,
+    call: impl Future<Output = Result<Curated<T>, RegistryError>>,
+) -> Result<HttpResponse, CurationApiError> {
+    let done = call.await??;
+    Ok(private_json(status, &done))
+}
+
 /// Accept or reject a correction report (curators).
 ///
 /// Accepting a link report records a human judgement (`different` for a wrong link, `same` for
@@ -58,28 +112,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 400, description = "Invalid decision (empty reason, verdict not allowed for the report, fact missing)", body = ErrorBody),
         (status = 404, description = "No such report", body = ErrorBody),
         (status = 409, description = "The report was already decided", body = ErrorBody),
-        CuratorRefusals,
-        NotJson,
-        PublicRefusals
+        CuratorWriteRefusals
     )
 )]
 pub async fn decide(
-    curator: Curator,
-    req: HttpRequest,
+    write: JsonWrite<Curator>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
     let id = path.into_inner();
     if !is_report_id(&id) {
         return Err(Refusal::NotFound("correction").into());
     }
-    let decision: Decision = json_body(&req, &body)?;
-    let by = curator.0;
-    let decided = state
-        .curate(move |r| r.decide_correction(&id, &decision, &by))
-        .await??;
-    Ok(private_json(StatusCode::OK, &decided))
+    let (decision, Curator(by)) = write.parts::<Decision>()?;
+    let call = state.curate(move |r| r.decide_correction(&id, &decision, &by));
+    answer(StatusCode::OK, call).await
 }
 
 /// Record a human judgement on two records (curators).
@@ -96,21 +143,16 @@ pub async fn decide(
     responses(
         (status = 201, description = "Recorded and applied", body = JudgementRecorded),
         (status = 400, description = "Unknown record or verdict, empty reason", body = ErrorBody),
-        CuratorRefusals,
-        NotJson,
-        PublicRefusals
+        CuratorWriteRefusals
     )
 )]
 pub async fn judge(
-    curator: Curator,
-    req: HttpRequest,
+    write: JsonWrite<Curator>,
     state: web::Data<AppState>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
-    let request: JudgementRequest = json_body(&req, &body)?;
-    let by = curator.0;
-    let recorded = state.curate(move |r| r.judge(&request, &by)).await??;
-    Ok(private_json(StatusCode::CREATED, &recorded))
+    let (request, Curator(by)) = write.parts::<JudgementRequest>()?;
+    let call = state.curate(move |r| r.judge(&request, &by));
+    answer(StatusCode::CREATED, call).await
 }
 
 /// Annotate a record (curators): hide a fact pending review, mark the entry outdated, or add
@@ -125,21 +167,16 @@ pub async fn judge(
         (status = 201, description = "Annotated and applied", body = Annotation),
         (status = 400, description = "Unknown record or fact, missing text or reason", body = ErrorBody),
         (status = 409, description = "The fact is already hidden", body = ErrorBody),
-        CuratorRefusals,
-        NotJson,
-        PublicRefusals
+        CuratorWriteRefusals
     )
 )]
 pub async fn annotate(
-    curator: Curator,
-    req: HttpRequest,
+    write: JsonWrite<Curator>,
     state: web::Data<AppState>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
-    let new: NewAnnotation = json_body(&req, &body)?;
-    let by = curator.0;
-    let added = state.curate(move |r| r.annotate(&new, &by)).await??;
-    Ok(private_json(StatusCode::CREATED, &added))
+    let (new, Curator(by)) = write.parts::<NewAnnotation>()?;
+    let call = state.curate(move |r| r.annotate(&new, &by));
+    answer(StatusCode::CREATED, call).await
 }
 
 fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
@@ -163,25 +200,18 @@ fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
         (status = 400, description = "Empty reason", body = ErrorBody),
         (status = 404, description = "No such annotation", body = ErrorBody),
         (status = 409, description = "Already withdrawn", body = ErrorBody),
-        CuratorRefusals,
-        NotJson,
-        PublicRefusals
+        CuratorWriteRefusals
     )
 )]
 pub async fn withdraw(
-    curator: Curator,
-    req: HttpRequest,
+    write: JsonWrite<Curator>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
     let id = annotation_id(&path.into_inner())?;
-    let w: Withdrawal = json_body(&req, &body)?;
-    let by = curator.0;
-    let done = state
-        .curate(move |r| r.withdraw_annotation(id, &w.reason, &by))
-        .await??;
-    Ok(private_json(StatusCode::OK, &done))
+    let (w, Curator(by)) = write.parts::<Withdrawal>()?;
+    let call = state.curate(move |r| r.withdraw_annotation(id, &w.reason, &by));
+    answer(StatusCode::OK, call).await
 }
 
 /// The stored facts of a record, with their IDs and sources (curators): what `fact_id`s in
@@ -196,8 +226,7 @@ pub async fn withdraw(
         (status = 200, description = "The record's facts, by ID", body = Vec<FactInfo>),
         (status = 400, description = "Malformed ID", body = ErrorBody),
         (status = 404, description = "No such record", body = ErrorBody),
-        CuratorRefusals,
-        PublicRefusals
+        CuratorReadRefusals
     )
 )]
 pub async fn facts(
@@ -225,41 +254,9 @@ pub struct AuditParams {
 
 impl AuditParams {
     fn validate(&self) -> Result<AuditFilter, InputError> {
-        let cursor = match self
-            .cursor
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(c) if c.len() <= 40 && c.chars().all(|ch| ch.is_ascii_hexdigit()) => {
-                Some(c.to_owned())
-            }
-            Some(_) => {
-                return Err(InputError::new(
-                    "invalid_cursor",
-                    "parameter `cursor` must be a value returned as `next_cursor`",
-                ))
-            }
-        };
-        let limit = match self
-            .limit
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => 50,
-            Some(s) => s
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    InputError::new(
-                        "invalid_limit",
-                        format!("parameter `limit` must be an integer from 1 to {MAX_LIMIT}"),
-                    )
-                })?,
-        };
+        // The audit log's cursors are short hex strings.
+        let cursor = cursor_param(self.cursor.as_deref(), 40, |ch| ch.is_ascii_hexdigit())?;
+        let limit = limit_param(self.limit.as_deref(), 50, MAX_LIMIT)?;
         Ok(AuditFilter { cursor, limit })
     }
 }
@@ -274,8 +271,7 @@ impl AuditParams {
     responses(
         (status = 200, description = "One page of the log", body = Page<AuditEntry>),
         (status = 400, description = "Invalid cursor or limit", body = ErrorBody),
-        CuratorRefusals,
-        PublicRefusals
+        CuratorReadRefusals
     )
 )]
 pub async fn audit(
@@ -299,23 +295,16 @@ pub async fn audit(
         (status = 201, description = "Created; the token is in the body and nowhere else", body = IssuedToken),
         (status = 400, description = "Invalid name or role", body = ErrorBody),
         (status = 409, description = "An active curator has this name", body = ErrorBody),
-        AdminRefusals,
-        NotJson,
-        PublicRefusals
+        AdminWriteRefusals
     )
 )]
 pub async fn add_curator(
-    admin: Admin,
-    req: HttpRequest,
+    write: JsonWrite<Admin>,
     state: web::Data<AppState>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
-    let new: NewCurator = json_body(&req, &body)?;
-    let by = admin.0;
-    let issued = state
-        .administer(move |r| r.add_curator(&new, &by))
-        .await??;
-    Ok(private_json(StatusCode::CREATED, &issued))
+    let (new, Admin(by)) = write.parts::<NewCurator>()?;
+    let call = state.administer(move |r| r.add_curator(&new, &by));
+    answer(StatusCode::CREATED, call).await
 }
 
 /// Revoke a curator's token at once (admins only).
@@ -331,21 +320,16 @@ pub async fn add_curator(
         (status = 400, description = "Empty reason", body = ErrorBody),
         (status = 404, description = "No such curator", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody),
-        AdminRefusals,
-        NotJson,
-        PublicRefusals
+        AdminWriteRefusals
     )
 )]
 pub async fn revoke_curator(
-    admin: Admin,
-    req: HttpRequest,
+    write: JsonWrite<Admin>,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
     let name = path.into_inner();
-    let r: Revocation = json_body(&req, &body)?;
-    let by = admin.0;
+    let (r, Admin(by)) = write.parts::<Revocation>()?;
     state
         .administer(move |reg| reg.revoke_curator(&name, &r.reason, &by))
         .await??;

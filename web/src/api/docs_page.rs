@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
@@ -329,17 +328,12 @@ fn page() -> &'static str {
 /// `GET /api`: the API reference as HTML, with examples on this site's origin.
 pub async fn api_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let body = page().replace(ORIGIN, &esc(state.site.origin()));
-    let etag = respond::etag_of(body.as_bytes());
-    if respond::matches_if_none_match(&req, &etag) {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish();
-    }
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .content_type("text/html; charset=utf-8")
-        .body(body)
+    respond::tagged(
+        &req,
+        "text/html; charset=utf-8",
+        "public, max-age=3600",
+        body,
+    )
 }
 
 #[cfg(test)]

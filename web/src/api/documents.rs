@@ -69,10 +69,8 @@ pub async fn document(
     let sha = validate_sha256(&path)?.to_owned();
     // Content-addressed: the hash itself is a perfect validator.
     let etag = format!("\"{sha}\"");
-    if respond::matches_if_none_match(&req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+    if let Some(res) = respond::not_modified(&req, &etag) {
+        return Ok(res);
     }
     let doc = state
         .read(move |r| r.document(&sha))

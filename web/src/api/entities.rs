@@ -12,6 +12,7 @@ use crate::input::{validate_id, ActionParams, PointInTimeParams};
 use crate::model::{
     ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, Page, PlanDetail,
 };
+use crate::registry::RecordLookup;
 use crate::respond;
 use crate::urls;
 use crate::AppState;
@@ -40,6 +41,69 @@ fn moved(req: &HttpRequest, location: String, new_id: String) -> HttpResponse {
     res
 }
 
+/// What differs between the two kinds of record that have a history and can be merged away.
+struct RecordKind<T> {
+    /// Path segment of the collection (`/api/v1/{collection}/{id}`).
+    collection: &'static str,
+    /// What a 404 says was not found.
+    what: &'static str,
+    fetch: RecordLookup<T>,
+}
+
+const FACILITY: RecordKind<FacilityDetail> = RecordKind {
+    collection: "facilities",
+    what: "facility",
+    fetch: |r, id, at| r.facility(id, at),
+};
+
+const ORGANIZATION: RecordKind<OrganizationDetail> = RecordKind {
+    collection: "organizations",
+    what: "organization",
+    fetch: |r, id, at| r.organization(id, at),
+};
+
+impl<T: Serialize + Send + 'static> RecordKind<T> {
+    /// The record at the requested point in time, a 301 to where a merged ID now lives (at
+    /// the same point in time), or a 404.
+    async fn answer(
+        &self,
+        req: &HttpRequest,
+        state: &AppState,
+        id: &str,
+        params: &PointInTimeParams,
+    ) -> Result<HttpResponse, ApiError> {
+        let id = validate_id(id)?.to_owned();
+        let at = params.validate()?;
+        let fetch = self.fetch;
+        match state.read(move |r| fetch(r, &id, at)).await? {
+            Lookup::Found(record) => Ok(respond::ok(req, &record)),
+            Lookup::MovedTo(new_id) => {
+                let location = format!(
+                    "{}/{}/{}{}",
+                    super::PREFIX,
+                    self.collection,
+                    urls::encode(&new_id),
+                    urls::point_in_time(&at)
+                );
+                Ok(moved(req, location, new_id))
+            }
+            Lookup::NotFound => Err(ApiError::NotFound(self.what)),
+        }
+    }
+}
+
+/// 200 with the record, or a 404 saying `what` was not found.
+fn found<T: Serialize>(
+    req: &HttpRequest,
+    record: Option<T>,
+    what: &'static str,
+) -> Result<HttpResponse, ApiError> {
+    match record {
+        Some(r) => Ok(respond::ok(req, &r)),
+        None => Err(ApiError::NotFound(what)),
+    }
+}
+
 /// A facility (clinic, hospital) or CPC with its whole history.
 #[utoipa::path(
     get,
@@ -60,21 +124,7 @@ pub async fn facility(
     path: web::Path<String>,
     params: web::Query<PointInTimeParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = validate_id(&path)?.to_owned();
-    let at = params.validate()?;
-    match state.read(move |r| r.facility(&id, at)).await? {
-        Lookup::Found(f) => Ok(respond::ok(&req, &f)),
-        Lookup::MovedTo(new_id) => {
-            let location = format!(
-                "{}/facilities/{}{}",
-                super::PREFIX,
-                urls::encode(&new_id),
-                urls::point_in_time(&at)
-            );
-            Ok(moved(&req, location, new_id))
-        }
-        Lookup::NotFound => Err(ApiError::NotFound("facility")),
-    }
+    FACILITY.answer(&req, &state, &path, &params).await
 }
 
 /// An organization (corporation or individual operator) with its facilities and history.
@@ -97,21 +147,7 @@ pub async fn organization(
     path: web::Path<String>,
     params: web::Query<PointInTimeParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = validate_id(&path)?.to_owned();
-    let at = params.validate()?;
-    match state.read(move |r| r.organization(&id, at)).await? {
-        Lookup::Found(o) => Ok(respond::ok(&req, &o)),
-        Lookup::MovedTo(new_id) => {
-            let location = format!(
-                "{}/organizations/{}{}",
-                super::PREFIX,
-                urls::encode(&new_id),
-                urls::point_in_time(&at)
-            );
-            Ok(moved(&req, location, new_id))
-        }
-        Lookup::NotFound => Err(ApiError::NotFound("organization")),
-    }
+    ORGANIZATION.answer(&req, &state, &path, &params).await
 }
 
 /// Regulatory actions, newest first, with cursor pagination.
@@ -155,10 +191,7 @@ pub async fn action(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(&path)?.to_owned();
-    match state.read(move |r| r.action(&id)).await? {
-        Some(a) => Ok(respond::ok(&req, &a)),
-        None => Err(ApiError::NotFound("action")),
-    }
+    found(&req, state.read(move |r| r.action(&id)).await?, "action")
 }
 
 /// A provision plan by its number (e-再生医療 plan key or jRCT ID).
@@ -180,8 +213,5 @@ pub async fn plan(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let number = validate_id(&path)?.to_owned();
-    match state.read(move |r| r.plan(&number)).await? {
-        Some(p) => Ok(respond::ok(&req, &p)),
-        None => Err(ApiError::NotFound("plan")),
-    }
+    found(&req, state.read(move |r| r.plan(&number)).await?, "plan")
 }

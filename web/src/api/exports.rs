@@ -3,7 +3,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::api::refusals::PublicRefusals;
+use crate::api::refusals::{PublicRefusals, RateLimited};
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::InputError;
 use crate::model::{ExportInfo, ExportList};
@@ -43,7 +43,7 @@ fn list() -> ExportList {
     tag = "exports",
     responses(
         (status = 200, description = "Files that can be downloaded", body = ExportList),
-        (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody)
+        RateLimited
     )
 )]
 pub async fn exports(req: HttpRequest) -> HttpResponse {
@@ -88,10 +88,8 @@ pub async fn export_file(
         .await?
         .ok_or(ApiError::NotFound("export"))?;
     let etag = respond::etag_of(&file.bytes);
-    if respond::matches_if_none_match(&req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+    if let Some(res) = respond::not_modified(&req, &etag) {
+        return Ok(res);
     }
     let disposition = format!("attachment; filename=\"mieru-{}\"", file.name);
     Ok(HttpResponse::Ok()

@@ -8,55 +8,17 @@ use utoipa::IntoParams;
 
 use crate::api::refusals::PublicRefusals;
 use crate::errors::{ApiError, ErrorBody};
-use crate::input::{parse_date, InputError, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::input::{
+    blank_to_none, cursor_param, limit_param, parse_date, text_param, InputError, DEFAULT_LIMIT,
+    MAX_CURSOR_CHARS, MAX_LIMIT,
+};
 use crate::model::{ChangesPage, ChangesRequest, FacilityFilter, FacilitySummary, Page};
 use crate::respond;
 use crate::AppState;
 
-const MAX_PARAM_CHARS: usize = 100;
-const MAX_CURSOR_CHARS: usize = 200;
-
-fn blank_to_none(v: Option<&str>) -> Option<&str> {
-    v.map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn text(name: &str, v: Option<&str>) -> Result<Option<String>, InputError> {
-    let Some(v) = blank_to_none(v) else {
-        return Ok(None);
-    };
-    if v.chars().count() > MAX_PARAM_CHARS || v.chars().any(char::is_control) {
-        return Err(InputError::new(
-            "invalid_parameter",
-            format!("parameter `{name}` must be at most {MAX_PARAM_CHARS} characters without control characters"),
-        ));
-    }
-    Ok(Some(v.to_owned()))
-}
-
-fn limit(v: Option<&str>, default: usize) -> Result<usize, InputError> {
-    match blank_to_none(v) {
-        None => Ok(default),
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            _ => Err(InputError::new(
-                "invalid_limit",
-                format!("parameter `limit` must be an integer from 1 to {MAX_LIMIT}"),
-            )),
-        },
-    }
-}
-
+/// These lists' cursors are plain letters and digits.
 fn cursor(v: Option<&str>) -> Result<Option<String>, InputError> {
-    let Some(c) = blank_to_none(v) else {
-        return Ok(None);
-    };
-    if c.len() > MAX_CURSOR_CHARS || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        return Err(InputError::new(
-            "invalid_cursor",
-            "parameter `cursor` must be a value returned as `next_cursor`",
-        ));
-    }
-    Ok(Some(c.to_owned()))
+    cursor_param(v, MAX_CURSOR_CHARS, |ch| ch.is_ascii_alphanumeric())
 }
 
 /// Query parameters of `/api/v1/facilities`. All strings, so that every malformed value gets
@@ -102,11 +64,11 @@ impl FacilityParams {
             }
         };
         Ok(FacilityFilter {
-            prefecture: text("prefecture", self.prefecture.as_deref())?,
+            prefecture: text_param("prefecture", self.prefecture.as_deref())?,
             kind,
             has_actions,
             cursor: cursor(self.cursor.as_deref())?,
-            limit: limit(self.limit.as_deref(), DEFAULT_LIMIT)?,
+            limit: limit_param(self.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?,
         })
     }
 }
@@ -184,7 +146,7 @@ impl ChangesParams {
         Ok(ChangesRequest {
             since,
             cursor: cursor(self.cursor.as_deref())?,
-            limit: limit(self.limit.as_deref(), CHANGES_DEFAULT_LIMIT)?,
+            limit: limit_param(self.limit.as_deref(), CHANGES_DEFAULT_LIMIT, MAX_LIMIT)?,
         })
     }
 }

@@ -2,7 +2,6 @@
 
 use std::sync::OnceLock;
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
@@ -116,16 +115,5 @@ pub fn document() -> &'static str {
     responses((status = 200, description = "OpenAPI 3.1 description of this API", content_type = "application/json"))
 )]
 pub async fn openapi_json(req: HttpRequest) -> HttpResponse {
-    let body = document();
-    let etag = respond::etag_of(body.as_bytes());
-    if respond::matches_if_none_match(&req, &etag) {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish();
-    }
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .content_type("application/json")
-        .body(body)
+    respond::tagged(&req, "application/json", "public, max-age=3600", document())
 }

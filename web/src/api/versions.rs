@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::refusals::PublicRefusals;
 use crate::errors::{ApiError, ErrorBody};
-use crate::input::InputError;
+use crate::input::{limit_param, InputError};
 use crate::model::DataVersion;
 use crate::respond;
 use crate::AppState;
@@ -24,21 +24,7 @@ pub struct VersionParams {
 
 impl VersionParams {
     fn limit(&self) -> Result<usize, InputError> {
-        match self
-            .limit
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => Ok(DEFAULT_VERSIONS),
-            Some(s) => match s.parse::<usize>() {
-                Ok(n) if (1..=MAX_VERSIONS).contains(&n) => Ok(n),
-                _ => Err(InputError::new(
-                    "invalid_limit",
-                    format!("parameter `limit` must be an integer from 1 to {MAX_VERSIONS}"),
-                )),
-            },
-        }
+        limit_param(self.limit.as_deref(), DEFAULT_VERSIONS, MAX_VERSIONS)
     }
 }
 

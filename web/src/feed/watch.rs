@@ -9,15 +9,13 @@
 //! stable key; `updated` is when mieru first saw the event. The feed's content is
 //! [`crate::watch`]'s.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
 use crate::errors::{ApiError, ErrorBody};
-use crate::feed::xml_escape;
+use crate::feed::{atom_response, xml_escape};
 use crate::input::validate_id;
 use crate::model::Lookup;
-use crate::respond;
 use crate::urls;
 use crate::watch::{WatchEntry, WatchFeed, WatchScope, MAX_ENTRIES};
 use crate::AppState;
@@ -257,21 +255,6 @@ pub fn render(origin: &str, feed: &WatchFeed, place: &FeedPlace) -> String {
     xml
 }
 
-fn atom_response(req: &HttpRequest, body: String) -> HttpResponse {
-    let etag = respond::etag_of(body.as_bytes());
-    if respond::matches_if_none_match(req, &etag) {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish();
-    }
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .insert_header(respond::cors())
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(body)
-}
-
 /// Asks the registry; a registry that answers with a redirect is followed once, so the
 /// feed under an old ID still answers 200.
 async fn lookup(state: &AppState, scope: WatchScope) -> Result<Option<WatchFeed>, ApiError> {
@@ -300,31 +283,38 @@ async fn lookup(state: &AppState, scope: WatchScope) -> Result<Option<WatchFeed>
     }
 }
 
+/// What differs between the watch feeds of facilities and of organizations.
+struct FeedKind {
+    /// Where the record's page and feed live (`{prefix}{id}`, `{prefix}{id}/feed.atom`).
+    prefix: &'static str,
+    /// What a 404 says was not found.
+    what: &'static str,
+    scope: fn(String) -> WatchScope,
+}
+
+const FACILITY_FEED: FeedKind = FeedKind {
+    prefix: "/facilities/",
+    what: "facility",
+    scope: WatchScope::Facility,
+};
+
+const ORGANIZATION_FEED: FeedKind = FeedKind {
+    prefix: "/organizations/",
+    what: "organization",
+    scope: WatchScope::Organization,
+};
+
 async fn entity_feed(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: &str,
-    organization: bool,
+    kind: &FeedKind,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate_id(id)?.to_owned();
-    let scope = if organization {
-        WatchScope::Organization(id.clone())
-    } else {
-        WatchScope::Facility(id.clone())
-    };
-    let what = if organization {
-        "organization"
-    } else {
-        "facility"
-    };
-    let feed = lookup(&state, scope)
+    let feed = lookup(&state, (kind.scope)(id.clone()))
         .await?
-        .ok_or(ApiError::NotFound(what))?;
-    let prefix = if organization {
-        "/organizations/"
-    } else {
-        "/facilities/"
-    };
+        .ok_or(ApiError::NotFound(kind.what))?;
+    let prefix = kind.prefix;
     let page_id = feed.subject.as_ref().map_or(id.as_str(), |s| s.id.as_str());
     let place = FeedPlace {
         feed_path: format!("{prefix}{}/feed.atom", urls::encode(&id)),
@@ -336,47 +326,51 @@ async fn entity_feed(
     ))
 }
 
-/// Atom feed of one facility or CPC: new actions, renames, closure, successors, source
-/// documents edited or removed. A merged ID serves the surviving record's feed.
-#[utoipa::path(
-    get,
-    path = "/facilities/{id}/feed.atom",
-    tag = "feeds",
-    params(("id" = String, Path, description = "mieru ID of the facility or CPC (an ID merged into another is followed)")),
-    responses(
-        (status = 200, description = "Atom 1.0 feed", content_type = "application/atom+xml"),
-        (status = 400, description = "Malformed ID", body = ErrorBody),
-        (status = 404, description = "No such facility", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
-    )
-)]
-pub async fn facility_feed(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    entity_feed(req, state, &path, false).await
+/// Declares the watch-feed endpoint of one kind of record. Facilities and organizations answer
+/// alike, so the handler and its OpenAPI entry are written once; each kind gives its words.
+macro_rules! entity_feed_endpoint {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident, $kind:ident, path = $path:tt, id = $id_doc:tt, not_found = $not_found:tt
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            get,
+            path = $path,
+            tag = "feeds",
+            params(("id" = String, Path, description = $id_doc)),
+            responses(
+                (status = 200, description = "Atom 1.0 feed", content_type = "application/atom+xml"),
+                (status = 400, description = "Malformed ID", body = ErrorBody),
+                (status = 404, description = $not_found, body = ErrorBody),
+                (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
+            )
+        )]
+        pub async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            path: web::Path<String>,
+        ) -> Result<HttpResponse, ApiError> {
+            entity_feed(req, state, &path, &$kind).await
+        }
+    };
 }
 
-/// Atom feed of one organization, with new actions on the facilities it operates.
-#[utoipa::path(
-    get,
+entity_feed_endpoint! {
+    /// Atom feed of one facility or CPC: new actions, renames, closure, successors, source
+    /// documents edited or removed. A merged ID serves the surviving record's feed.
+    facility_feed, FACILITY_FEED,
+    path = "/facilities/{id}/feed.atom",
+    id = "mieru ID of the facility or CPC (an ID merged into another is followed)",
+    not_found = "No such facility"
+}
+
+entity_feed_endpoint! {
+    /// Atom feed of one organization, with new actions on the facilities it operates.
+    organization_feed, ORGANIZATION_FEED,
     path = "/organizations/{id}/feed.atom",
-    tag = "feeds",
-    params(("id" = String, Path, description = "mieru ID of the organization (an ID merged into another is followed)")),
-    responses(
-        (status = 200, description = "Atom 1.0 feed", content_type = "application/atom+xml"),
-        (status = 400, description = "Malformed ID", body = ErrorBody),
-        (status = 404, description = "No such organization", body = ErrorBody),
-        (status = 503, description = "Registry temporarily unavailable", body = ErrorBody)
-    )
-)]
-pub async fn organization_feed(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    entity_feed(req, state, &path, true).await
+    id = "mieru ID of the organization (an ID merged into another is followed)",
+    not_found = "No such organization"
 }
 
 /// Atom feed of a prefecture: the same events for every facility, CPC and organization in it.

@@ -6,10 +6,10 @@ use askama::Template;
 
 use super::search::parse_query;
 use super::view::{self, ActionView};
-use super::{Chrome, Ctx, PageError};
+use super::{by_id, Chrome, Ctx};
 use crate::i18n::label;
-use crate::input::{validate_id, ActionParams};
-use crate::model::{ActionFilter, ACTION_TYPES};
+use crate::input::ActionParams;
+use crate::model::{ActionDetail, ActionFilter, ACTION_TYPES};
 use crate::urls;
 use crate::AppState;
 
@@ -146,24 +146,18 @@ pub async fn detail(
     path: web::Path<String>,
 ) -> HttpResponse {
     let ctx = Ctx::new(&req);
-    let id = match validate_id(&path) {
-        Ok(id) => id.to_owned(),
-        Err(e) => return ctx.error(e.into()),
-    };
-    match state.read(move |r| r.action(&id)).await {
-        Ok(Some(a)) => {
-            let v = view::action_detail(ctx.lang, &a);
-            let targets: Vec<&str> = v.targets.iter().map(|t| t.name.as_str()).collect();
-            let title = format!("{} {}", v.type_label, targets.join("、"));
-            let description = format!("{} / {} / {}", v.type_label, v.date, v.authority);
-            let tpl = ActionPage {
-                c: ctx.chrome(title, description, "actions"),
-                json_href: format!("/api/v1/actions/{}", urls::encode(&v.id)),
-                a: v,
-            };
-            ctx.render(StatusCode::OK, &tpl)
-        }
-        Ok(None) => ctx.error(PageError::NotFound),
-        Err(e) => ctx.error(e.into()),
+    let found = by_id(&state, &path, |r, id| r.action(id)).await;
+    ctx.answer(found.map(|a| ctx.render(StatusCode::OK, &detail_page(&ctx, &a))))
+}
+
+fn detail_page(ctx: &Ctx, a: &ActionDetail) -> ActionPage {
+    let v = view::action_detail(ctx.lang, a);
+    let targets: Vec<&str> = v.targets.iter().map(|t| t.name.as_str()).collect();
+    let title = format!("{} {}", v.type_label, targets.join("、"));
+    let description = format!("{} / {} / {}", v.type_label, v.date, v.authority);
+    ActionPage {
+        c: ctx.chrome(title, description, "actions"),
+        json_href: format!("/api/v1/actions/{}", urls::encode(&v.id)),
+        a: v,
     }
 }

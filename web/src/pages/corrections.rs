@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::search::parse_query;
 use super::view::{self, timestamp};
 use super::{Chrome, Ctx, PageError};
+use crate::api::corrections::CorrectionParams;
 use crate::curation::{
     Correction, CorrectionFilter, CorrectionKind, NewCorrection, Refusal, MAX_MESSAGE_CHARS,
 };
@@ -487,41 +488,20 @@ pub async fn log(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         Ok(p) => p,
         Err(e) => return ctx.error(e.into()),
     };
-    let status = match params
-        .status
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => None,
-        Some(v @ ("open" | "accepted" | "rejected")) => Some(v.to_owned()),
-        Some(_) => {
-            return ctx.error(PageError::Input(InputError::new(
-                "invalid_status",
-                "status is open, accepted or rejected",
-            )))
-        }
+    // The API's checks; an error page names only the error's code.
+    let api_params = CorrectionParams {
+        status: params.status,
+        cursor: params.cursor,
+        limit: None,
     };
-    let cursor = params
-        .cursor
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned);
-    if cursor
-        .as_deref()
-        .is_some_and(|c| c.len() > 200 || !c.chars().all(|ch| ch.is_ascii_hexdigit()))
-    {
-        return ctx.error(PageError::Input(InputError::new(
-            "invalid_cursor",
-            "invalid cursor",
-        )));
-    }
-    let filter = CorrectionFilter {
-        status: status.clone(),
-        cursor,
-        limit: PAGE_SIZE,
+    let filter = match api_params.validate() {
+        Ok(f) => CorrectionFilter {
+            limit: PAGE_SIZE,
+            ..f
+        },
+        Err(e) => return ctx.error(e.into()),
     };
+    let status = filter.status.clone();
     let page = match state.curate(move |r| r.corrections(&filter)).await {
         Ok(p) => p,
         Err(e) => return ctx.error(e.into()),

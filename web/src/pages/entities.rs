@@ -8,14 +8,14 @@ use super::search::parse_query;
 use super::view::{
     self, ActionView, EventView, LinkView, PlanView, RefView, SourceView, ValueView,
 };
-use super::{redirect, Chrome, Ctx, PageError};
+use super::{by_id, redirect, Chrome, Ctx, PageError};
 use crate::i18n::{self, label};
 use crate::input::{validate_id, PointInTimeParams};
 use crate::model::{
-    ActionDetail, ActionSummary, FacilityDetail, Lookup, OrganizationDetail, PlanDetail,
-    PointInTime,
+    ActionDetail, ActionSummary, Citation, DatedValue, Event, FacilityDetail, Link, Lookup,
+    OrganizationDetail, PlanDetail, PointInTime, SourceRef,
 };
-use crate::registry::{Registry, RegistryError};
+use crate::registry::{RecordLookup, Registry, RegistryError};
 use crate::urls;
 use crate::AppState;
 
@@ -53,6 +53,153 @@ fn action_views(
         .collect()
 }
 
+/// The names a record no longer carries (the current one is the heading already).
+fn former_names(names: &[DatedValue], current: &str) -> Vec<ValueView> {
+    view::values(names)
+        .into_iter()
+        .filter(|v| !v.current && v.value != current)
+        .collect()
+}
+
+fn current_address(list: &[DatedValue]) -> String {
+    list.iter()
+        .find(|v| v.current)
+        .or_else(|| list.last())
+        .map(|v| v.value.clone())
+        .unwrap_or_default()
+}
+
+/// What the pages of a facility and of an organization show alike: the record's actions,
+/// history, links and sources, and how to cite it.
+pub struct HistoryView {
+    /// Names no longer current, shown under the heading so a rename is seen at once.
+    pub former_names: Vec<ValueView>,
+    /// The current address, or the last one known.
+    pub address: String,
+    pub action_count: String,
+    pub actions: Vec<ActionView>,
+    pub names: Vec<ValueView>,
+    pub addresses: Vec<ValueView>,
+    pub events: Vec<EventView>,
+    pub confirmed: Vec<LinkView>,
+    pub possible: Vec<LinkView>,
+    pub sources: Vec<SourceView>,
+    pub citation: Option<view::CitationView>,
+    pub json_href: String,
+}
+
+/// The fields of a facility or an organization that [`HistoryView`] is made from (the two
+/// record types share them by name only).
+struct History<'a> {
+    id: &'a str,
+    /// Where the record lives in the API: `facilities` or `organizations`.
+    collection: &'static str,
+    name: &'a str,
+    names: &'a [DatedValue],
+    addresses: &'a [DatedValue],
+    actions: &'a [ActionSummary],
+    events: &'a [Event],
+    links: &'a [Link],
+    sources: &'a [SourceRef],
+    citation: Option<&'a Citation>,
+}
+
+fn history(ctx: &Ctx, r: History<'_>, details: &[ActionDetail], at: PointInTime) -> HistoryView {
+    let (confirmed, possible) = view::links(ctx.lang, r.links);
+    let mut events = view::events(ctx.lang, r.events);
+    super::action_status::annotate_events(ctx.lang, &mut events, r.actions);
+    HistoryView {
+        former_names: former_names(r.names, r.name),
+        address: current_address(r.addresses),
+        action_count: if r.actions.is_empty() {
+            ctx.t.no_actions.to_owned()
+        } else {
+            i18n::count(ctx.lang, r.actions.len())
+        },
+        actions: action_views(ctx, r.actions, details),
+        names: view::values(r.names),
+        addresses: view::values(r.addresses),
+        events,
+        confirmed,
+        possible,
+        sources: view::sources(r.sources),
+        citation: view::citation(|p| ctx.absolute(p), r.citation),
+        json_href: format!(
+            "/api/v1/{}/{}{}",
+            r.collection,
+            urls::encode(r.id),
+            urls::point_in_time(&at)
+        ),
+    }
+}
+
+/// What differs between the page handlers of facilities and of organizations.
+struct RecordKind<T, P> {
+    /// Where the pages live: `/facilities`, `/organizations`.
+    pages: &'static str,
+    fetch: RecordLookup<T>,
+    actions: fn(&T) -> &[ActionSummary],
+    page: fn(&Ctx, &T, &[ActionDetail], PointInTime) -> P,
+}
+
+const FACILITY: RecordKind<FacilityDetail, FacilityPage> = RecordKind {
+    pages: "/facilities",
+    fetch: |r, id, at| r.facility(id, at),
+    actions: |f| &f.actions,
+    page: facility_page,
+};
+
+const ORGANIZATION: RecordKind<OrganizationDetail, OrganizationPage> = RecordKind {
+    pages: "/organizations",
+    fetch: |r, id, at| r.organization(id, at),
+    actions: |o| &o.actions,
+    page: organization_page,
+};
+
+impl<T: Send + 'static, P: Template> RecordKind<T, P> {
+    /// The record's page at the requested point in time (with its actions' details), a 301
+    /// to where a merged ID now lives, or an error page.
+    async fn answer(&self, req: &HttpRequest, state: &AppState, id: &str) -> HttpResponse {
+        let ctx = Ctx::new(req);
+        let page = self.build(&ctx, req, state, id).await;
+        ctx.answer(page)
+    }
+
+    async fn build(
+        &self,
+        ctx: &Ctx,
+        req: &HttpRequest,
+        state: &AppState,
+        id: &str,
+    ) -> Result<HttpResponse, PageError> {
+        let id = validate_id(id)?.to_owned();
+        let at = parse_query::<PointInTimeParams>(req)?.validate()?;
+        let (fetch, actions) = (self.fetch, self.actions);
+        let found = state
+            .read(move |r| match fetch(r, &id, at)? {
+                Lookup::Found(record) => {
+                    let details = details_of(r, actions(&record))?;
+                    Ok(Lookup::Found((record, details)))
+                }
+                Lookup::MovedTo(to) => Ok(Lookup::MovedTo(to)),
+                Lookup::NotFound => Ok(Lookup::NotFound),
+            })
+            .await?;
+        match found {
+            Lookup::Found((record, details)) => {
+                Ok(ctx.render(StatusCode::OK, &(self.page)(ctx, &record, &details, at)))
+            }
+            Lookup::MovedTo(to) => Ok(redirect(format!(
+                "{}/{}{}",
+                self.pages,
+                urls::encode(&to),
+                urls::point_in_time(&at)
+            ))),
+            Lookup::NotFound => Err(PageError::NotFound),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "facility.html")]
 pub struct FacilityPage {
@@ -63,44 +210,16 @@ pub struct FacilityPage {
     pub status: String,
     /// For styling: a closed or delisted facility is flagged in the header.
     pub status_code: String,
-    /// Names no longer current, shown under the heading so a rename is seen at once.
-    pub former_names: Vec<ValueView>,
     pub prefecture: String,
-    pub address: String,
     pub facility_numbers: String,
     pub as_of: Option<String>,
     /// `YYYY-MM-DD` for the date field of the as-of form.
     pub as_of_value: String,
     pub clear_as_of: String,
-    pub citation: Option<view::CitationView>,
-    pub action_count: String,
-    pub actions: Vec<ActionView>,
-    pub names: Vec<ValueView>,
-    pub addresses: Vec<ValueView>,
     pub operators: Vec<RefView>,
     pub managers: Vec<ValueView>,
     pub plans: Vec<PlanView>,
-    pub events: Vec<EventView>,
-    pub confirmed: Vec<LinkView>,
-    pub possible: Vec<LinkView>,
-    pub sources: Vec<SourceView>,
-    pub json_href: String,
-}
-
-/// The names a record no longer carries (the current one is the heading already).
-fn former_names(names: &[crate::model::DatedValue], current: &str) -> Vec<ValueView> {
-    view::values(names)
-        .into_iter()
-        .filter(|v| !v.current && v.value != current)
-        .collect()
-}
-
-fn current_address(list: &[crate::model::DatedValue]) -> String {
-    list.iter()
-        .find(|v| v.current)
-        .or_else(|| list.last())
-        .map(|v| v.value.clone())
-        .unwrap_or_default()
+    pub h: HistoryView,
 }
 
 fn facility_page(
@@ -109,9 +228,7 @@ fn facility_page(
     details: &[ActionDetail],
     at: PointInTime,
 ) -> FacilityPage {
-    let t = ctx.t;
     let kind = label(ctx.lang, &f.kind);
-    let (confirmed, possible) = view::links(ctx.lang, &f.links);
     let prefecture = f.prefecture.clone().unwrap_or_default();
     let description = format!(
         "{} — {}{}。{}",
@@ -124,6 +241,18 @@ fn facility_page(
         },
         i18n::action_count(ctx.lang, u32::try_from(f.actions.len()).unwrap_or(u32::MAX))
     );
+    let h = History {
+        id: &f.id,
+        collection: "facilities",
+        name: &f.name,
+        names: &f.names,
+        addresses: &f.addresses,
+        actions: &f.actions,
+        events: &f.events,
+        links: &f.links,
+        sources: &f.sources,
+        citation: f.citation.as_ref(),
+    };
     FacilityPage {
         c: Chrome {
             watch_feed: Some(format!("/facilities/{}/feed.atom", urls::encode(&f.id))),
@@ -134,38 +263,15 @@ fn facility_page(
         name: f.name.clone(),
         status: label(ctx.lang, &f.status),
         status_code: view::css_token(&f.status),
-        former_names: former_names(&f.names, &f.name),
         prefecture,
-        address: current_address(&f.addresses),
         facility_numbers: f.facility_numbers.join("、"),
         as_of: at.as_of.map(|d| view::date(Some(d))),
         as_of_value: at.as_of.map(|d| d.to_string()).unwrap_or_default(),
         clear_as_of: format!("/facilities/{}", urls::encode(&f.id)),
-        citation: view::citation(|p| ctx.absolute(p), f.citation.as_ref()),
-        action_count: if f.actions.is_empty() {
-            t.no_actions.to_owned()
-        } else {
-            i18n::count(ctx.lang, f.actions.len())
-        },
-        actions: action_views(ctx, &f.actions, details),
-        names: view::values(&f.names),
-        addresses: view::values(&f.addresses),
         operators: view::entities(ctx.lang, &f.operators),
         managers: view::values(&f.managers),
         plans: f.plans.iter().map(|p| view::plan(ctx.lang, p)).collect(),
-        events: {
-            let mut events = view::events(ctx.lang, &f.events);
-            super::action_status::annotate_events(ctx.lang, &mut events, &f.actions);
-            events
-        },
-        confirmed,
-        possible,
-        sources: view::sources(&f.sources),
-        json_href: format!(
-            "/api/v1/facilities/{}{}",
-            urls::encode(&f.id),
-            urls::point_in_time(&at)
-        ),
+        h: history(ctx, h, details, at),
     }
 }
 
@@ -174,37 +280,7 @@ pub async fn facility(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req);
-    let id = match validate_id(&path) {
-        Ok(id) => id.to_owned(),
-        Err(e) => return ctx.error(e.into()),
-    };
-    let at = match parse_query::<PointInTimeParams>(&req).and_then(|p| p.validate()) {
-        Ok(at) => at,
-        Err(e) => return ctx.error(e.into()),
-    };
-    let result = state
-        .read(move |r| match r.facility(&id, at)? {
-            Lookup::Found(f) => {
-                let details = details_of(r, &f.actions)?;
-                Ok(Lookup::Found((f, details)))
-            }
-            Lookup::MovedTo(to) => Ok(Lookup::MovedTo(to)),
-            Lookup::NotFound => Ok(Lookup::NotFound),
-        })
-        .await;
-    match result {
-        Ok(Lookup::Found((f, details))) => {
-            ctx.render(StatusCode::OK, &facility_page(&ctx, &f, &details, at))
-        }
-        Ok(Lookup::MovedTo(to)) => redirect(format!(
-            "/facilities/{}{}",
-            urls::encode(&to),
-            urls::point_in_time(&at)
-        )),
-        Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
-        Err(e) => ctx.error(e.into()),
-    }
+    FACILITY.answer(&req, &state, &path).await
 }
 
 #[derive(Template)]
@@ -214,22 +290,10 @@ pub struct OrganizationPage {
     /// Where to report an error in this record.
     pub report_href: String,
     pub name: String,
-    /// Names no longer current, shown under the heading (corporations get renamed too).
-    pub former_names: Vec<ValueView>,
     pub corporate_number: String,
     pub status: String,
-    pub address: String,
-    pub action_count: String,
-    pub actions: Vec<ActionView>,
     pub facilities: Vec<RefView>,
-    pub names: Vec<ValueView>,
-    pub addresses: Vec<ValueView>,
-    pub events: Vec<EventView>,
-    pub confirmed: Vec<LinkView>,
-    pub possible: Vec<LinkView>,
-    pub sources: Vec<SourceView>,
-    pub citation: Option<view::CitationView>,
-    pub json_href: String,
+    pub h: HistoryView,
 }
 
 fn organization_page(
@@ -238,8 +302,19 @@ fn organization_page(
     details: &[ActionDetail],
     at: PointInTime,
 ) -> OrganizationPage {
-    let (confirmed, possible) = view::links(ctx.lang, &o.links);
     let n = u32::try_from(o.actions.len()).unwrap_or(u32::MAX);
+    let h = History {
+        id: &o.id,
+        collection: "organizations",
+        name: &o.name,
+        names: &o.names,
+        addresses: &o.addresses,
+        actions: &o.actions,
+        events: &o.events,
+        links: &o.links,
+        sources: &o.sources,
+        citation: o.citation.as_ref(),
+    };
     OrganizationPage {
         c: Chrome {
             watch_feed: Some(format!("/organizations/{}/feed.atom", urls::encode(&o.id))),
@@ -251,33 +326,10 @@ fn organization_page(
         },
         report_href: format!("/corrections/new?entity={}", urls::encode(&o.id)),
         name: o.name.clone(),
-        former_names: former_names(&o.names, &o.name),
         corporate_number: o.corporate_number.clone().unwrap_or_else(|| "—".to_owned()),
         status: label(ctx.lang, &o.status),
-        address: current_address(&o.addresses),
-        action_count: if n == 0 {
-            ctx.t.no_actions.to_owned()
-        } else {
-            i18n::count(ctx.lang, o.actions.len())
-        },
-        actions: action_views(ctx, &o.actions, details),
         facilities: view::entities(ctx.lang, &o.facilities),
-        names: view::values(&o.names),
-        addresses: view::values(&o.addresses),
-        events: {
-            let mut events = view::events(ctx.lang, &o.events);
-            super::action_status::annotate_events(ctx.lang, &mut events, &o.actions);
-            events
-        },
-        confirmed,
-        possible,
-        sources: view::sources(&o.sources),
-        citation: view::citation(|p| ctx.absolute(p), o.citation.as_ref()),
-        json_href: format!(
-            "/api/v1/organizations/{}{}",
-            urls::encode(&o.id),
-            urls::point_in_time(&at)
-        ),
+        h: history(ctx, h, details, at),
     }
 }
 
@@ -286,37 +338,7 @@ pub async fn organization(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req);
-    let id = match validate_id(&path) {
-        Ok(id) => id.to_owned(),
-        Err(e) => return ctx.error(e.into()),
-    };
-    let at = match parse_query::<PointInTimeParams>(&req).and_then(|p| p.validate()) {
-        Ok(at) => at,
-        Err(e) => return ctx.error(e.into()),
-    };
-    let result = state
-        .read(move |r| match r.organization(&id, at)? {
-            Lookup::Found(o) => {
-                let details = details_of(r, &o.actions)?;
-                Ok(Lookup::Found((o, details)))
-            }
-            Lookup::MovedTo(to) => Ok(Lookup::MovedTo(to)),
-            Lookup::NotFound => Ok(Lookup::NotFound),
-        })
-        .await;
-    match result {
-        Ok(Lookup::Found((o, details))) => {
-            ctx.render(StatusCode::OK, &organization_page(&ctx, &o, &details, at))
-        }
-        Ok(Lookup::MovedTo(to)) => redirect(format!(
-            "/organizations/{}{}",
-            urls::encode(&to),
-            urls::point_in_time(&at)
-        )),
-        Ok(Lookup::NotFound) => ctx.error(PageError::NotFound),
-        Err(e) => ctx.error(e.into()),
-    }
+    ORGANIZATION.answer(&req, &state, &path).await
 }
 
 #[derive(Template)]
@@ -362,15 +384,8 @@ pub async fn plan(
     path: web::Path<String>,
 ) -> HttpResponse {
     let ctx = Ctx::new(&req);
-    let number = match validate_id(&path) {
-        Ok(n) => n.to_owned(),
-        Err(e) => return ctx.error(e.into()),
-    };
-    match state.read(move |r| r.plan(&number)).await {
-        Ok(Some(p)) => ctx.render(StatusCode::OK, &plan_page(&ctx, &p)),
-        Ok(None) => ctx.error(PageError::NotFound),
-        Err(e) => ctx.error(e.into()),
-    }
+    let found = by_id(&state, &path, |r, number| r.plan(number)).await;
+    ctx.answer(found.map(|p| ctx.render(StatusCode::OK, &plan_page(&ctx, &p))))
 }
 
 #[cfg(test)]

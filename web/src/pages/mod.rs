@@ -16,8 +16,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::i18n::{self, Lang, Strings};
-use crate::input::InputError;
-use crate::registry::RegistryError;
+use crate::input::{validate_id, InputError};
+use crate::registry::{Registry, RegistryError};
 use crate::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -134,6 +134,11 @@ impl Ctx {
         }
     }
 
+    /// The page a handler built, or the error page for why it could not build it.
+    pub fn answer(&self, page: Result<HttpResponse, PageError>) -> HttpResponse {
+        page.unwrap_or_else(|e| self.error(e))
+    }
+
     pub fn error(&self, err: PageError) -> HttpResponse {
         let t = self.t;
         let (status, title, message) = match &err {
@@ -204,6 +209,20 @@ pub struct ErrorPage {
     pub c: Chrome,
     pub heading: &'static str,
     pub message: String,
+}
+
+/// The record `fetch` finds under the path's ID: a malformed ID is the 400 page, an unknown
+/// one the 404 page.
+pub async fn by_id<T: Send + 'static>(
+    state: &AppState,
+    id: &str,
+    fetch: fn(&dyn Registry, &str) -> Result<Option<T>, RegistryError>,
+) -> Result<T, PageError> {
+    let id = validate_id(id)?.to_owned();
+    state
+        .read(move |r| fetch(r, &id))
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 /// The HTML 404 page.
