@@ -1,9 +1,12 @@
 //! Bulk exports of the read models: JSON Lines (one record per line, the API's shape) and
 //! CSV (flat tables for spreadsheets). The same writers serve `mieru export` and the
 //! downloads under `/api/v1/exports/`; `mieru import` reads the JSON Lines back.
+//! The JSON Lines are the public model (a published format): stored records are decoded from
+//! their storage format (`pipeline::project::stored`) and written as the API writes them.
 
+use crate::pipeline::project::stored::{self, StoredRecordError};
 use crate::store::{self, read_models, DbConnection, DbPool, StoreError};
-use mieru_web::model::{ActionDetail, FacilityDetail};
+use mieru_web::model::{ActionDetail, FacilityDetail, OrganizationDetail, PlanDetail};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,6 +53,10 @@ fn corrupt(e: serde_json::Error) -> ExportError {
     ExportError::Store(StoreError::Corrupt(e.to_string()))
 }
 
+fn unreadable(e: StoredRecordError) -> ExportError {
+    ExportError::Store(StoreError::Corrupt(e.to_string()))
+}
+
 /// The MIME type of an export file by its name.
 pub fn content_type(name: &str) -> &'static str {
     if name.ends_with(".csv") {
@@ -72,11 +79,11 @@ pub fn write_file<W: Write>(
         "organizations.jsonl" => views_jsonl(conn, true, w)?,
         "actions.jsonl" => {
             let rows = read_models::all_actions(conn)?;
-            lines(w, rows.iter().map(|r| r.detail.as_str()))?
+            lines::<ActionDetail, _>(w, rows.iter().map(|r| r.detail.as_str()))?
         }
         "plans.jsonl" => {
             let rows = read_models::all_plans(conn)?;
-            lines(w, rows.iter().map(|r| r.detail.as_str()))?
+            lines::<PlanDetail, _>(w, rows.iter().map(|r| r.detail.as_str()))?
         }
         "facilities.csv" => facilities_csv(conn, w)?,
         "actions.csv" => actions_csv(conn, w)?,
@@ -84,13 +91,15 @@ pub fn write_file<W: Write>(
     }))
 }
 
-fn lines<'a, W: Write>(
+/// One public JSON record per line, from the stored records `details`.
+fn lines<'a, R: stored::Record + Serialize, W: Write>(
     mut w: W,
-    records: impl Iterator<Item = &'a str>,
+    details: impl Iterator<Item = &'a str>,
 ) -> Result<usize, ExportError> {
     let mut n = 0;
-    for r in records {
-        writeln!(w, "{r}")?;
+    for detail in details {
+        let record: R = stored::decode(detail).map_err(unreadable)?;
+        writeln!(w, "{}", serde_json::to_string(&record).map_err(corrupt)?)?;
         n += 1;
     }
     w.flush()?;
@@ -120,13 +129,15 @@ fn views_jsonl<W: Write>(
     w: W,
 ) -> Result<usize, ExportError> {
     let views = read_models::all_views(conn)?;
-    lines(
-        w,
-        views
-            .iter()
-            .filter(|v| (v.kind == "organization") == organizations)
-            .map(|v| v.detail.as_str()),
-    )
+    let details = views
+        .iter()
+        .filter(|v| (v.kind == "organization") == organizations)
+        .map(|v| v.detail.as_str());
+    if organizations {
+        lines::<OrganizationDetail, _>(w, details)
+    } else {
+        lines::<FacilityDetail, _>(w, details)
+    }
 }
 
 fn facilities_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, ExportError> {
@@ -148,7 +159,7 @@ fn facilities_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, Expo
         .into_iter()
         .filter(|v| v.kind != "organization")
     {
-        let d: FacilityDetail = serde_json::from_str(&v.detail).map_err(corrupt)?;
+        let d = stored::decode_facility(&v.detail).map_err(unreadable)?;
         let former: Vec<&str> = d
             .names
             .iter()
@@ -195,7 +206,7 @@ fn actions_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, ExportE
     .map_err(csv_err)?;
     let actions = read_models::all_actions(conn)?;
     for a in &actions {
-        let d: ActionDetail = serde_json::from_str(&a.detail).map_err(corrupt)?;
+        let d = stored::decode_action(&a.detail).map_err(unreadable)?;
         let s = &d.summary;
         w.write_record([
             s.id.as_str(),
@@ -247,4 +258,81 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<Vec<(PathBuf, usize)>, ExportE
 /// Writes `facilities.csv` and `actions.csv`.
 pub fn csv(pool: &DbPool, dir: &Path) -> Result<Vec<(PathBuf, usize)>, ExportError> {
     write_all(pool, dir, &CSV_FILES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::models::EntityViewRow;
+    use crate::store::read_models::{replace_all, Projection};
+    use chrono::TimeZone;
+
+    fn facility() -> FacilityDetail {
+        FacilityDetail {
+            id: "F000001".into(),
+            kind: "facility".into(),
+            name: "みえるクリニック".into(),
+            names: Vec::new(),
+            addresses: Vec::new(),
+            prefecture: Some("東京都".into()),
+            facility_numbers: Vec::new(),
+            status: "open".into(),
+            operators: Vec::new(),
+            managers: Vec::new(),
+            plans: Vec::new(),
+            actions: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
+            sources: vec![mieru_web::model::SourceRef {
+                source: "kouseikyoku".into(),
+                url: "https://kouseikyoku.mhlw.go.jp/x.pdf".into(),
+                sha256: "ab".repeat(32),
+                fetched_at: chrono::Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap(),
+            }],
+            citation: None,
+        }
+    }
+
+    fn store_views(dir: &Path, detail: String) -> DbPool {
+        let pool = store::connect(&dir.join("t.db").to_string_lossy(), 2).unwrap();
+        let projection = Projection {
+            views: vec![EntityViewRow {
+                entity_id: "F000001".into(),
+                kind: "facility".into(),
+                detail,
+                updated_at: store::now(),
+            }],
+            actions: Vec::new(),
+            plans: Vec::new(),
+            events: Vec::new(),
+        };
+        let mut conn = pool.get().unwrap();
+        replace_all(&mut conn, &projection, "test", 0, store::now()).unwrap();
+        pool
+    }
+
+    /// The export is the public model's JSON, whatever the storage format.
+    #[test]
+    fn jsonl_is_the_public_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = store_views(dir.path(), stored::encode_facility(&facility()));
+        let mut out = Vec::new();
+        let n = write_file(&mut pool.get().unwrap(), "facilities.jsonl", &mut out).unwrap();
+        assert_eq!(n, Some(1));
+        let expected = serde_json::to_string(&facility()).unwrap() + "\n";
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    /// A record in the public model's JSON (as builds before the stored format wrote it) is
+    /// an error that says what to do, not an empty or partial export.
+    #[test]
+    fn a_legacy_record_fails_the_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let legacy = serde_json::to_string(&facility()).unwrap();
+        let pool = store_views(dir.path(), legacy);
+        for name in ["facilities.jsonl", "facilities.csv"] {
+            let err = write_file(&mut pool.get().unwrap(), name, Vec::new()).unwrap_err();
+            assert!(err.to_string().contains("mieru resolve"), "{name}: {err}");
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! `mieru import --format jsonl DIR`: restores the entities and read models of a JSON Lines
 //! export into an empty database, so a published export can be served (or checked) without
 //! re-crawling. Facts and archived documents are not part of an export, so an imported
-//! registry answers every read but cannot be re-resolved.
+//! registry answers every read but cannot be re-resolved. The records are read in the public
+//! model, as exported, and stored in the read models' own format (`project::stored`).
 
 use crate::ops::export::EntityLine;
-use crate::pipeline::project;
+use crate::pipeline::project::{self, stored};
 use crate::store::models::{ActionRow, EntityRow, EntityViewRow, PlanRow};
 use crate::store::read_models::{self, Projection};
 use crate::store::{self, DbPool, StoreError};
@@ -133,7 +134,7 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         projection.views.push(EntityViewRow {
             entity_id: f.id.clone(),
             kind: f.kind.clone(),
-            detail: encode(f)?,
+            detail: stored::encode_facility(f),
             updated_at: now,
         });
     }
@@ -144,7 +145,7 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         projection.views.push(EntityViewRow {
             entity_id: o.id.clone(),
             kind: "organization".into(),
-            detail: encode(o)?,
+            detail: stored::encode_organization(o),
             updated_at: now,
         });
     }
@@ -164,7 +165,7 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
             prefecture,
             status: s.status.clone(),
             articles: encode(&s.articles)?,
-            detail: encode(a)?,
+            detail: stored::encode_action(a),
             updated_at: now,
         });
     }
@@ -179,7 +180,7 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
             title: p.summary.title.clone(),
             risk_class: p.summary.risk_class.clone(),
             status: p.summary.status.clone(),
-            detail: encode(p)?,
+            detail: stored::encode_plan(p),
             updated_at: now,
         });
     }

@@ -102,7 +102,7 @@ pub fn row(ctx: &Context<'_>, d: &ActionDetail, now: NaiveDateTime) -> ActionRow
         prefecture: prefecture(ctx, d),
         status: d.summary.status.clone(),
         articles: serde_json::to_string(&d.summary.articles).unwrap_or_else(|_| "[]".into()),
-        detail: serde_json::to_string(d).unwrap_or_else(|_| "{}".into()),
+        detail: super::stored::encode_action(d),
         updated_at: now,
     }
 }

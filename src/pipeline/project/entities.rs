@@ -130,7 +130,7 @@ pub(super) fn refs(ctx: &Context<'_>, facts: Vec<&FactRow>, role: &str) -> Vec<E
 }
 
 /// The stored read model of one facility, CPC or organization record.
-pub fn view_row<T: serde::Serialize>(
+pub fn view_row<T: super::stored::Record>(
     id: &str,
     kind: &str,
     detail: &T,
@@ -139,7 +139,7 @@ pub fn view_row<T: serde::Serialize>(
     EntityViewRow {
         entity_id: id.to_owned(),
         kind: kind.to_owned(),
-        detail: serde_json::to_string(detail).unwrap_or_else(|_| "{}".into()),
+        detail: super::stored::encode(detail),
         updated_at: now,
     }
 }

@@ -5,6 +5,8 @@
 //! May depend on: `pipeline::resolve` (its `Resolution` and fact set), `curation::view` (what
 //! curators decided), `store` (row types and reading read models back), `search::IndexDoc`,
 //! and `mieru-web`'s public model and label table. Must not depend on: `refresh`, `serve`, `app`.
+//! The stored form of a record is [`stored`]'s own versioned format, never the public model's
+//! JSON: every writer and reader of the read models' `detail` column goes through it.
 
 // Actions: the record of each (`actions`), then their statuses decided among all of them
 // (`action_status`, over the per-action facts of `action_status_facts`).
@@ -23,6 +25,8 @@ pub mod events;
 pub mod plans;
 pub mod search_docs;
 pub mod timeline;
+// The versioned format of the stored read models, apart from the public model.
+pub mod stored;
 
 pub use search_docs::from_store as search_docs_from_store;
 

@@ -143,7 +143,7 @@ pub fn row(d: &PlanDetail, now: NaiveDateTime) -> PlanRow {
         title: d.summary.title.clone(),
         risk_class: d.summary.risk_class.clone(),
         status: d.summary.status.clone(),
-        detail: serde_json::to_string(d).unwrap_or_else(|_| "{}".into()),
+        detail: super::stored::encode_plan(d),
         updated_at: now,
     }
 }

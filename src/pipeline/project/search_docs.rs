@@ -145,25 +145,24 @@ pub fn plan(d: &PlanDetail) -> IndexDoc {
 pub fn from_store(
     conn: &mut crate::store::DbConnection,
 ) -> Result<Vec<IndexDoc>, crate::store::StoreError> {
+    use super::stored;
     use crate::store::read_models;
     let mut docs = Vec::new();
-    let bad = |e: serde_json::Error| crate::store::StoreError::Corrupt(e.to_string());
+    let bad = |e: stored::StoredRecordError| crate::store::StoreError::Corrupt(e.to_string());
     for v in read_models::all_views(conn)? {
         if v.kind == "organization" {
-            let d: OrganizationDetail = serde_json::from_str(&v.detail).map_err(bad)?;
-            docs.push(organization(&d));
+            docs.push(organization(
+                &stored::decode_organization(&v.detail).map_err(bad)?,
+            ));
         } else {
-            let d: FacilityDetail = serde_json::from_str(&v.detail).map_err(bad)?;
-            docs.push(facility(&d));
+            docs.push(facility(&stored::decode_facility(&v.detail).map_err(bad)?));
         }
     }
     for a in read_models::all_actions(conn)? {
-        let d: ActionDetail = serde_json::from_str(&a.detail).map_err(bad)?;
-        docs.push(action(&d));
+        docs.push(action(&stored::decode_action(&a.detail).map_err(bad)?));
     }
     for p in read_models::all_plans(conn)? {
-        let d: PlanDetail = serde_json::from_str(&p.detail).map_err(bad)?;
-        docs.push(plan(&d));
+        docs.push(plan(&stored::decode_plan(&p.detail).map_err(bad)?));
     }
     Ok(docs)
 }

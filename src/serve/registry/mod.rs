@@ -12,6 +12,7 @@ mod read;
 mod records;
 
 use crate::archive::Archive;
+use crate::pipeline::project::stored;
 use crate::search::SearchIndex;
 use crate::store::{self, DbPool, StoreError};
 use mieru_web::model::*;
@@ -160,9 +161,10 @@ pub(super) fn unavailable(e: StoreError) -> RegistryError {
     RegistryError::Unavailable(e.to_string())
 }
 
-pub(super) fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError> {
-    serde_json::from_str(json)
-        .map_err(|e| RegistryError::Unavailable(format!("stored record unreadable: {e}")))
+/// A stored read model; one that does not decode makes the registry unavailable (503), never
+/// a missing record (404).
+pub(super) fn decode<T: stored::Record>(json: &str) -> Result<T, RegistryError> {
+    stored::decode(json).map_err(|e| RegistryError::Unavailable(e.to_string()))
 }
 
 /// Where an ID lives now: itself, or the entity it was merged into.
@@ -208,5 +210,23 @@ impl DbRegistry {
         }
         cache.files.insert(name.to_owned(), Arc::clone(&bytes));
         Ok(Some(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored record that does not decode is the registry unavailable (503), never a
+    /// missing record (404).
+    #[test]
+    fn an_unreadable_record_is_unavailable() {
+        let legacy = r#"{"id":"A1","action_type":"other","findings":[]}"#;
+        for json in [legacy, r#"{"format":9,"record":{}}"#, "not json"] {
+            match decode::<ActionDetail>(json) {
+                Err(RegistryError::Unavailable(m)) => assert!(m.contains("mieru resolve"), "{m}"),
+                other => panic!("{json}: {other:?}"),
+            }
+        }
     }
 }

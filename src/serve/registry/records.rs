@@ -3,8 +3,11 @@
 use chrono::NaiveDate;
 use mieru_web::model::*;
 
-/// Records that can be shown at a point in time and cited.
-pub(super) trait PointInTimeRecord: serde::de::DeserializeOwned {
+/// Records that can be shown at a point in time and cited: read from their stored form
+/// (latest version) or from a projection's JSON (older versions).
+pub(super) trait PointInTimeRecord:
+    serde::de::DeserializeOwned + crate::pipeline::project::stored::Record
+{
     const ORGANIZATION: bool;
     fn at_date(self, date: NaiveDate) -> Self;
     fn set_citation(&mut self, citation: Citation);

@@ -1,10 +1,9 @@
 //! The watched records themselves: where an ID lives after merges, and the parts of its
 //! read-model detail a feed needs.
 
+use crate::pipeline::project::stored::{self, StoredRecordError};
 use crate::store::{self, DbConnection, StoreError};
-use mieru_web::model::{
-    ActionSummary, DatedValue, EntityRef, FacilityDetail, Link, OrganizationDetail,
-};
+use mieru_web::model::{ActionSummary, DatedValue, EntityRef, Link};
 
 /// The parts of a facility or organization record a feed needs.
 pub(super) struct Watched {
@@ -16,8 +15,8 @@ pub(super) struct Watched {
     pub(super) facilities: Vec<EntityRef>,
 }
 
-fn corrupt(e: serde_json::Error) -> StoreError {
-    StoreError::Corrupt(format!("stored record unreadable: {e}"))
+fn corrupt(e: StoredRecordError) -> StoreError {
+    StoreError::Corrupt(e.to_string())
 }
 
 /// The record of an entity (not merged away), from the read models.
@@ -26,7 +25,7 @@ pub(super) fn watched(conn: &mut DbConnection, id: &str) -> Result<Option<Watche
         return Ok(None);
     };
     if view.kind == "organization" {
-        let d: OrganizationDetail = serde_json::from_str(&view.detail).map_err(corrupt)?;
+        let d = stored::decode_organization(&view.detail).map_err(corrupt)?;
         Ok(Some(Watched {
             entity: EntityRef {
                 id: d.id,
@@ -40,7 +39,7 @@ pub(super) fn watched(conn: &mut DbConnection, id: &str) -> Result<Option<Watche
             facilities: d.facilities,
         }))
     } else {
-        let d: FacilityDetail = serde_json::from_str(&view.detail).map_err(corrupt)?;
+        let d = stored::decode_facility(&view.detail).map_err(corrupt)?;
         Ok(Some(Watched {
             entity: EntityRef {
                 id: d.id,

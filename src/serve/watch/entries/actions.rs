@@ -1,11 +1,12 @@
 //! New actions: one entry per action, first seen when its first statement was.
 
 use super::{About, Draft};
+use crate::pipeline::project::stored;
 use crate::serve::watch::evidence::Evidence;
 use crate::serve::watch::wording::{day, min_id};
 use crate::store::models::FactRow;
 use crate::store::{self, DbConnection, StoreError};
-use mieru_web::model::{ActionDetail, ActionSummary, EntityRef, SourceRef};
+use mieru_web::model::{ActionSummary, EntityRef, SourceRef};
 use mieru_web::watch::WatchEntry;
 
 pub(super) fn new_actions(
@@ -47,13 +48,15 @@ pub(super) fn new_actions(
     Ok(out)
 }
 
-/// The sources the action's record cites (none if its read model is missing or unreadable).
+/// The sources the action's record cites (none if it has no read model). A record that does
+/// not decode is an error: a feed entry must not silently lose its evidence.
 fn action_sources(conn: &mut DbConnection, id: &str) -> Result<Vec<SourceRef>, StoreError> {
-    let detail: Option<ActionDetail> = match store::read_models::action(conn, id)? {
-        Some(row) => serde_json::from_str(&row.detail).ok(),
-        None => None,
-    };
-    Ok(detail.map(|d| d.sources).unwrap_or_default())
+    match store::read_models::action(conn, id)? {
+        Some(row) => stored::decode_action(&row.detail)
+            .map(|d| d.sources)
+            .map_err(|e| StoreError::Corrupt(e.to_string())),
+        None => Ok(Vec::new()),
+    }
 }
 
 fn title(about: &About, a: &ActionSummary) -> (String, String) {
