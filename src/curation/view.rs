@@ -5,6 +5,7 @@
 
 use super::corrections::Outcome;
 use crate::pipeline::resolve::facts::FactSet;
+use crate::pipeline::resolve::ids::EntityId;
 use crate::store::{self, curation as db, DbConnection, StoreError};
 use chrono::NaiveDateTime;
 use mieru_web::curation::CorrectionKind;
@@ -85,7 +86,7 @@ impl CurationView {
     /// projected to those already stored (`entities.merged_into`).
     pub fn load(
         conn: &mut DbConnection,
-        redirects: &BTreeMap<String, String>,
+        redirects: &BTreeMap<EntityId, EntityId>,
     ) -> Result<Self, StoreError> {
         let mut view = CurationView::default();
         for e in store::entities::all(conn)? {
@@ -93,8 +94,11 @@ impl CurationView {
                 view.redirects.insert(e.id, to);
             }
         }
-        view.redirects
-            .extend(redirects.iter().map(|(a, b)| (a.clone(), b.clone())));
+        view.redirects.extend(
+            redirects
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string())),
+        );
 
         let annotations = db::all_annotations(conn)?;
         view.add_corrections(conn, &annotations)?;
@@ -267,10 +271,10 @@ impl CurationView {
         id.to_owned()
     }
 
-    fn entity_of(&self, t: &Target, entity_of: &HashMap<String, String>) -> Option<String> {
+    fn entity_of(&self, t: &Target, entity_of: &HashMap<String, EntityId>) -> Option<String> {
         match t {
             Target::Entity(id) => Some(self.resolve_id(id)),
-            Target::Subject(s) => entity_of.get(s).cloned(),
+            Target::Subject(s) => entity_of.get(s).map(EntityId::to_string),
         }
     }
 
@@ -279,7 +283,7 @@ impl CurationView {
     pub fn events_for(
         &self,
         id: &str,
-        entity_of: &HashMap<String, String>,
+        entity_of: &HashMap<String, EntityId>,
         name_of: &dyn Fn(&str) -> Option<(String, String)>,
     ) -> Vec<Event> {
         let mut out = Vec::new();
@@ -511,9 +515,9 @@ mod tests {
                 verdict: "successor".into(),
             },
         });
-        let entity_of: HashMap<String, String> = [
-            ("facility:x".to_owned(), "F000001".to_owned()),
-            ("facility:y".to_owned(), "F000003".to_owned()),
+        let entity_of: HashMap<String, EntityId> = [
+            ("facility:x".to_owned(), EntityId::from("F000001")),
+            ("facility:y".to_owned(), EntityId::from("F000003")),
         ]
         .into();
         let name_of = |id: &str| Some(("facility".to_owned(), format!("名{id}")));

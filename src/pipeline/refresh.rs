@@ -99,11 +99,11 @@ fn run_locked(
         });
     }
     for (old, new) in &resolution.redirects {
-        let Some(prev) = previous.get(old) else {
+        let Some(prev) = previous.get(old.as_str()) else {
             continue;
         };
         entity_rows.push(EntityRow {
-            merged_into: Some(new.clone()),
+            merged_into: Some(new.to_string()),
             updated_at: now,
             ..prev.clone()
         });
@@ -114,7 +114,7 @@ fn run_locked(
         .filter(|(_, id)| resolution.entity_kind.get(*id) != Some(&SubjectKind::Plan))
         .map(|(s, id)| MemberRow {
             subject: s.clone(),
-            entity_id: id.clone(),
+            entity_id: id.to_string(),
             assigned_at: now,
         })
         .collect();

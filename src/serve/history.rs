@@ -10,6 +10,7 @@
 //!   the sources give no date for are kept and say so (no `since`).
 
 use crate::pipeline::project;
+use crate::pipeline::resolve::ids::EntityId;
 use crate::pipeline::resolve::{self, facts::FactSet, Resolution};
 use crate::store::{self, DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -36,15 +37,15 @@ pub fn record_known_at(
     curation.hide_facts(&mut set);
     let member_map = store::entities::members(conn)?;
     let entities = store::entities::all(conn)?;
-    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut members: BTreeMap<EntityId, Vec<String>> = BTreeMap::new();
     let mut entity_of = HashMap::new();
     for (subject, eid) in member_map {
         if set.by_subject.contains_key(&subject) {
             members
-                .entry(eid.clone())
+                .entry(EntityId::from(eid.as_str()))
                 .or_default()
                 .push(subject.clone());
-            entity_of.insert(subject, eid);
+            entity_of.insert(subject, EntityId::from(eid));
         }
     }
     if !members.contains_key(id) {
@@ -52,7 +53,7 @@ pub fn record_known_at(
     }
     let entity_kind = entities
         .iter()
-        .filter_map(|e| SubjectKind::parse(&e.kind).map(|k| (e.id.clone(), k)))
+        .filter_map(|e| SubjectKind::parse(&e.kind).map(|k| (EntityId::from(e.id.as_str()), k)))
         .collect();
     let links = store::entities::all_links(conn)?
         .into_iter()

@@ -19,6 +19,7 @@ use super::action_status_facts::{
 };
 use super::actions::first_date;
 use super::Context;
+use crate::pipeline::resolve::ids::EntityId;
 use crate::store::models::FactRow;
 use chrono::NaiveDate;
 use mieru_crawler::provenance::Property;
@@ -326,7 +327,7 @@ fn partly_replaced(me: &Facts<'_>, all: &[&Facts<'_>]) -> Option<(String, String
 /// emergency order states has ended.
 pub fn apply_statuses(
     ctx: &Context<'_>,
-    details: &mut BTreeMap<String, ActionDetail>,
+    details: &mut BTreeMap<EntityId, ActionDetail>,
     today: NaiveDate,
 ) {
     let decided: Vec<(String, &'static str, StatusEvidence)> = {
@@ -357,7 +358,7 @@ pub fn apply_statuses(
             .collect()
     };
     for (id, status, ev) in decided {
-        if let Some(d) = details.get_mut(&id) {
+        if let Some(d) = details.get_mut(id.as_str()) {
             d.summary.status = status.to_owned();
             d.summary.status_evidence = Some(ev);
         }
@@ -452,7 +453,7 @@ mod tests {
                 for t in r.texts {
                     state("measure", t);
                 }
-                let id = format!("A{:06}", n + 1);
+                let id = EntityId::from(format!("A{:06}", n + 1));
                 members.insert(id.clone(), vec![r.subject.to_owned()]);
                 entity_of.insert(r.subject.to_owned(), id.clone());
                 entity_kind.insert(id, SubjectKind::Action);
@@ -488,9 +489,9 @@ mod tests {
                     last_sha256: format!("{:064x}", 1),
                     retracted_at: None,
                 });
-                members.insert(id.to_owned(), vec![subject.to_owned()]);
-                entity_of.insert(subject.to_owned(), id.to_owned());
-                entity_kind.insert(id.to_owned(), kind);
+                members.insert(EntityId::from(id), vec![subject.to_owned()]);
+                entity_of.insert(subject.to_owned(), EntityId::from(id));
+                entity_kind.insert(EntityId::from(id), kind);
             }
             Resolution {
                 set: FactSet::new(facts, documents, Vec::new()),
@@ -507,7 +508,7 @@ mod tests {
         fn statuses(&self, today: NaiveDate) -> BTreeMap<String, (String, StatusEvidence)> {
             let res = self.resolution();
             let ctx = Context::new(&res);
-            let mut details: BTreeMap<String, ActionDetail> = res
+            let mut details: BTreeMap<EntityId, ActionDetail> = res
                 .members
                 .iter()
                 .filter(|(id, _)| id.starts_with('A'))
@@ -521,7 +522,7 @@ mod tests {
                         .summary
                         .status_evidence
                         .expect("every action has evidence");
-                    (id, (d.summary.status, ev))
+                    (id.into_string(), (d.summary.status, ev))
                 })
                 .collect()
         }

@@ -89,7 +89,7 @@ fn prefecture(ctx: &Context<'_>, d: &ActionDetail) -> Option<String> {
     d.summary
         .targets
         .iter()
-        .filter_map(|t| ctx.summaries.get(&t.id))
+        .filter_map(|t| ctx.summaries.get(t.id.as_str()))
         .find_map(|s| s.prefecture.clone())
 }
 

@@ -6,6 +6,7 @@
 use super::timeline::timeline;
 use super::Context;
 use crate::pipeline::resolve::cluster::EvidenceItem;
+use crate::pipeline::resolve::ids::EntityId;
 use crate::store::models::{EntityViewRow, FactRow};
 use chrono::NaiveDateTime;
 use mieru_crawler::provenance::Property;
@@ -79,7 +80,7 @@ pub(super) fn links_of(ctx: &Context<'_>, id: &str) -> Vec<Link> {
                     .source_refs(e.subjects.iter().flat_map(|s| ctx.set.of(s))),
             })
             .collect();
-        let summary = ctx.summaries.get(other);
+        let summary = ctx.summaries.get(other.as_str());
         out.push(Link {
             other: EntityRef {
                 id: other.clone(),
@@ -102,7 +103,7 @@ pub(super) fn links_of(ctx: &Context<'_>, id: &str) -> Vec<Link> {
 pub(super) fn actions_for(
     ctx: &Context<'_>,
     members: &[String],
-    actions: &BTreeMap<String, ActionDetail>,
+    actions: &BTreeMap<EntityId, ActionDetail>,
 ) -> Vec<ActionSummary> {
     let mut out: Vec<ActionSummary> = ctx
         .referring(members, Property::Target)

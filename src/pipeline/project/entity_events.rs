@@ -6,6 +6,7 @@ use super::actions::{action_label_en, action_label_ja};
 use super::entities::{actions_for, address_timeline, facts_of, links_of, name_timeline};
 use super::summaries::summary_of;
 use super::{Context, Summary};
+use crate::pipeline::resolve::ids::EntityId;
 use chrono::{NaiveDate, NaiveDateTime};
 use mieru_crawler::provenance::Property;
 use mieru_web::model::{
@@ -72,7 +73,7 @@ pub(super) struct RecordParts<'a> {
 pub(super) fn record_parts<'a>(
     ctx: &'a Context<'_>,
     id: &str,
-    actions: &BTreeMap<String, ActionDetail>,
+    actions: &BTreeMap<EntityId, ActionDetail>,
 ) -> RecordParts<'a> {
     let members = ctx.members(id);
     let names = name_timeline(ctx, members);

@@ -5,6 +5,7 @@ use super::entities::{facts_of, name_timeline, refs};
 use super::entity_events::{change_events, dated_event, record_parts, sort_events};
 use super::timeline::timeline;
 use super::Context;
+use crate::pipeline::resolve::ids::EntityId;
 use chrono::NaiveDate;
 use mieru_crawler::provenance::Property;
 use mieru_web::model::{ActionDetail, DatedValue, EntityRef, Event, FacilityDetail, PlanSummary};
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 pub fn detail(
     ctx: &Context<'_>,
     id: &str,
-    actions: &BTreeMap<String, ActionDetail>,
+    actions: &BTreeMap<EntityId, ActionDetail>,
 ) -> FacilityDetail {
     let parts = record_parts(ctx, id, actions);
     let members = parts.members;
@@ -63,7 +64,7 @@ fn plans_of(ctx: &Context<'_>, members: &[String]) -> Vec<PlanSummary> {
         .referring(members, Property::Provider)
         .into_iter()
         .chain(ctx.referring(members, Property::UsesCpc))
-        .filter_map(|f| ctx.res.entity_of.get(&f.subject).cloned())
+        .filter_map(|f| ctx.res.entity_of.get(&f.subject).map(EntityId::to_string))
         .collect();
     plan_numbers.sort();
     plan_numbers.dedup();

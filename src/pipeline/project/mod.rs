@@ -32,6 +32,7 @@ pub use search_docs::from_store as search_docs_from_store;
 
 use crate::curation::view::CurationView;
 use crate::pipeline::resolve::facts::FactSet;
+use crate::pipeline::resolve::ids::EntityId;
 use crate::pipeline::resolve::Resolution;
 use crate::search::IndexDoc;
 use crate::store::read_models::Projection;
@@ -62,7 +63,7 @@ pub struct Context<'a> {
     pub set: &'a FactSet,
     /// Subject → facts (by index into `set.facts`) whose value references it.
     pub referrers: HashMap<&'a str, Vec<usize>>,
-    pub summaries: HashMap<String, Summary>,
+    pub summaries: HashMap<EntityId, Summary>,
     /// Curation's additions to the histories (see `crate::curation::view`).
     pub curation: &'a CurationView,
 }
@@ -83,7 +84,7 @@ impl<'a> Context<'a> {
             summaries: HashMap::new(),
             curation: &crate::curation::view::EMPTY,
         };
-        let summaries: HashMap<String, Summary> = res
+        let summaries: HashMap<EntityId, Summary> = res
             .members
             .iter()
             .map(|(id, members)| (id.clone(), summaries::summarize(&ctx, id, members)))
@@ -127,9 +128,9 @@ impl<'a> Context<'a> {
                 .summaries
                 .get(id)
                 .map(|s| s.name.clone())
-                .unwrap_or_else(|| id.clone());
+                .unwrap_or_else(|| id.to_string());
             return Some(EntityRef {
-                id: id.clone(),
+                id: id.to_string(),
                 entity: kind.as_str().to_owned(),
                 name,
                 role: role.map(str::to_owned),

@@ -4,6 +4,7 @@
 use super::entities::facts_of;
 use super::entity_events::record_parts;
 use super::Context;
+use crate::pipeline::resolve::ids::EntityId;
 use mieru_crawler::provenance::Property;
 use mieru_web::model::{ActionDetail, EntityRef, OrganizationDetail};
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 pub fn detail(
     ctx: &Context<'_>,
     id: &str,
-    actions: &BTreeMap<String, ActionDetail>,
+    actions: &BTreeMap<EntityId, ActionDetail>,
 ) -> OrganizationDetail {
     let parts = record_parts(ctx, id, actions);
     let mut facilities: Vec<EntityRef> = ctx

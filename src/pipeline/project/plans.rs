@@ -1,6 +1,7 @@
 //! Plans: one record per plan number, whichever sources list it.
 
 use super::Context;
+use crate::pipeline::resolve::ids::EntityId;
 use crate::store::models::PlanRow;
 use chrono::{NaiveDate, NaiveDateTime};
 use mieru_crawler::provenance::Property;
@@ -37,7 +38,7 @@ pub fn detail(
     ctx: &Context<'_>,
     number: &str,
     members: &[String],
-    actions: &BTreeMap<String, ActionDetail>,
+    actions: &BTreeMap<EntityId, ActionDetail>,
 ) -> PlanDetail {
     let submitted = dates(ctx, members, Property::SubmittedOn)
         .first()

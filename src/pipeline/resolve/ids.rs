@@ -7,10 +7,76 @@ use crate::store::{self, DbConnection, StoreError};
 use mieru_crawler::provenance::SubjectKind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// The published ID of a record: a mieru ID (`F000123`, `O000045`, `A000007` …) or, for a
+/// plan, its plan number. Resolution hands these out and never reuses one; keeping them a
+/// type of their own keeps them apart from the subject keys they are assigned to, which are
+/// strings too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(String);
+
+impl EntityId {
+    /// The `n`th ID of a prefix (`F`, `O` …), as [`store::entities::reserve_ids`] counts.
+    fn numbered(prefix: &str, n: i64) -> Self {
+        Self(format!("{prefix}{n:06}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl From<String> for EntityId {
+    /// An ID read back from the store or named by a plan number.
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for EntityId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl std::ops::Deref for EntityId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for EntityId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for EntityId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for EntityId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for EntityId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 pub struct Assignment {
     /// One (ID, kind) per input cluster, in input order.
-    pub ids: Vec<(String, SubjectKind)>,
-    pub redirects: BTreeMap<String, String>,
+    pub ids: Vec<(EntityId, SubjectKind)>,
+    pub redirects: BTreeMap<EntityId, EntityId>,
 }
 
 pub fn prefix(kind: SubjectKind) -> &'static str {
@@ -77,7 +143,7 @@ pub fn assign(
             winner_of.insert(id.clone(), c);
         }
     }
-    let mut ids: Vec<Option<String>> = vec![None; clusters.len()];
+    let mut ids: Vec<Option<EntityId>> = vec![None; clusters.len()];
     let mut redirects = BTreeMap::new();
     for (c, held) in old_ids.iter().enumerate() {
         let mut won: Vec<&String> = held
@@ -87,10 +153,10 @@ pub fn assign(
         won.sort_by_key(|id| age(id));
         if let Some((keep, rest)) = won.split_first() {
             if let Some(slot) = ids.get_mut(c) {
-                *slot = Some((*keep).clone());
+                *slot = Some(EntityId::from(keep.as_str()));
             }
             for r in rest {
-                redirects.insert((*r).clone(), (*keep).clone());
+                redirects.insert(EntityId::from(r.as_str()), EntityId::from(keep.as_str()));
             }
         }
     }
@@ -107,14 +173,14 @@ pub fn assign(
             store::entities::reserve_ids(conn, p, i64::try_from(list.len()).unwrap_or(i64::MAX))?;
         for (offset, c) in list.into_iter().enumerate() {
             if let Some(slot) = ids.get_mut(c) {
-                *slot = Some(format!(
-                    "{p}{:06}",
-                    first + i64::try_from(offset).unwrap_or(0)
+                *slot = Some(EntityId::numbered(
+                    p,
+                    first + i64::try_from(offset).unwrap_or(0),
                 ));
             }
         }
     }
-    let used: BTreeSet<&String> = ids.iter().flatten().collect();
+    let used: BTreeSet<&EntityId> = ids.iter().flatten().collect();
     redirects.retain(|old, _| !used.contains(old));
     Ok(Assignment {
         ids: ids

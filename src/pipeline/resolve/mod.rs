@@ -19,6 +19,7 @@ pub mod union_find;
 use crate::store::{self, entities::LinkRecord, DbConnection, StoreError};
 use cluster::{Clusterer, Judgement};
 use facts::FactSet;
+use ids::EntityId;
 use mieru_crawler::provenance::{Property, SubjectKind};
 use review::Verdict;
 use std::collections::{BTreeMap, HashMap};
@@ -27,14 +28,14 @@ use std::collections::{BTreeMap, HashMap};
 pub struct Resolution {
     pub set: FactSet,
     /// Entity ID → member subject keys.
-    pub members: BTreeMap<String, Vec<String>>,
+    pub members: BTreeMap<EntityId, Vec<String>>,
     /// Subject key → entity ID (plans: the plan number).
-    pub entity_of: HashMap<String, String>,
-    pub entity_kind: HashMap<String, SubjectKind>,
+    pub entity_of: HashMap<String, EntityId>,
+    pub entity_kind: HashMap<EntityId, SubjectKind>,
     pub links: Vec<LinkRecord>,
-    pub merges: Vec<(String, cluster::EvidenceItem, f64, kinds::Origin)>,
+    pub merges: Vec<(EntityId, cluster::EvidenceItem, f64, kinds::Origin)>,
     /// Old ID → the ID it now redirects to.
-    pub redirects: BTreeMap<String, String>,
+    pub redirects: BTreeMap<EntityId, EntityId>,
 }
 
 fn load_judgements(conn: &mut DbConnection) -> Result<Vec<Judgement>, StoreError> {
@@ -165,8 +166,11 @@ pub fn cluster_facts(set: &FactSet, judgements: &[Judgement]) -> Clustered {
 }
 
 /// Relations between clusters as stored links between their entity IDs.
-fn link_records(relations: &[cluster::Relation], ids: &[(String, SubjectKind)]) -> Vec<LinkRecord> {
-    let cluster_id = |c: usize| ids.get(c).map(|(id, _)| id.clone());
+fn link_records(
+    relations: &[cluster::Relation],
+    ids: &[(EntityId, SubjectKind)],
+) -> Vec<LinkRecord> {
+    let cluster_id = |c: usize| ids.get(c).map(|(id, _)| id.to_string());
     let mut links = Vec::new();
     for r in relations {
         let (Some(from), Some(to)) = (cluster_id(r.from), cluster_id(r.to)) else {
@@ -251,7 +255,7 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
     assignment.ids.extend(action_ids.ids);
     assignment.redirects.extend(action_ids.redirects);
 
-    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut members: BTreeMap<EntityId, Vec<String>> = BTreeMap::new();
     let mut entity_of = HashMap::new();
     let mut entity_kind = HashMap::new();
     for (subjects, (id, kind)) in cluster_subjects
@@ -266,6 +270,8 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
         members.insert(id.clone(), subjects.clone());
     }
     for (number, subjects) in plan_members {
+        // A plan's published ID is its plan number.
+        let number = EntityId::from(number);
         for s in &subjects {
             entity_of.insert(s.clone(), number.clone());
         }
