@@ -72,39 +72,9 @@ fn queries(docs: &[IndexDoc]) -> Vec<(&'static str, Vec<String>)> {
             // 100 CJK characters pasted in one go, and the same with a space between each:
             // the query-term cap keeps both bounded.
             "cjk_100",
-            sample
-                .iter()
-                .take(20)
-                .map(|d| {
-                    let text: String = d
-                        .name
-                        .chars()
-                        .chain(d.addresses.concat().chars())
-                        .cycle()
-                        .take(100)
-                        .collect();
-                    text
-                })
-                .collect(),
+            cjk_100(&sample, ""),
         ),
-        (
-            "cjk_100_spaced",
-            sample
-                .iter()
-                .take(20)
-                .map(|d| {
-                    let text: String = d
-                        .name
-                        .chars()
-                        .chain(d.addresses.concat().chars())
-                        .cycle()
-                        .take(100)
-                        .map(|c| format!("{c} "))
-                        .collect();
-                    text
-                })
-                .collect(),
-        ),
+        ("cjk_100_spaced", cjk_100(&sample, " ")),
         (
             "latin_typo",
             ["CLINIK", "regenerativ", "medicl", "ginza cell"]
@@ -112,6 +82,24 @@ fn queries(docs: &[IndexDoc]) -> Vec<(&'static str, Vec<String>)> {
                 .to_vec(),
         ),
     ]
+}
+
+/// 100 characters of a facility's name and addresses (repeated as needed), each followed by
+/// `separator`, for 20 of the sampled facilities.
+fn cjk_100(sample: &[&IndexDoc], separator: &str) -> Vec<String> {
+    sample
+        .iter()
+        .take(20)
+        .map(|d| {
+            d.name
+                .chars()
+                .chain(d.addresses.concat().chars())
+                .cycle()
+                .take(100)
+                .map(|c| format!("{c}{separator}"))
+                .collect()
+        })
+        .collect()
 }
 
 fn percentiles(index: &SearchIndex, kind: &str, queries: &[String]) {

@@ -185,6 +185,17 @@ struct Tally {
 }
 
 impl Tally {
+    /// One timed answer; the query and whether it was answered and found count in the first
+    /// counted round only.
+    fn add(&mut self, took: Duration, first_round: bool, answered: bool, found: bool) {
+        self.timings.push(took);
+        if first_round {
+            self.queries += 1;
+            self.answered += usize::from(answered);
+            self.found += usize::from(found);
+        }
+    }
+
     fn percentile(&mut self, p: usize) -> Duration {
         self.timings.sort_unstable();
         self.timings
@@ -276,33 +287,27 @@ fn main() {
             let hits = index.search(&req).expect("mieru search");
             let took = t.elapsed();
             if round > 0 {
-                let tally = mieru_tally.entry(q.kind).or_default();
-                tally.timings.push(took);
-                if round == 1 {
-                    tally.queries += 1;
-                    tally.answered += usize::from(!hits.hits.is_empty());
-                    tally.found += usize::from(
-                        hits.hits
-                            .iter()
-                            .any(|h| ids.get(h.id.as_str()) == Some(&q.target)),
-                    );
-                }
+                mieru_tally.entry(q.kind).or_default().add(
+                    took,
+                    round == 1,
+                    !hits.hits.is_empty(),
+                    hits.hits
+                        .iter()
+                        .any(|h| ids.get(h.id.as_str()) == Some(&q.target)),
+                );
             }
 
             let t = Instant::now();
             let rows = fts5_search(&mut fts, &q.text).expect("FTS5 search");
             let took = t.elapsed();
             if round > 0 {
-                let tally = fts_tally.entry(q.kind).or_default();
-                tally.timings.push(took);
-                if round == 1 {
-                    tally.queries += 1;
-                    tally.answered += usize::from(!rows.is_empty());
-                    tally.found += usize::from(
-                        rows.iter()
-                            .any(|r| usize::try_from(*r).ok() == Some(q.target)),
-                    );
-                }
+                fts_tally.entry(q.kind).or_default().add(
+                    took,
+                    round == 1,
+                    !rows.is_empty(),
+                    rows.iter()
+                        .any(|r| usize::try_from(*r).ok() == Some(q.target)),
+                );
             }
         }
     }

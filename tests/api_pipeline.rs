@@ -19,57 +19,77 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-fn all_facility_ids(registry: &dyn Registry) -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
-    let mut cursor = None;
-    loop {
-        let page = registry
-            .facilities(&FacilityFilter {
-                cursor,
-                limit: 100,
-                ..Default::default()
-            })
-            .unwrap();
-        ids.extend(page.items.into_iter().map(|f| f.id));
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return ids,
-        }
+/// One page's IDs and the cursor of the next page (`None` after the last).
+type IdPage = (Vec<String>, Option<String>);
+
+fn facility_page(registry: &dyn Registry, cursor: Option<String>, limit: usize) -> IdPage {
+    let page = registry
+        .facilities(&FacilityFilter {
+            cursor,
+            limit,
+            ..Default::default()
+        })
+        .unwrap();
+    (
+        page.items.into_iter().map(|f| f.id).collect(),
+        page.next_cursor,
+    )
+}
+
+fn action_page(registry: &dyn Registry, cursor: Option<String>, limit: usize) -> IdPage {
+    let page = registry
+        .actions(&ActionFilter {
+            cursor,
+            limit,
+            ..Default::default()
+        })
+        .unwrap();
+    (
+        page.items.into_iter().map(|a| a.id).collect(),
+        page.next_cursor,
+    )
+}
+
+/// The IDs of the pages from `cursor` on to the last (none when `cursor` is `None`).
+fn rest_of_pages(
+    mut cursor: Option<String>,
+    mut page: impl FnMut(Option<String>) -> IdPage,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    while let Some(c) = cursor.take() {
+        let (items, next) = page(Some(c));
+        ids.extend(items);
+        cursor = next;
     }
+    ids
+}
+
+/// The IDs of every page, from the first to the last.
+fn all_pages(mut page: impl FnMut(Option<String>) -> IdPage) -> Vec<String> {
+    let (mut ids, next) = page(None);
+    ids.extend(rest_of_pages(next, page));
+    ids
+}
+
+fn all_facility_ids(registry: &dyn Registry) -> BTreeSet<String> {
+    all_pages(|cursor| facility_page(registry, cursor, 100))
+        .into_iter()
+        .collect()
 }
 
 fn all_action_ids(registry: &dyn Registry) -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
-    let mut cursor = None;
-    loop {
-        let page = registry
-            .actions(&ActionFilter {
-                cursor,
-                limit: 100,
-                ..Default::default()
-            })
-            .unwrap();
-        ids.extend(page.items.into_iter().map(|a| a.id));
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return ids,
-        }
-    }
+    all_pages(|cursor| action_page(registry, cursor, 100))
+        .into_iter()
+        .collect()
 }
 
 #[actix_web::test]
 async fn paging_while_ingesting_changes_feed_and_contract() {
-    for db in TestDb::all() {
-        let url = db.database_url();
-        paging_while_ingesting(url).await;
-    }
+    common::on_every_backend(async |url, _| paging_while_ingesting(url).await).await;
 }
 
 async fn paging_while_ingesting(database_url: Option<&str>) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Mieru::open(dir.path(), database_url).unwrap();
-    let replica = replica::start(ReplicaFiles::Bundled).unwrap();
-    let index = Arc::new(app.open_index().unwrap());
+    let (_dir, app, replica, index) = common::open_on_replica(database_url);
 
     // Stage 1: the orders only (their targets become facilities); the plan listings, trials
     // and the corporate registry come later.
@@ -90,24 +110,12 @@ async fn paging_while_ingesting(database_url: Option<&str>) {
     let mut cursor = None;
     let mut action_cursor = None;
     for _ in 0..2 {
-        let page = registry
-            .facilities(&FacilityFilter {
-                cursor: cursor.clone(),
-                limit: 3,
-                ..Default::default()
-            })
-            .unwrap();
-        seen.extend(page.items.into_iter().map(|f| f.id));
-        cursor = page.next_cursor;
-        let page = registry
-            .actions(&ActionFilter {
-                cursor: action_cursor.clone(),
-                limit: 2,
-                ..Default::default()
-            })
-            .unwrap();
-        seen_actions.extend(page.items.into_iter().map(|a| a.id));
-        action_cursor = page.next_cursor;
+        let (ids, next) = facility_page(&registry, cursor.take(), 3);
+        seen.extend(ids);
+        cursor = next;
+        let (ids, next) = action_page(&registry, action_cursor.take(), 2);
+        seen_actions.extend(ids);
+        action_cursor = next;
     }
     assert!(cursor.is_some(), "more than one page");
 
@@ -118,28 +126,10 @@ async fn paging_while_ingesting(database_url: Option<&str>) {
         .await
         .unwrap();
     app.resolve_and_index(&index).unwrap();
-    while let Some(c) = cursor.take() {
-        let page = registry
-            .facilities(&FacilityFilter {
-                cursor: Some(c),
-                limit: 3,
-                ..Default::default()
-            })
-            .unwrap();
-        seen.extend(page.items.into_iter().map(|f| f.id));
-        cursor = page.next_cursor;
-    }
-    while let Some(c) = action_cursor.take() {
-        let page = registry
-            .actions(&ActionFilter {
-                cursor: Some(c),
-                limit: 2,
-                ..Default::default()
-            })
-            .unwrap();
-        seen_actions.extend(page.items.into_iter().map(|a| a.id));
-        action_cursor = page.next_cursor;
-    }
+    seen.extend(rest_of_pages(cursor, |c| facility_page(&registry, c, 3)));
+    seen_actions.extend(rest_of_pages(action_cursor, |c| {
+        action_page(&registry, c, 2)
+    }));
     let after = all_facility_ids(&registry);
     assert!(
         after.difference(&before).count() > 5,
@@ -195,9 +185,7 @@ async fn paging_while_ingesting(database_url: Option<&str>) {
     }
     assert!(feed.items.iter().all(|c| c.at >= stage2));
     // Paged with a small limit, the same set comes back once each.
-    let mut paged = Vec::new();
-    let mut cursor = None;
-    loop {
+    let paged = all_pages(|cursor| {
         let page = registry
             .changes(&mieru_web::model::ChangesRequest {
                 since: stage2,
@@ -205,12 +193,11 @@ async fn paging_while_ingesting(database_url: Option<&str>) {
                 limit: 7,
             })
             .unwrap();
-        paged.extend(page.items.into_iter().map(|c| c.entity.id));
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
+        (
+            page.items.into_iter().map(|c| c.entity.id).collect(),
+            page.next_cursor,
+        )
+    });
     let full: Vec<String> = feed.items.iter().map(|c| c.entity.id.clone()).collect();
     assert_eq!(paged, full);
     let none = registry
@@ -394,11 +381,7 @@ async fn jsonl_export_and_import_round_trip_on_every_backend() {
             registry.actions(&filter).unwrap(),
             r2.actions(&filter).unwrap()
         );
-        let q = mieru_web::model::SearchRequest {
-            q: "銀座アオバ再生クリニック".into(),
-            limit: 5,
-            ..Default::default()
-        };
+        let q = common::query("銀座アオバ再生クリニック", 5);
         let ids = |r: &dyn Registry| -> Vec<String> {
             r.search(&q)
                 .unwrap()

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpServer};
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use mieru::app::Mieru;
 use mieru::ops::replica::{self, ReplicaFiles};
@@ -139,23 +140,98 @@ async fn text_of(client: &Client, css: &str) -> String {
         .unwrap()
 }
 
-/// Searches from the home page's form, as typed by hand.
-async fn search_from_home(client: &Client, base: &str, q: &str) {
-    client.goto(&format!("{base}/")).await.unwrap();
-    let input = client.find(Locator::Id("q")).await.unwrap();
-    input.send_keys(q).await.unwrap();
+/// Checks that the text of the element `css` selects passes `ok`; `what` says what it should
+/// show.
+async fn check_text(
+    client: &Client,
+    css: &str,
+    what: &str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    let text = text_of(client, css).await;
+    check(ok(&text), format!("{what}: {text}"))
+}
+
+/// Checks, in order, that the text of the element each `css` selects contains its `needle`
+/// (`what` says why), as `(css, needle, what)`.
+async fn check_texts(client: &Client, checks: &[(&str, &str, &str)]) -> Result<(), String> {
+    for (css, needle, what) in checks {
+        check_text(client, css, what, |text| text.contains(needle)).await?;
+    }
+    Ok(())
+}
+
+/// The element `locator` finds; `what` names it when it is missing.
+async fn find(client: &Client, locator: Locator<'_>, what: &str) -> Result<Element, String> {
     client
-        .find(Locator::Css("form.search-form button[type=submit]"))
+        .find(locator)
         .await
-        .unwrap()
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+async fn goto(client: &Client, url: &str) -> Result<(), String> {
+    client
+        .goto(url)
+        .await
+        .map_err(|e| format!("cannot open {url}: {e}"))
+}
+
+async fn current_url(client: &Client) -> Result<url::Url, String> {
+    client.current_url().await.map_err(|e| e.to_string())
+}
+
+/// Clicks the element `css` selects.
+async fn click(client: &Client, css: &str) -> Result<(), String> {
+    find(client, Locator::Css(css), &format!("no {css}"))
+        .await?
         .click()
         .await
-        .unwrap();
+        .map_err(|e| format!("cannot click {css}: {e}"))
+}
+
+/// Waits for the element `css` selects to appear.
+async fn wait_for(client: &Client, css: &str) -> Result<(), String> {
     client
         .wait()
-        .for_element(Locator::Css("p.summary"))
+        .for_element(Locator::Css(css))
         .await
-        .unwrap();
+        .map(drop)
+        .map_err(|e| format!("no {css}: {e}"))
+}
+
+/// Follows `link` to a page with a heading.
+async fn follow(client: &Client, link: &Element) -> Result<(), String> {
+    link.click().await.map_err(|e| e.to_string())?;
+    wait_for(client, "h1").await
+}
+
+async fn attr(element: &Element, name: &str) -> Result<Option<String>, String> {
+    element.attr(name).await.map_err(|e| e.to_string())
+}
+
+/// The link `locator` finds and its `href`; `what` names it.
+async fn link(
+    client: &Client,
+    locator: Locator<'_>,
+    what: &str,
+) -> Result<(Element, String), String> {
+    let link = find(client, locator, &format!("no {what}")).await?;
+    let href = attr(&link, "href")
+        .await?
+        .ok_or(format!("{what} without href"))?;
+    Ok((link, href))
+}
+
+/// Searches from the home page's form, as typed by hand.
+async fn search_from_home(client: &Client, base: &str, q: &str) -> Result<(), String> {
+    goto(client, &format!("{base}/")).await?;
+    find(client, Locator::Id("q"), "no search field")
+        .await?
+        .send_keys(q)
+        .await
+        .map_err(|e| e.to_string())?;
+    click(client, "form.search-form button[type=submit]").await?;
+    wait_for(client, "p.summary").await
 }
 
 #[actix_web::test]
@@ -240,80 +316,94 @@ async fn a_patient_finds_a_renamed_clinic_in_a_real_browser() {
 /// The journey itself; errors come back so the browser is closed before the test fails.
 async fn drive(client: &Client, base: &str) -> Result<(), String> {
     // 1. The patient remembers the clinic's old name.
-    search_from_home(client, base, "銀座アオバ再生クリニック").await;
-    let hit = client
-        .find(Locator::LinkText("銀座ミライ整形クリニック"))
-        .await
-        .map_err(|e| format!("renamed clinic not among the hits: {e}"))?;
-    let former = text_of(client, "ol.hits").await;
-    check(
-        former.contains("銀座アオバ再生クリニック"),
-        format!("former name shown on the hit: {former}"),
-    )?;
+    search_from_home(client, base, "銀座アオバ再生クリニック").await?;
+    let hit = find(
+        client,
+        Locator::LinkText("銀座ミライ整形クリニック"),
+        "renamed clinic not among the hits",
+    )
+    .await?;
+    check_texts(
+        client,
+        &[(
+            "ol.hits",
+            "銀座アオバ再生クリニック",
+            "former name shown on the hit",
+        )],
+    )
+    .await?;
     screenshot(client, "search_ja.png").await;
-    hit.click().await.map_err(|e| e.to_string())?;
+    follow(client, &hit).await?;
 
     // 2. The facility page: new name, rename history, the order, the timeline.
-    client
-        .wait()
-        .for_element(Locator::Css("h1"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    let url = current_url(client).await?;
     check(url.path().starts_with("/facilities/"), format!("on {url}"))?;
     let facility_url = url.clone();
-    check(
-        text_of(client, "h1")
-            .await
-            .contains("銀座ミライ整形クリニック"),
-        "heading is the current name".into(),
-    )?;
-    let names = text_of(client, "#names-h + table, section[aria-labelledby=names-h]").await;
-    check(
-        names.contains("銀座アオバ再生クリニック"),
-        format!("rename history lists the former name: {names}"),
-    )?;
-    // The rename is visible at the top, not only deep in the history table.
-    let former = text_of(client, "p.former-names").await;
-    check(
-        former.contains("銀座アオバ再生クリニック"),
-        format!("former name under the heading: {former}"),
-    )?;
+    check_texts(
+        client,
+        &[
+            (
+                "h1",
+                "銀座ミライ整形クリニック",
+                "heading is the current name",
+            ),
+            (
+                "#names-h + table, section[aria-labelledby=names-h]",
+                "銀座アオバ再生クリニック",
+                "rename history lists the former name",
+            ),
+            // The rename is visible at the top, not only deep in the history table.
+            (
+                "p.former-names",
+                "銀座アオバ再生クリニック",
+                "former name under the heading",
+            ),
+        ],
+    )
+    .await?;
     // The same-address successor is only "possibly related", shown with its evidence.
-    let possible = text_of(client, "div.possible-box").await;
-    check(
-        possible.contains("関連の可能性")
-            && possible.contains("銀座ルミナスクリニック")
-            && possible.contains("根拠"),
-        format!("possible link with evidence: {possible}"),
-    )?;
-    let actions = text_of(client, "section.actions-box").await;
-    check(
-        actions.contains("緊急命令"),
-        format!("emergency order in the actions box: {actions}"),
-    )?;
-    let timeline = text_of(client, "ol.timeline").await;
-    check(
-        timeline.contains("名称変更"),
-        format!("rename on the timeline: {timeline}"),
-    )?;
-    check(
-        timeline.contains("緊急命令") || timeline.contains("処分"),
-        format!("action on the timeline: {timeline}"),
-    )?;
+    check_text(
+        client,
+        "div.possible-box",
+        "possible link with evidence",
+        |possible| {
+            possible.contains("関連の可能性")
+                && possible.contains("銀座ルミナスクリニック")
+                && possible.contains("根拠")
+        },
+    )
+    .await?;
+    check_texts(
+        client,
+        &[
+            (
+                "section.actions-box",
+                "緊急命令",
+                "emergency order in the actions box",
+            ),
+            ("ol.timeline", "名称変更", "rename on the timeline"),
+        ],
+    )
+    .await?;
+    check_text(
+        client,
+        "ol.timeline",
+        "action on the timeline",
+        |timeline| timeline.contains("緊急命令") || timeline.contains("処分"),
+    )
+    .await?;
     let shot = screenshot(client, "facility_ja.png").await;
     eprintln!("screenshot: {}", shot.display());
 
     // 2b. The record as it stood before the rename, through the page's own date form (no
     // JavaScript needed), then its permalink.
-    client
-        .goto(&format!("{facility_url}?lang=ja"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let field = client
-        .find(Locator::Css("form.as-of input[name=as_of]"))
-        .await
-        .map_err(|e| format!("no as-of form: {e}"))?;
+    goto(client, &format!("{facility_url}?lang=ja")).await?;
+    let field = find(
+        client,
+        Locator::Css("form.as-of input[name=as_of]"),
+        "no as-of form",
+    )
+    .await?;
     // Chromium's date input takes keystrokes in the locale's order; set it directly.
     client
         .execute(
@@ -322,108 +412,74 @@ async fn drive(client: &Client, base: &str) -> Result<(), String> {
         )
         .await
         .map_err(|e| e.to_string())?;
-    client
-        .find(Locator::Css("form.as-of button[type=submit]"))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
-    client
-        .wait()
-        .for_element(Locator::Css("div.banner"))
-        .await
-        .map_err(|e| format!("no as-of banner: {e}"))?;
-    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    click(client, "form.as-of button[type=submit]").await?;
+    wait_for(client, "div.banner").await?;
+    let url = current_url(client).await?;
     check(
         url.query().unwrap_or_default().contains("as_of=2025-09-30"),
         format!("as-of URL: {url}"),
     )?;
-    let h1 = text_of(client, "h1").await;
-    check(
-        h1.contains("銀座アオバ再生クリニック"),
-        format!("before the rename the heading is the old name: {h1}"),
-    )?;
-    let actions = text_of(client, "section.actions-box").await;
-    check(
-        actions.contains("緊急命令")
-            && actions.contains("1件")
-            && !actions.contains("後続の処分あり"),
-        format!("only the order issued by then, in force then: {actions}"),
-    )?;
+    check_texts(
+        client,
+        &[(
+            "h1",
+            "銀座アオバ再生クリニック",
+            "before the rename the heading is the old name",
+        )],
+    )
+    .await?;
+    check_text(
+        client,
+        "section.actions-box",
+        "only the order issued by then, in force then",
+        |actions| {
+            actions.contains("緊急命令")
+                && actions.contains("1件")
+                && !actions.contains("後続の処分あり")
+        },
+    )
+    .await?;
     screenshot(client, "facility_as_of_ja.png").await;
-    let permalink = client
-        .find(Locator::Css("a.permalink"))
-        .await
-        .map_err(|e| format!("no permalink: {e}"))?;
-    let href = permalink
-        .attr("href")
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("permalink without href")?;
+    let (permalink, href) = link(client, Locator::Css("a.permalink"), "permalink").await?;
     check(
         href.contains("version=") && href.contains("as_of=2025-09-30"),
         format!("permalink names the data version and the date: {href}"),
     )?;
-    permalink.click().await.map_err(|e| e.to_string())?;
-    client
-        .wait()
-        .for_element(Locator::Css("h1"))
-        .await
-        .map_err(|e| e.to_string())?;
-    check(
-        text_of(client, "h1")
-            .await
-            .contains("銀座アオバ再生クリニック"),
-        "the permalink shows the same record".into(),
-    )?;
-    let sources = text_of(client, "ul.sources").await;
-    check(
-        sources.contains("SHA-256"),
-        format!("each source names its SHA-256: {sources}"),
-    )?;
+    follow(client, &permalink).await?;
+    check_texts(
+        client,
+        &[
+            (
+                "h1",
+                "銀座アオバ再生クリニック",
+                "the permalink shows the same record",
+            ),
+            ("ul.sources", "SHA-256", "each source names its SHA-256"),
+        ],
+    )
+    .await?;
     screenshot(client, "permalink_ja.png").await;
 
     // 2c. Source health.
-    client
-        .goto(&format!("{base}/sources?lang=ja"))
-        .await
-        .map_err(|e| e.to_string())?;
+    goto(client, &format!("{base}/sources?lang=ja")).await?;
     let body = text_of(client, "main").await;
-    for source in [
-        "mhlw-press",
-        "kouseikyoku",
-        "e-saisei",
-        "jrct",
-        "houjin-bangou",
-    ] {
+    for source in common::SOURCES {
         check(
             body.contains(source),
             format!("/sources lists {source}: {body}"),
         )?;
     }
     screenshot(client, "sources_ja.png").await;
-    client
-        .goto(facility_url.as_str())
-        .await
-        .map_err(|e| e.to_string())?;
+    goto(client, facility_url.as_str()).await?;
 
     // 3. A source link leads to the archived copy, byte for byte as fetched.
-    let archived = client
-        .find(Locator::LinkText("保存版"))
-        .await
-        .map_err(|e| format!("no archived-copy link: {e}"))?;
-    let href = archived
-        .attr("href")
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("archived-copy link without href")?;
+    let (archived, href) = link(client, Locator::LinkText("保存版"), "archived-copy link").await?;
     check(
         href.starts_with("/api/v1/documents/"),
         format!("archive link {href}"),
     )?;
     archived.click().await.map_err(|e| e.to_string())?;
-    let url = client.current_url().await.map_err(|e| e.to_string())?;
+    let url = current_url(client).await?;
     check(
         url.path() == href.as_str(),
         format!("followed to {url}, expected {href}"),
@@ -436,45 +492,25 @@ async fn drive(client: &Client, base: &str) -> Result<(), String> {
     client.back().await.map_err(|e| e.to_string())?;
 
     // 4. Switch to English; the choice sticks for the next page.
-    client
-        .goto(facility_url.as_str())
-        .await
-        .map_err(|e| e.to_string())?;
-    client
-        .find(Locator::Css("a.lang-switch"))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
-    client
-        .wait()
-        .for_element(Locator::Css("html[lang=en]"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let actions = text_of(client, "section.actions-box").await;
-    check(
-        actions.contains("Emergency order"),
-        format!("English action label: {actions}"),
-    )?;
-    check(
-        text_of(client, "h1")
-            .await
-            .contains("銀座ミライ整形クリニック"),
-        "names stay as published".into(),
-    )?;
+    goto(client, facility_url.as_str()).await?;
+    click(client, "a.lang-switch").await?;
+    wait_for(client, "html[lang=en]").await?;
+    check_texts(
+        client,
+        &[
+            (
+                "section.actions-box",
+                "Emergency order",
+                "English action label",
+            ),
+            ("h1", "銀座ミライ整形クリニック", "names stay as published"),
+        ],
+    )
+    .await?;
     screenshot(client, "facility_en.png").await;
-    client
-        .goto(&format!("{base}/actions"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let lang = client
-        .find(Locator::Css("html"))
-        .await
-        .map_err(|e| e.to_string())?
-        .attr("lang")
-        .await
-        .map_err(|e| e.to_string())?;
+    goto(client, &format!("{base}/actions")).await?;
+    let html = find(client, Locator::Css("html"), "no html element").await?;
+    let lang = attr(&html, "lang").await?;
     check(
         lang.as_deref() == Some("en"),
         format!("cookie keeps English: {lang:?}"),
@@ -482,32 +518,23 @@ async fn drive(client: &Client, base: &str) -> Result<(), String> {
     screenshot(client, "actions_en.png").await;
 
     // 5. Markup in a published name is shown as text and never runs.
-    client
-        .goto(&format!("{base}/?lang=ja"))
-        .await
-        .map_err(|e| e.to_string())?;
-    search_from_home(client, base, "幻灯再生クリニック").await;
-    let hit = client
-        .find(Locator::XPath(
-            "//ol[@class='hits']//a[contains(., '幻灯再生クリニック')]",
-        ))
-        .await
-        .map_err(|e| format!("markup clinic not found: {e}"))?;
+    goto(client, &format!("{base}/?lang=ja")).await?;
+    search_from_home(client, base, "幻灯再生クリニック").await?;
+    let hit = find(
+        client,
+        Locator::XPath("//ol[@class='hits']//a[contains(., '幻灯再生クリニック')]"),
+        "markup clinic not found",
+    )
+    .await?;
     check(
         hit.text().await.map_err(|e| e.to_string())? == MARKUP_CLINIC,
         "the hit shows the markup as text".into(),
     )?;
-    hit.click().await.map_err(|e| e.to_string())?;
-    client
-        .wait()
-        .for_element(Locator::Css("h1"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let h1 = text_of(client, "h1").await;
-    check(
-        h1 == MARKUP_CLINIC,
-        format!("heading shows markup as text: {h1}"),
-    )?;
+    follow(client, &hit).await?;
+    check_text(client, "h1", "heading shows markup as text", |h1| {
+        h1 == MARKUP_CLINIC
+    })
+    .await?;
     let injected = client
         .execute(
             "return [document.querySelectorAll('main script, main img').length, \

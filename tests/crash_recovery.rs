@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{free_port, TestDb};
+use common::{copy_dir_with, free_port, replica_root, TestDb};
 use diesel::prelude::*;
 use mieru::ops::replica::{self, ReplicaFiles};
 use rand::{Rng, SeedableRng};
@@ -62,24 +62,14 @@ async fn assert_check_clean(data_dir: &Path, db: &TestDb, context: &str) -> Stri
 /// The bundled replica in a directory, with a short robots.txt Crawl-delay so a crawl takes
 /// a couple of seconds instead of ten and the kills land in real work, not in waits.
 fn fast_replica(dir: &Path) {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else if entry.file_name() == "robots.txt" {
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                assert!(text.contains("Crawl-delay: 1"), "{text}");
-                std::fs::write(&target, text.replace("Crawl-delay: 1", "Crawl-delay: 0.2"))
-                    .unwrap();
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("replica"), dir);
+    copy_dir_with(&replica_root(), dir, &|file| {
+        (file.file_name()? == "robots.txt").then(|| {
+            let text = std::fs::read_to_string(file).unwrap();
+            assert!(text.contains("Crawl-delay: 1"), "{text}");
+            text.replace("Crawl-delay: 1", "Crawl-delay: 0.2")
+                .into_bytes()
+        })
+    });
 }
 
 /// What a crawl left, in a form two databases can be compared by.

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{copy_dir, fast_no_retries, replica_root};
+use common::{copy_dir, fast_no_retries, replica_root, SOURCES};
 use mieru::app::Mieru;
 use mieru::ops::replica::{self, ReplicaFiles};
 use mieru::pipeline::ingest::IngestStats;
@@ -23,14 +23,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const SOURCES: [&str; 5] = [
-    "mhlw-press",
-    "kouseikyoku",
-    "e-saisei",
-    "jrct",
-    "houjin-bangou",
-];
 
 /// Live facts as (document URL, subject, property, value).
 fn live_facts(app: &Mieru) -> BTreeSet<(String, String, String, String)> {
@@ -48,6 +40,17 @@ fn live_facts(app: &Mieru) -> BTreeSet<(String, String, String, String)> {
                 .unwrap_or_default();
             (url, f.subject, f.property, f.value)
         })
+        .collect()
+}
+
+/// The URLs of the documents recorded as removed.
+fn removed_urls(app: &Mieru) -> Vec<String> {
+    let mut conn = app.pool.get().unwrap();
+    documents::all(&mut conn)
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.removed_at.is_some())
+        .map(|d| d.url)
         .collect()
 }
 
@@ -102,6 +105,19 @@ fn ingest_one(source: &str, relative: &str) -> BTreeSet<(String, String, String,
     got
 }
 
+/// `ingest_one`, asserting that some fact's value contains each of `values`.
+fn ingest_finding(
+    source: &str,
+    relative: &str,
+    values: &[&str],
+) -> BTreeSet<(String, String, String, String)> {
+    let got = ingest_one(source, relative);
+    for value in values {
+        assert!(has_value(&got, value), "{value}: {got:?}");
+    }
+    got
+}
+
 fn has_value(facts: &BTreeSet<(String, String, String, String)>, needle: &str) -> bool {
     facts.iter().any(|(_, _, _, v)| v.contains(needle))
 }
@@ -138,28 +154,11 @@ fn cli_ingest_of_an_order_page_then_resolve() {
     // The CLI resolved and indexed: the clinic is searchable and its page has the order.
     let index = Arc::new(app.open_index().unwrap());
     let hits = index
-        .search(&mieru_web::model::SearchRequest {
-            q: "銀座アオバ再生クリニック".into(),
-            limit: 5,
-            ..Default::default()
-        })
+        .search(&common::query("銀座アオバ再生クリニック", 5))
         .unwrap();
     let hit = hits.hits.first().expect("the clinic is indexed");
-    let registry = app.registry(index.clone());
-    let mieru_web::model::Lookup::Found(detail) = registry
-        .facility(&hit.id, mieru_web::model::PointInTime::latest())
-        .unwrap()
-    else {
-        panic!("the facility page exists");
-    };
-    assert!(
-        detail
-            .actions
-            .iter()
-            .any(|a| a.action_type == "emergency_order"),
-        "{:?}",
-        detail.actions
-    );
+    let detail = common::facility_now(&app.registry(index.clone()), &hit.id);
+    common::assert_has_action(&detail, "emergency_order");
 }
 
 #[test]
@@ -179,31 +178,29 @@ fn cli_ingest_rejects_an_unknown_source() {
 
 #[test]
 fn ingest_a_bureau_revocation() {
-    let got = ingest_one(
+    ingest_finding(
         "kouseikyoku",
         "kouseikyoku.mhlw.go.jp/kinki/iji/saisei/newpage_00456.html",
+        &["FA5150007", "ミナトバイオ"],
     );
-    assert!(has_value(&got, "FA5150007"), "{got:?}");
-    assert!(has_value(&got, "ミナトバイオ"), "{got:?}");
 }
 
 #[test]
 fn ingest_a_bureau_pdf_order() {
-    let got = ingest_one(
+    ingest_finding(
         "kouseikyoku",
         "kouseikyoku.mhlw.go.jp/tokaihokuriku/iji/saiseiiryou/000987654.pdf",
+        &["02D2106021", "名古屋栄セルクリニック"],
     );
-    assert!(has_value(&got, "02D2106021"), "{got:?}");
-    assert!(has_value(&got, "名古屋栄セルクリニック"), "{got:?}");
 }
 
 #[test]
 fn ingest_an_e_saisei_plan_list() {
-    let got = ingest_one(
+    let got = ingest_finding(
         "e-saisei",
         "saiseiiryo.mhlw.go.jp/published_plan/index/3/index.html",
+        &["梅田さくらクリニック"],
     );
-    assert!(has_value(&got, "梅田さくらクリニック"), "{got:?}");
     assert!(
         got.iter().any(|(_, s, _, _)| s.contains("03E2306012")),
         "the plan code from the download link: {got:?}"
@@ -212,12 +209,11 @@ fn ingest_an_e_saisei_plan_list() {
 
 #[test]
 fn ingest_a_jrct_study() {
-    let got = ingest_one(
+    ingest_finding(
         "jrct",
         "jrct.mhlw.go.jp/latest-detail/jRCTb050200112/index.html",
+        &["うめだ再生医療クリニック", "NA8190027"],
     );
-    assert!(has_value(&got, "うめだ再生医療クリニック"), "{got:?}");
-    assert!(has_value(&got, "NA8190027"), "{got:?}");
 }
 
 #[test]
@@ -378,15 +374,9 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     assert_eq!(jrct.gone, 1, "{jrct}");
     assert_eq!(stats4.removed, 1, "{stats4:?}");
     assert_eq!(stats4.facts_added, 0, "{stats4:?}");
-    let mut conn = app.pool.get().unwrap();
-    let removed: Vec<_> = documents::all(&mut conn)
-        .unwrap()
-        .into_iter()
-        .filter(|d| d.removed_at.is_some())
-        .collect();
-    drop(conn);
+    let removed = removed_urls(&app);
     assert_eq!(removed.len(), 1, "{removed:?}");
-    let removed_url = removed.first().map(|d| d.url.clone()).unwrap_or_default();
+    let removed_url = removed.first().cloned().unwrap_or_default();
     assert!(removed_url.contains("jRCTb030210045"), "{removed_url}");
     let facts4 = live_facts(&app);
 
@@ -394,11 +384,7 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     app.resolve_and_index(&index).unwrap();
     let registry = app.registry(index.clone());
     let hits = index
-        .search(&mieru_web::model::SearchRequest {
-            q: "表参道セルクリニック".into(),
-            limit: 10,
-            ..Default::default()
-        })
+        .search(&common::query("表参道セルクリニック", 10))
         .unwrap();
     let mut delisted = Vec::new();
     for hit in &hits.hits {
@@ -421,36 +407,13 @@ async fn recrawl_unchanged_changed_removed_and_failing() {
     assert!(event.date.is_some(), "{event:?}");
 
     // 4. One source's server down: that crawl is incomplete and removes nothing.
-    let closed_port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let broken: Vec<String> = mirrors
-        .iter()
-        .map(|m| {
-            if m.starts_with("saiseiiryo.mhlw.go.jp=") {
-                format!(
-                    "saiseiiryo.mhlw.go.jp=http://127.0.0.1:{closed_port}/saiseiiryo.mhlw.go.jp"
-                )
-            } else {
-                m.clone()
-            }
-        })
-        .collect();
+    let broken = common::with_host_down(&mirrors, "saiseiiryo.mhlw.go.jp");
     let (fifth, stats5) = crawl_all(&app, &broken, &fast_no_retries()).await.unwrap();
     let down = source_report(&fifth, "e-saisei");
     assert!(!down.complete && down.fetched == 0, "{down}");
     assert_eq!(stats5.removed, 0, "{stats5:?}");
     assert_eq!(stats5.facts_retracted, 0, "{stats5:?}");
-    let mut conn = app.pool.get().unwrap();
-    let removed_now: Vec<String> = documents::all(&mut conn)
-        .unwrap()
-        .into_iter()
-        .filter(|d| d.removed_at.is_some())
-        .map(|d| d.url)
-        .collect();
-    assert_eq!(removed_now, [removed_url], "nothing else removed");
-    drop(conn);
+    assert_eq!(removed_urls(&app), [removed_url], "nothing else removed");
     assert_eq!(live_facts(&app), facts4, "no fact retracted or added");
     server.server.stop(true).await;
 }

@@ -9,6 +9,7 @@ mod common;
 
 use actix_web::http::header;
 use actix_web::test::{self, TestRequest};
+use actix_web::web::Bytes;
 use common::{fast, TestDb};
 use mieru::app::Mieru;
 use mieru::curation::{self, corrections, ops, CurationError};
@@ -52,7 +53,8 @@ fn record(conn: &mut DbConnection, id: &str) -> Value {
     let v = store::read_models::entity_view(conn, id)
         .expect("view")
         .unwrap_or_else(|| panic!("no record {id}"));
-    serde_json::from_str(&v.detail).expect("json")
+    let d = mieru::pipeline::project::stored::decode_facility(&v.detail).expect("stored record");
+    serde_json::to_value(d).expect("json")
 }
 
 fn correction_events(rec: &Value) -> Vec<String> {
@@ -77,6 +79,14 @@ fn refused(r: Result<impl Sized, CurationError>) -> Refusal {
         Err(CurationError::Refused(refusal)) => refusal,
         Err(e) => panic!("storage error instead of a refusal: {e}"),
         Ok(_) => panic!("accepted what should be refused"),
+    }
+}
+
+/// The code of a refusal as invalid; a failure for any other answer.
+fn invalid_code(r: Result<impl Sized, CurationError>) -> &'static str {
+    match refused(r) {
+        Refusal::Invalid { code, .. } => code,
+        other => panic!("refused, but not as invalid: {other:?}"),
     }
 }
 
@@ -113,6 +123,9 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
     let yamada = curation::authenticate(conn, &token)
         .expect("auth")
         .expect("valid");
+    let decide = |conn: &mut DbConnection, id: &str, verdict: Verdict, reason: &str| {
+        corrections::decide(conn, id, &decision(verdict, reason), &yamada)
+    };
     assert_eq!(
         yamada,
         CuratorInfo {
@@ -154,36 +167,15 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         )),
         Refusal::invalid("unknown_entity", "no record with ID F999999")
     );
-    assert!(matches!(
-        refused(corrections::submit(
-            conn,
-            &report(CorrectionKind::WrongLink, &a, None, "x")
-        )),
-        Refusal::Invalid {
-            code: "missing_other",
-            ..
-        }
-    ));
-    assert!(matches!(
-        refused(corrections::submit(
-            conn,
-            &report(CorrectionKind::Outdated, &a, None, "   ")
-        )),
-        Refusal::Invalid {
-            code: "empty_text",
-            ..
-        }
-    ));
-    assert!(matches!(
-        refused(corrections::submit(
-            conn,
-            &report(CorrectionKind::Outdated, &a, None, &"長".repeat(2001))
-        )),
-        Refusal::Invalid {
-            code: "too_long",
-            ..
-        }
-    ));
+    let too_long = "長".repeat(2001);
+    for (kind, message, code) in [
+        (CorrectionKind::WrongLink, "x", "missing_other"),
+        (CorrectionKind::Outdated, "   ", "empty_text"),
+        (CorrectionKind::Outdated, too_long.as_str(), "too_long"),
+    ] {
+        let submitted = corrections::submit(conn, &report(kind, &a, None, message));
+        assert_eq!(invalid_code(submitted), code);
+    }
 
     let wrong_link = report(
         CorrectionKind::WrongLink,
@@ -206,13 +198,8 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
 
     // Accepting it records a `different` judgement and re-resolves: the link is gone.
     assert!(linked(conn, &a, &b), "{backend}: linked before");
-    let applied = corrections::decide(
-        conn,
-        &filed.id,
-        &decision(Verdict::Accept, "現地確認で別施設と判明"),
-        &yamada,
-    )
-    .expect("decide");
+    let applied =
+        decide(conn, &filed.id, Verdict::Accept, "現地確認で別施設と判明").expect("decide");
     assert!(applied.refreshed.is_some());
     assert_eq!(applied.value.status, "accepted");
     assert_eq!(applied.value.decided_by.as_deref(), Some("yamada"));
@@ -230,12 +217,7 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         .any(|j| j.verdict == "different" && j.correction_id.as_deref() == Some("R-000001")));
     // Decided once.
     assert!(matches!(
-        refused(corrections::decide(
-            conn,
-            &filed.id,
-            &decision(Verdict::Reject, "again"),
-            &yamada
-        )),
+        refused(decide(conn, &filed.id, Verdict::Reject, "again")),
         Refusal::Conflict(_)
     ));
     // Both histories tell the correction, with the reason and the curator.
@@ -272,13 +254,8 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         },
     )
     .expect("submit wrong fact");
-    let accepted = corrections::decide(
-        conn,
-        &wrong.id,
-        &decision(Verdict::Accept, "公表元に照会中"),
-        &yamada,
-    )
-    .expect("accept wrong fact");
+    let accepted =
+        decide(conn, &wrong.id, Verdict::Accept, "公表元に照会中").expect("accept wrong fact");
     assert!(accepted
         .value
         .outcome
@@ -340,25 +317,13 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         &report(CorrectionKind::Outdated, &b, None, "2025年に閉院しています"),
     )
     .expect("submit outdated");
-    corrections::decide(
-        conn,
-        &outdated.id,
-        &decision(Verdict::Accept, "閉院の届出を確認"),
-        &yamada,
-    )
-    .expect("accept outdated");
+    decide(conn, &outdated.id, Verdict::Accept, "閉院の届出を確認").expect("accept outdated");
     assert!(correction_events(&record(conn, &b))
         .iter()
         .any(|e| e.contains("2025年に閉院しています") && e.contains("閉院の届出を確認")));
     let spam = corrections::submit(conn, &report(CorrectionKind::Outdated, &b, None, "spam"))
         .expect("submit");
-    let rejected = corrections::decide(
-        conn,
-        &spam.id,
-        &decision(Verdict::Reject, "根拠なし"),
-        &yamada,
-    )
-    .expect("reject");
+    let rejected = decide(conn, &spam.id, Verdict::Reject, "根拠なし").expect("reject");
     assert!(rejected.refreshed.is_none());
     assert_eq!(rejected.value.status, "rejected");
     assert_eq!(
@@ -439,6 +404,35 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
 
 // ---- over HTTP, with the real registry on the replica ----
 
+/// A GET of `uri`, with the `Authorization` header `auth` when given.
+fn get_as(uri: &str, auth: Option<&str>) -> TestRequest {
+    let req = TestRequest::get().uri(uri);
+    match auth {
+        Some(v) => req.insert_header((header::AUTHORIZATION, v)),
+        None => req,
+    }
+}
+
+/// A POST of the JSON `body` to `uri`, with the `Authorization` header `auth` when given.
+fn post_json(uri: &str, auth: Option<&str>, body: impl Into<Bytes>) -> TestRequest {
+    let req = TestRequest::post()
+        .uri(uri)
+        .insert_header((header::CONTENT_TYPE, "application/json"))
+        .set_payload(body);
+    match auth {
+        Some(v) => req.insert_header((header::AUTHORIZATION, v)),
+        None => req,
+    }
+}
+
+/// A POST of the form `body` (urlencoded) to `uri`.
+fn post_form(uri: &str, body: impl Into<Bytes>) -> TestRequest {
+    TestRequest::post()
+        .uri(uri)
+        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+        .set_payload(body)
+}
+
 /// Every log line of this test binary, at every level.
 fn captured_logs() -> &'static Arc<Mutex<Vec<u8>>> {
     static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
@@ -478,10 +472,7 @@ impl Write for Capture {
 #[actix_web::test]
 async fn corrections_end_to_end_over_http() {
     let logs = captured_logs();
-    for db in TestDb::all() {
-        let url = db.database_url();
-        end_to_end(url, db.backend, logs).await;
-    }
+    common::on_every_backend(async |url, backend| end_to_end(url, backend, logs).await).await;
 }
 
 async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<Vec<u8>>>) {
@@ -548,18 +539,16 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
     assert!(form_en.contains("Report an error"));
 
     // A refused submission gets the form back with the reason; the honeypot drops bots.
-    let (s, _, again) = call!(TestRequest::post()
-        .uri("/corrections")
-        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
-        .set_payload(format!("entity={a}&kind=wrong_link&other=&message=x")));
+    let (s, _, again) = call!(post_form(
+        "/corrections",
+        format!("entity={a}&kind=wrong_link&other=&message=x")
+    ));
     assert_eq!(s, 400);
     assert!(again.contains("もう一方の記録の ID"), "{again}");
-    let (s, _, _) = call!(TestRequest::post()
-        .uri("/corrections")
-        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
-        .set_payload(format!(
-            "entity={a}&kind=outdated&message=buy&website=http%3A%2F%2Fspam"
-        )));
+    let (s, _, _) = call!(post_form(
+        "/corrections",
+        format!("entity={a}&kind=outdated&message=buy&website=http%3A%2F%2Fspam")
+    ));
     assert_eq!(s, 400);
 
     // The form: urlencoded POST → 303 to the report.
@@ -568,10 +557,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         "entity={a}&kind=wrong_link&other={b}&message={}&website=",
         mieru_web::urls::encode(message)
     );
-    let (s, h, _) = call!(TestRequest::post()
-        .uri("/corrections")
-        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
-        .set_payload(payload));
+    let (s, h, _) = call!(post_form("/corrections", payload));
     assert_eq!(s, 303, "{backend}");
     let location = h
         .get(header::LOCATION)
@@ -595,21 +581,21 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
     assert_eq!(api_log["items"][0]["status"], "open");
     assert_eq!(api_log["items"][0]["entity"]["id"], a.as_str());
     // The JSON API files reports too.
-    let (s, h, filed) = call!(TestRequest::post()
-        .uri("/api/v1/corrections")
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(format!(
-            r#"{{"kind":"outdated","entity_id":"{b}","message":"閉院済み"}}"#
-        )));
+    let (s, h, filed) = call!(post_json(
+        "/api/v1/corrections",
+        None,
+        format!(r#"{{"kind":"outdated","entity_id":"{b}","message":"閉院済み"}}"#)
+    ));
     assert_eq!(s, 201, "{filed}");
     assert_eq!(
         h.get(header::LOCATION).and_then(|v| v.to_str().ok()),
         Some("/api/v1/corrections/R-000002")
     );
-    let (s, _, _) = call!(TestRequest::post()
-        .uri("/api/v1/corrections")
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(r#"{"kind":"rumour","entity_id":"F000001","message":"x"}"#));
+    let (s, _, _) = call!(post_json(
+        "/api/v1/corrections",
+        None,
+        r#"{"kind":"rumour","entity_id":"F000001","message":"x"}"#
+    ));
     assert_eq!(s, 400);
 
     // Every curation endpoint refuses a request without valid credentials.
@@ -637,14 +623,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         Some("Basic dGFuYWthOng="),
     ] {
         for (uri, body) in writes {
-            let mut req = TestRequest::post()
-                .uri(uri)
-                .insert_header((header::CONTENT_TYPE, "application/json"))
-                .set_payload(body);
-            if let Some(v) = auth {
-                req = req.insert_header((header::AUTHORIZATION, v));
-            }
-            let (s, h, b) = call!(req);
+            let (s, h, b) = call!(post_json(uri, auth, body));
             assert_eq!(s, 401, "{backend} {uri} {auth:?}: {b}");
             assert!(h
                 .get(header::WWW_AUTHENTICATE)
@@ -656,19 +635,15 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
             format!("/api/v1/curation/entities/{a}/facts"),
             "/api/v1/curation/audit".to_owned(),
         ] {
-            let mut req = TestRequest::get().uri(&uri);
-            if let Some(v) = auth {
-                req = req.insert_header((header::AUTHORIZATION, v));
-            }
-            assert_eq!(call!(req).0, 401, "{uri}");
+            assert_eq!(call!(get_as(&uri, auth)).0, 401, "{uri}");
         }
     }
     // A curator is not an admin.
-    let (s, _, b) = call!(TestRequest::post()
-        .uri("/api/v1/admin/curators")
-        .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(r#"{"name":"mallory","role":"admin"}"#));
+    let (s, _, b) = call!(post_json(
+        "/api/v1/admin/curators",
+        Some(&format!("Bearer {token}")),
+        r#"{"name":"mallory","role":"admin"}"#
+    ));
     assert_eq!(s, 403, "{b}");
     assert_eq!(facility_json(&b)["error"]["code"], "forbidden");
     // Nothing changed: still open, still linked.
@@ -677,11 +652,11 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
 
     // With credentials, accepting it changes the link and the history shows why.
     let bearer = format!("Bearer {token}");
-    let (s, _, decided) = call!(TestRequest::post()
-        .uri("/api/v1/corrections/R-000001/decision")
-        .insert_header((header::AUTHORIZATION, bearer.as_str()))
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(decision_body));
+    let (s, _, decided) = call!(post_json(
+        "/api/v1/corrections/R-000001/decision",
+        Some(&bearer),
+        decision_body
+    ));
     assert_eq!(s, 200, "{backend}: {decided}");
     let decided = facility_json(&decided);
     assert_eq!(decided["status"], "accepted");
@@ -712,50 +687,51 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
     let (_, _, report_page) = call!(TestRequest::get().uri("/corrections/R-000001?lang=en"));
     assert!(report_page.contains("Accepted") && report_page.contains("tanaka"));
     // The same request again: without credentials 401, with them 409 (decided once).
-    let (s, _, _) = call!(TestRequest::post()
-        .uri("/api/v1/corrections/R-000001/decision")
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(decision_body));
+    let (s, _, _) = call!(post_json(
+        "/api/v1/corrections/R-000001/decision",
+        None,
+        decision_body
+    ));
     assert_eq!(s, 401);
-    let (s, _, _) = call!(TestRequest::post()
-        .uri("/api/v1/corrections/R-000001/decision")
-        .insert_header((header::AUTHORIZATION, bearer.as_str()))
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(decision_body));
+    let (s, _, _) = call!(post_json(
+        "/api/v1/corrections/R-000001/decision",
+        Some(&bearer),
+        decision_body
+    ));
     assert_eq!(s, 409);
     // Curators see the audit log and a record's facts; an admin may add curators.
-    let (s, _, audit) = call!(TestRequest::get()
-        .uri("/api/v1/curation/audit")
-        .insert_header((header::AUTHORIZATION, bearer.as_str())));
+    let (s, _, audit) = call!(get_as("/api/v1/curation/audit", Some(&bearer)));
     assert_eq!(s, 200);
     assert!(audit.contains("correction.accept"));
-    let (s, _, facts) = call!(TestRequest::get()
-        .uri(&format!("/api/v1/curation/entities/{a}/facts"))
-        .insert_header((header::AUTHORIZATION, bearer.as_str())));
+    let (s, _, facts) = call!(get_as(
+        &format!("/api/v1/curation/entities/{a}/facts"),
+        Some(&bearer)
+    ));
     assert_eq!(s, 200);
     assert!(facility_json(&facts)
         .as_array()
         .is_some_and(|f| !f.is_empty()));
-    let (s, _, issued) = call!(TestRequest::post()
-        .uri("/api/v1/admin/curators")
-        .insert_header((header::AUTHORIZATION, format!("Bearer {admin_token}")))
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(r#"{"name":"suzuki","role":"curator"}"#));
+    let (s, _, issued) = call!(post_json(
+        "/api/v1/admin/curators",
+        Some(&format!("Bearer {admin_token}")),
+        r#"{"name":"suzuki","role":"curator"}"#
+    ));
     assert_eq!(s, 201, "{issued}");
     let issued_token = facility_json(&issued)["token"]
         .as_str()
         .expect("token")
         .to_owned();
     // A revoked token gets 401 at once.
-    let (s, _, _) = call!(TestRequest::post()
-        .uri("/api/v1/admin/curators/suzuki/revoke")
-        .insert_header((header::AUTHORIZATION, format!("Bearer {admin_token}")))
-        .insert_header((header::CONTENT_TYPE, "application/json"))
-        .set_payload(r#"{"reason":"test"}"#));
+    let (s, _, _) = call!(post_json(
+        "/api/v1/admin/curators/suzuki/revoke",
+        Some(&format!("Bearer {admin_token}")),
+        r#"{"reason":"test"}"#
+    ));
     assert_eq!(s, 204);
-    let (s, _, _) = call!(TestRequest::get()
-        .uri("/api/v1/curation/audit")
-        .insert_header((header::AUTHORIZATION, format!("Bearer {issued_token}"))));
+    let (s, _, _) = call!(get_as(
+        "/api/v1/curation/audit",
+        Some(&format!("Bearer {issued_token}"))
+    ));
     assert_eq!(s, 401);
     // Cross-origin writes are not allowed by the preflight.
     let (s, h, _) = call!(TestRequest::default()
@@ -778,11 +754,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         .contains("authorization"));
 
     // The real server (with its request log) on a socket: tokens never reach a log line.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = common::free_port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let state = mieru_web::AppState {
         registry: Arc::new(app.registry(index.clone())),

@@ -11,6 +11,7 @@ use mieru::app::{Mieru, SourceChoices};
 use mieru::ops::replica::{self, ReplicaFiles};
 use mieru::store::{documents, facts};
 use mieru_crawler::adapters::houjin::download::TOKEN_FIELD;
+use mieru_crawler::crawl::SourceReport;
 use std::path::Path;
 
 const SOURCE: &str = "houjin-bangou";
@@ -39,6 +40,34 @@ fn facts_of(app: &Mieru, url: &str) -> Vec<(String, String, String)> {
         .filter(|f| f.document_id == doc.id && f.retracted_at.is_none())
         .map(|f| (f.subject, f.property, f.value))
         .collect()
+}
+
+/// Crawls the corporate numbers with the full files of `prefectures` (by JIS code); the
+/// source's report.
+async fn crawl_with_full_files(
+    app: &Mieru,
+    mirrors: &[String],
+    prefectures: &[u8],
+) -> SourceReport {
+    let choices = SourceChoices {
+        houjin_full: prefectures.to_vec(),
+        ..SourceChoices::default()
+    };
+    let (report, _) = app
+        .crawl_with(&sources(), mirrors, &fast(), &choices)
+        .await
+        .unwrap();
+    report.source(SOURCE).unwrap().clone()
+}
+
+/// Live facts of the full file of `prefecture` (by JIS code) of 2026-10-31.
+fn full_file_facts(app: &Mieru, prefecture: u8) -> Vec<(String, String, String)> {
+    facts_of(
+        app,
+        &format!(
+            "https://www.houjin-bangou.nta.go.jp/download/zenken/#20261031_{prefecture}_all_csv_unicode"
+        ),
+    )
 }
 
 /// A new publication in the replica's copy: every number changes, and a diff for 11月2日
@@ -249,21 +278,10 @@ async fn full_files_only_for_the_chosen_prefectures() {
     let tmp = tempfile::tempdir().unwrap();
     let server = replica::start(ReplicaFiles::Bundled).unwrap();
     let app = Mieru::open(tmp.path(), None).unwrap();
-    let choices = SourceChoices {
-        houjin_full: vec![13],
-        ..SourceChoices::default()
-    };
-    let (report, _) = app
-        .crawl_with(&sources(), &server.mirrors(), &fast(), &choices)
-        .await
-        .unwrap();
-    let r = report.source(SOURCE).unwrap();
+    let r = crawl_with_full_files(&app, &server.mirrors(), &[13]).await;
     // Two pages, the diff and Tokyo's full file.
     assert_eq!((r.fetched, r.failed, r.parse_errors), (4, 0, 0), "{r}");
-    let tokyo = facts_of(
-        &app,
-        "https://www.houjin-bangou.nta.go.jp/download/zenken/#20261031_13_all_csv_unicode",
-    );
+    let tokyo = full_file_facts(&app, 13);
     let has = |number: &str| {
         let s = format!("organization:houjin-bangou:{number}");
         tokyo.iter().any(|(subject, ..)| *subject == s)
@@ -273,20 +291,9 @@ async fn full_files_only_for_the_chosen_prefectures() {
 
     // 大阪府 chosen later: the unchanged page answers 304 and is re-read from the archive; its
     // token still opens the download (the replica's session takes it on the 304).
-    let choices = SourceChoices {
-        houjin_full: vec![13, 27],
-        ..SourceChoices::default()
-    };
-    let (report, _) = app
-        .crawl_with(&sources(), &server.mirrors(), &fast(), &choices)
-        .await
-        .unwrap();
-    let r = report.source(SOURCE).unwrap();
+    let r = crawl_with_full_files(&app, &server.mirrors(), &[13, 27]).await;
     assert_eq!((r.fetched, r.unchanged, r.failed), (1, 4, 0), "{r}");
-    let osaka = facts_of(
-        &app,
-        "https://www.houjin-bangou.nta.go.jp/download/zenken/#20261031_27_all_csv_unicode",
-    );
+    let osaka = full_file_facts(&app, 27);
     assert!(
         osaka.iter().any(|(_, _, v)| v == "株式会社ミナトバイオ"),
         "{osaka:?}"

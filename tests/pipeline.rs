@@ -7,17 +7,12 @@ mod common;
 use common::fast;
 use mieru::app::Mieru;
 use mieru::ops::replica::{self, ReplicaFiles};
-use mieru_web::model::SearchRequest;
 use mieru_web::registry::Registry;
 use std::sync::Arc;
 
 fn search(index: &mieru::search::SearchIndex, q: &str) -> Vec<(String, String)> {
     index
-        .search(&SearchRequest {
-            q: q.into(),
-            limit: 10,
-            ..Default::default()
-        })
+        .search(&common::query(q, 10))
         .unwrap()
         .hits
         .into_iter()
@@ -35,13 +30,7 @@ async fn crawl_resolve_index_and_find_a_renamed_clinic() {
         .crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
         .await
         .unwrap();
-    for source in [
-        "mhlw-press",
-        "kouseikyoku",
-        "e-saisei",
-        "jrct",
-        "houjin-bangou",
-    ] {
+    for source in common::SOURCES {
         let r = report
             .source(source)
             .unwrap_or_else(|| panic!("{source} crawled"));
@@ -61,24 +50,12 @@ async fn crawl_resolve_index_and_find_a_renamed_clinic() {
         .find(|(_, name)| name == "銀座ミライ整形クリニック")
         .expect("renamed clinic found by its former name");
     let registry = app.registry(index.clone());
-    let mieru_web::model::Lookup::Found(detail) = registry
-        .facility(&clinic.0, mieru_web::model::PointInTime::latest())
-        .unwrap()
-    else {
-        panic!("facility page exists");
-    };
+    let detail = common::facility_now(&registry, &clinic.0);
     assert!(detail
         .names
         .iter()
         .any(|n| n.value == "銀座アオバ再生クリニック" && !n.current));
-    assert!(
-        detail
-            .actions
-            .iter()
-            .any(|a| a.action_type == "emergency_order"),
-        "{:?}",
-        detail.actions
-    );
+    common::assert_has_action(&detail, "emergency_order");
     assert!(detail.events.iter().any(|e| e.kind == "renamed"));
     assert_eq!(detail.status, "closed");
     // A journalist follows a fact to its archived source.

@@ -6,9 +6,7 @@ mod common;
 
 use actix_web::test::{self, TestRequest};
 use chrono::NaiveDate;
-use common::{fast, TestDb};
-use mieru::app::Mieru;
-use mieru::ops::replica::{self, ReplicaFiles};
+use common::fast;
 use mieru_web::model::{FacilityDetail, Lookup, PointInTime, SearchRequest};
 use mieru_web::registry::Registry;
 use serde_json::Value;
@@ -35,10 +33,8 @@ fn names(f: &FacilityDetail) -> Vec<&str> {
 fn osaka_clinic(registry: &dyn Registry) -> String {
     let hits = registry
         .search(&SearchRequest {
-            q: "うめだ再生医療クリニック".into(),
             kind: Some("facility".into()),
-            limit: 5,
-            ..Default::default()
+            ..common::query("うめだ再生医療クリニック", 5)
         })
         .unwrap();
     hits.hits
@@ -50,17 +46,11 @@ fn osaka_clinic(registry: &dyn Registry) -> String {
 
 #[actix_web::test]
 async fn as_of_versions_and_permalinks() {
-    for db in TestDb::all() {
-        let url = db.database_url();
-        run(url, db.backend).await;
-    }
+    common::on_every_backend(run).await;
 }
 
 async fn run(database_url: Option<&str>, backend: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Mieru::open(dir.path(), database_url).unwrap();
-    let replica = replica::start(ReplicaFiles::Bundled).unwrap();
-    let index = Arc::new(app.open_index().unwrap());
+    let (_dir, app, replica, index) = common::open_on_replica(database_url);
 
     // Version 1: the plan listings only. Version 2: every source.
     let first = vec!["e-saisei".to_owned()];
@@ -179,14 +169,11 @@ async fn run(database_url: Option<&str>, backend: &str) {
         site: mieru_web::SiteConfig::default(),
     };
     let web = test::init_service(common::web_app(state)).await;
+    let get = |uri: &str| TestRequest::get().uri(uri).to_request();
     let cite = latest.citation.as_ref().unwrap();
     assert!(cite.latest);
     assert_eq!(cite.permalink, format!("/facilities/{id}?version={v2}"));
-    let res = test::call_service(
-        &web,
-        TestRequest::get().uri(&cite.api_permalink).to_request(),
-    )
-    .await;
+    let res = test::call_service(&web, get(&cite.api_permalink)).await;
     assert_eq!(res.status(), 200, "{backend}: {}", cite.api_permalink);
     let body: Value = test::read_body_json(res).await;
     let pinned: FacilityDetail = serde_json::from_value(body).unwrap();
@@ -207,13 +194,7 @@ async fn run(database_url: Option<&str>, backend: &str) {
     hashes.dedup();
     assert!(hashes.len() >= 3, "{backend}: {hashes:?}");
     for sha in hashes {
-        let res = test::call_service(
-            &web,
-            TestRequest::get()
-                .uri(&format!("/api/v1/documents/{sha}"))
-                .to_request(),
-        )
-        .await;
+        let res = test::call_service(&web, get(&format!("/api/v1/documents/{sha}"))).await;
         assert_eq!(res.status(), 200, "{backend}: {sha}");
         let bytes = test::read_body(res).await;
         assert_eq!(hex::encode(Sha256::digest(&bytes)), sha, "{backend}");
@@ -221,33 +202,17 @@ async fn run(database_url: Option<&str>, backend: &str) {
 
     // The page permalink of the old version renders with its banner; the versions list is
     // public; a malformed version is a 400.
-    let res = test::call_service(
-        &web,
-        TestRequest::get()
-            .uri(&format!("{}&lang=en", c1.permalink))
-            .to_request(),
-    )
-    .await;
+    let res = test::call_service(&web, get(&format!("{}&lang=en", c1.permalink))).await;
     assert_eq!(res.status(), 200);
     let html = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
     assert!(html.contains("as of data version"), "{backend}");
     assert!(html.contains(&format!("?version={v1}")));
-    let res = test::call_service(
-        &web,
-        TestRequest::get().uri("/api/v1/versions").to_request(),
-    )
-    .await;
+    let res = test::call_service(&web, get("/api/v1/versions")).await;
     assert_eq!(res.status(), 200);
     let body: Value = test::read_body_json(res).await;
     assert_eq!(body["versions"][0]["id"], v2);
     for bad in ["version=0", "version=abc", "version=99999"] {
-        let res = test::call_service(
-            &web,
-            TestRequest::get()
-                .uri(&format!("/api/v1/facilities/{id}?{bad}"))
-                .to_request(),
-        )
-        .await;
+        let res = test::call_service(&web, get(&format!("/api/v1/facilities/{id}?{bad}"))).await;
         assert_eq!(res.status(), 400, "{backend}: {bad}");
     }
 }

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 use mieru::app::Mieru;
-use mieru_web::model::{Lookup, PointInTime, SearchRequest};
+use mieru_web::model::{DatedValue, Lookup, PointInTime, SearchRequest};
 use mieru_web::registry::Registry;
 use std::sync::Arc;
 
@@ -24,6 +24,16 @@ const RELEASE: &str = r#"<!DOCTYPE html>
 
 fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+/// Asserts that `names` holds `old` until `on` (since unknown) and `new` from `on` on.
+fn assert_renamed(names: &[DatedValue], old: &str, new: &str, on: chrono::NaiveDate) {
+    let spans: Vec<(&str, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = names
+        .iter()
+        .map(|n| (n.value.as_str(), n.since, n.until))
+        .collect();
+    assert!(spans.contains(&(old, None, Some(on))), "{spans:?}");
+    assert!(spans.contains(&(new, Some(on), None)), "{spans:?}");
 }
 
 #[test]
@@ -59,18 +69,11 @@ fn renamed_clinic_and_corporation_are_one_facility_and_one_organization() {
         panic!("facility not found")
     };
     assert_eq!(facility.name, "南天メディカルクリニック");
-    let names: Vec<(&str, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = facility
-        .names
-        .iter()
-        .map(|n| (n.value.as_str(), n.since, n.until))
-        .collect();
-    assert!(
-        names.contains(&("北星クリニック", None, Some(d(2025, 8, 29)))),
-        "{names:?}"
-    );
-    assert!(
-        names.contains(&("南天メディカルクリニック", Some(d(2025, 8, 29)), None)),
-        "{names:?}"
+    assert_renamed(
+        &facility.names,
+        "北星クリニック",
+        "南天メディカルクリニック",
+        d(2025, 8, 29),
     );
 
     let orgs_old = search("北星会", "organization");
@@ -83,17 +86,10 @@ fn renamed_clinic_and_corporation_are_one_facility_and_one_organization() {
     else {
         panic!("organization not found")
     };
-    let org_names: Vec<(&str, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> = org
-        .names
-        .iter()
-        .map(|n| (n.value.as_str(), n.since, n.until))
-        .collect();
-    assert!(
-        org_names.contains(&("一般社団法人北星会", None, Some(d(2025, 8, 29)))),
-        "{org_names:?}"
-    );
-    assert!(
-        org_names.contains(&("一般社団法人南天会", Some(d(2025, 8, 29)), None)),
-        "{org_names:?}"
+    assert_renamed(
+        &org.names,
+        "一般社団法人北星会",
+        "一般社団法人南天会",
+        d(2025, 8, 29),
     );
 }

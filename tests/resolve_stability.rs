@@ -8,7 +8,7 @@ use common::TestDb;
 use mieru::app::Mieru;
 use mieru::ops::eval;
 use mieru::pipeline::refresh;
-use mieru::pipeline::resolve::review;
+use mieru::pipeline::resolve::review::{self, Verdict};
 use mieru::store::{self, DbConnection};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -76,6 +76,12 @@ fn assert_stable(
         }
     }
     redirected
+}
+
+/// Records a tester's judgement of `a` and `b`; a failure when it is refused.
+fn judge(conn: &mut DbConnection, a: &str, b: &str, verdict: Verdict, reason: &str) {
+    review::record(conn, a, b, verdict, "tester", reason)
+        .unwrap_or_else(|e| panic!("judge {verdict:?} {a} {b}: {e:?}"));
 }
 
 fn without_henkou(docs: &[eval::EvalDoc]) -> (Vec<eval::EvalDoc>, Vec<eval::EvalDoc>) {
@@ -167,15 +173,13 @@ fn human_judgements_win_and_survive_recrawls() {
             members.get(split_b),
             "rules joined the chain"
         );
-        review::record(
+        judge(
             &mut conn,
             split_a,
             split_b,
-            review::Verdict::Different,
-            "tester",
+            Verdict::Different,
             "two places",
-        )
-        .expect("judge different");
+        );
         // 2. Same name in two prefectures, kept apart by the rules: a human says same.
         let twins = gold_case("same_name_other_prefecture");
         let (same_a, same_b) = (&twins[0].subjects[0], &twins[1].subjects[0]);
@@ -183,51 +187,19 @@ fn human_judgements_win_and_survive_recrawls() {
         let id_a = members.get(same_a).cloned().expect("entity");
         let id_b = members.get(same_b).cloned().expect("entity");
         // Entity IDs are accepted as well as subject keys.
-        review::record(
-            &mut conn,
-            &id_a,
-            &id_b,
-            review::Verdict::Same,
-            "tester",
-            "one clinic moved",
-        )
-        .expect("judge same");
+        judge(&mut conn, &id_a, &id_b, Verdict::Same, "one clinic moved");
         // 3. A possible successor a human rejects, 4. an unrelated pair a human links.
         let rel = &gold
             .relations
             .iter()
             .find(|r| r.kind == "possible_successor")
             .expect("rel");
-        review::record(
-            &mut conn,
-            &rel.from,
-            &rel.to,
-            review::Verdict::NotSuccessor,
-            "tester",
-            "no",
-        )
-        .expect("judge not successor");
+        judge(&mut conn, &rel.from, &rel.to, Verdict::NotSuccessor, "no");
         let building = gold_case("same_building");
         let (succ_a, succ_b) = (&building[0].subjects[0], &building[1].subjects[0]);
-        review::record(
-            &mut conn,
-            succ_a,
-            succ_b,
-            review::Verdict::Successor,
-            "tester",
-            "took over",
-        )
-        .expect("judge successor");
-        assert!(review::record(
-            &mut conn,
-            succ_a,
-            succ_b,
-            review::Verdict::Same,
-            "tester",
-            " "
-        )
-        .is_err());
-        assert!(review::Verdict::parse("maybe").is_err());
+        judge(&mut conn, succ_a, succ_b, Verdict::Successor, "took over");
+        assert!(review::record(&mut conn, succ_a, succ_b, Verdict::Same, "tester", " ").is_err());
+        assert!(Verdict::parse("maybe").is_err());
 
         let check = |conn: &mut DbConnection, round: &str| {
             let (members, _) = published(conn);

@@ -8,9 +8,8 @@
 mod common;
 
 use actix_web::test::{self, TestRequest};
-use common::{fast_no_retries, TestDb};
+use common::fast_no_retries;
 use mieru::app::Mieru;
-use mieru::ops::replica::{self, ReplicaFiles};
 use mieru::store::{documents, facts};
 use serde_json::Value;
 use std::sync::Arc;
@@ -47,18 +46,12 @@ fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
 
 #[actix_web::test]
 async fn a_failing_source_is_unavailable_and_loses_nothing() {
-    for db in TestDb::all() {
-        let url = db.database_url();
-        failing_source(url, db.backend).await;
-    }
+    common::on_every_backend(failing_source).await;
 }
 
 async fn failing_source(database_url: Option<&str>, backend: &str) {
-    let tmp = tempfile::tempdir().unwrap();
-    let app = Mieru::open(tmp.path(), database_url).unwrap();
-    let server = replica::start(ReplicaFiles::Bundled).unwrap();
+    let (_tmp, app, server, index) = common::open_on_replica(database_url);
     let mirrors = server.mirrors();
-    let index = Arc::new(app.open_index().unwrap());
     let state = mieru_web::AppState {
         registry: Arc::new(app.registry(index.clone())),
         site: mieru_web::SiteConfig::default(),
@@ -118,22 +111,7 @@ async fn failing_source(database_url: Option<&str>, backend: &str) {
     assert_eq!(kept, (0, 0), "{backend}");
 
     // 2. The e-再生医療 server is down (nothing listens on its port).
-    let closed_port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let broken: Vec<String> = mirrors
-        .iter()
-        .map(|m| {
-            if m.starts_with("saiseiiryo.mhlw.go.jp=") {
-                format!(
-                    "saiseiiryo.mhlw.go.jp=http://127.0.0.1:{closed_port}/saiseiiryo.mhlw.go.jp"
-                )
-            } else {
-                m.clone()
-            }
-        })
-        .collect();
+    let broken = common::with_host_down(&mirrors, "saiseiiryo.mhlw.go.jp");
     let (crawl, stats) = app
         .crawl_with(&[], &broken, &fast_no_retries(), &common::every_source())
         .await

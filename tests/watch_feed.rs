@@ -10,10 +10,10 @@ mod common;
 
 use actix_web::http::header;
 use actix_web::test::{self, TestRequest};
-use common::{copy_dir, fast_no_retries, replica_root, TestDb};
+use common::{copy_dir, fast_no_retries, replica_root};
 use mieru::app::Mieru;
 use mieru::ops::replica::{self, ReplicaFiles};
-use mieru_web::model::{Lookup, PointInTime, SearchRequest};
+use mieru_web::model::{Lookup, PointInTime};
 use mieru_web::registry::Registry;
 use quick_xml::events::Event;
 use std::path::Path;
@@ -143,6 +143,16 @@ fn parse_atom(xml: &str) -> (String, Vec<Entry>) {
     (subtitle, entries)
 }
 
+/// The one entry of `category` among `entries` (a failure when there are none or several).
+fn only_entry<'a>(entries: &'a [Entry], category: &str, backend: &str) -> &'a Entry {
+    let of: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.categories.iter().any(|c| c == category))
+        .collect();
+    assert_eq!(of.len(), 1, "{backend}: one {category}: {entries:#?}");
+    of[0]
+}
+
 async fn crawl_and_resolve(app: &Mieru, mirrors: &[String], index: &mieru::search::SearchIndex) {
     let (report, _) = app
         .crawl_with(&[], mirrors, &fast_no_retries(), &common::every_source())
@@ -153,13 +163,7 @@ async fn crawl_and_resolve(app: &Mieru, mirrors: &[String], index: &mieru::searc
 }
 
 fn facility_ids_named(registry: &dyn Registry, name: &str) -> Vec<String> {
-    let hits = registry
-        .search(&SearchRequest {
-            q: name.into(),
-            limit: 10,
-            ..Default::default()
-        })
-        .unwrap();
+    let hits = registry.search(&common::query(name, 10)).unwrap();
     hits.hits
         .into_iter()
         .filter(|h| {
@@ -171,10 +175,7 @@ fn facility_ids_named(registry: &dyn Registry, name: &str) -> Vec<String> {
 
 #[actix_web::test]
 async fn feed_under_the_original_id_follows_a_rename_and_a_later_order() {
-    for db in TestDb::all() {
-        let url = db.database_url();
-        rename_then_order(url, db.backend).await;
-    }
+    common::on_every_backend(rename_then_order).await;
 }
 
 async fn rename_then_order(database_url: Option<&str>, backend: &str) {
@@ -236,22 +237,12 @@ async fn rename_then_order(database_url: Option<&str>, backend: &str) {
     let xml = String::from_utf8(test::read_body(res).await.to_vec()).unwrap();
     let (_, entries) = parse_atom(&xml);
 
-    let renamed: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.categories.iter().any(|c| c == "renamed"))
-        .collect();
-    assert_eq!(renamed.len(), 1, "{backend}: {entries:#?}");
-    let r = renamed[0];
+    let r = only_entry(&entries, "renamed", backend);
     assert!(
         r.title.contains(OLD_NAME) && r.title.contains(NEW_NAME),
         "{backend}: {r:?}"
     );
-    let actions: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.categories.iter().any(|c| c == "new_action"))
-        .collect();
-    assert_eq!(actions.len(), 1, "{backend}: {entries:#?}");
-    let a = actions[0];
+    let a = only_entry(&entries, "new_action", backend);
     assert!(
         a.title.contains("改善命令") && a.title.contains("2026-11-10"),
         "{a:?}"

@@ -7,10 +7,16 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::App;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use mieru::app::Mieru;
+use mieru::ops::replica::{self, ReplicaFiles, RunningReplica};
+use mieru::search::SearchIndex;
 use mieru::store::{self, DbPool};
 use mieru_crawler::crawl::CrawlOptions;
+use mieru_web::model::{FacilityDetail, Lookup, PointInTime, SearchRequest};
+use mieru_web::registry::Registry;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Set to `1` (CI does, in `.ci/run`) and a test whose PostgreSQL half cannot run fails
@@ -128,6 +134,35 @@ impl Drop for TestDb {
     }
 }
 
+/// The sources a crawl reads, as `--source` names them.
+pub const SOURCES: [&str; 5] = [
+    "mhlw-press",
+    "kouseikyoku",
+    "e-saisei",
+    "jrct",
+    "houjin-bangou",
+];
+
+/// Runs `test` once on each backend of `TestDb::all`, given `Mieru::open`'s database URL
+/// and the backend's name.
+pub async fn on_every_backend(test: impl AsyncFn(Option<&str>, &'static str)) {
+    for db in TestDb::all() {
+        test(db.database_url(), db.backend).await;
+    }
+}
+
+/// A fresh data directory (removed when dropped) opened on `database_url` (as `Mieru::open`
+/// takes it), the bundled replica serving on loopback, and the search index.
+pub fn open_on_replica(
+    database_url: Option<&str>,
+) -> (tempfile::TempDir, Mieru, RunningReplica, Arc<SearchIndex>) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Mieru::open(dir.path(), database_url).unwrap();
+    let replica = replica::start(ReplicaFiles::Bundled).unwrap();
+    let index = Arc::new(app.open_index().unwrap());
+    (dir, app, replica, index)
+}
+
 /// Crawl options for the local replica: 100 requests a second.
 pub fn fast() -> CrawlOptions {
     CrawlOptions {
@@ -167,12 +202,20 @@ pub fn replica_root() -> PathBuf {
 
 /// Copies the tree `from` into `to` (created).
 pub fn copy_dir(from: &Path, to: &Path) {
+    copy_dir_with(from, to, &|_| None);
+}
+
+/// Copies the tree `from` into `to` (created), writing `rewrite(file)` instead of a file's
+/// bytes where it gives some.
+pub fn copy_dir_with(from: &Path, to: &Path, rewrite: &dyn Fn(&Path) -> Option<Vec<u8>>) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
+            copy_dir_with(&entry.path(), &target, rewrite);
+        } else if let Some(bytes) = rewrite(&entry.path()) {
+            std::fs::write(&target, bytes).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
@@ -185,6 +228,52 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free loopback port")
+}
+
+/// A search for `q`, for its first `limit` hits (what the search box sends).
+pub fn query(q: &str, limit: usize) -> SearchRequest {
+    SearchRequest {
+        q: q.into(),
+        limit,
+        ..SearchRequest::default()
+    }
+}
+
+/// The facility `id` as it stands now; a panic when it has no page of its own.
+pub fn facility_now(registry: &dyn Registry, id: &str) -> FacilityDetail {
+    match registry.facility(id, PointInTime::latest()).unwrap() {
+        Lookup::Found(detail) => detail,
+        other => panic!("no facility page for {id}: {other:?}"),
+    }
+}
+
+/// Asserts that `facility` lists an action of `action_type`.
+pub fn assert_has_action(facility: &FacilityDetail, action_type: &str) {
+    assert!(
+        facility
+            .actions
+            .iter()
+            .any(|a| a.action_type == action_type),
+        "no {action_type}: {:?}",
+        facility.actions
+    );
+}
+
+/// `mirrors` (`HOST=URL`, as `RunningReplica::mirrors` gives them) with `host` pointed at a
+/// loopback port nothing listens on: that source's server is down.
+pub fn with_host_down(mirrors: &[String], host: &str) -> Vec<String> {
+    let closed_port = free_port();
+    let prefix = format!("{host}=");
+    mirrors
+        .iter()
+        .map(|m| {
+            if m.starts_with(&prefix) {
+                format!("{host}=http://127.0.0.1:{closed_port}/{host}")
+            } else {
+                m.clone()
+            }
+        })
+        .collect()
 }
 
 /// The site and API as the server mounts them, for `actix_web::test::init_service`.
