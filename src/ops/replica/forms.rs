@@ -260,13 +260,7 @@ pub fn answer(req: &HttpRequest, body: &[u8], form_page: &FormPage<'_>) -> HttpR
 }
 
 fn serve_page(req: &HttpRequest, form_page: &FormPage<'_>) -> HttpResponse {
-    let FormPage {
-        files,
-        sessions,
-        manifest,
-        page,
-    } = *form_page;
-    let Some(stored) = files.read(page) else {
+    let Some(stored) = form_page.files.read(form_page.page) else {
         return refuse(StatusCode::NOT_FOUND, "ページが見つかりません。");
     };
     let hash: String = crate::archive::sha256_hex(&stored)
@@ -281,7 +275,7 @@ fn serve_page(req: &HttpRequest, form_page: &FormPage<'_>) -> HttpResponse {
         .filter(|(h, _)| *h == hash)
         .map(|(_, t)| t.to_string());
     let cookie = session_cookie(req);
-    let mut state = sessions.lock();
+    let mut state = form_page.sessions.lock();
     let (session, new) = state.session(cookie.as_deref());
     if let Some(token) = held_token.filter(|t| state.issued.contains(t)) {
         state.accept(&session, &token);
@@ -294,7 +288,7 @@ fn serve_page(req: &HttpRequest, form_page: &FormPage<'_>) -> HttpResponse {
     drop(state);
     let html = with_token(
         &String::from_utf8_lossy(&stored),
-        &manifest.token_field,
+        &form_page.manifest.token_field,
         &token,
     );
     let mut response = HttpResponse::Ok();
@@ -306,12 +300,6 @@ fn serve_page(req: &HttpRequest, form_page: &FormPage<'_>) -> HttpResponse {
 }
 
 fn download(req: &HttpRequest, body: &[u8], form_page: &FormPage<'_>) -> HttpResponse {
-    let FormPage {
-        files,
-        sessions,
-        manifest,
-        page,
-    } = *form_page;
     let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
     let field = |name: &str| {
         form.iter()
@@ -319,9 +307,10 @@ fn download(req: &HttpRequest, body: &[u8], form_page: &FormPage<'_>) -> HttpRes
             .map(|(_, v)| v.as_str())
     };
     let cookie = session_cookie(req);
-    if !sessions
+    if !form_page
+        .sessions
         .lock()
-        .accepts(cookie.as_deref(), field(&manifest.token_field))
+        .accepts(cookie.as_deref(), field(&form_page.manifest.token_field))
     {
         return refuse(
             StatusCode::FORBIDDEN,
@@ -332,9 +321,10 @@ fn download(req: &HttpRequest, body: &[u8], form_page: &FormPage<'_>) -> HttpRes
     let (Some("download"), Some(number)) = (field("event"), number) else {
         return refuse(StatusCode::BAD_REQUEST, "不正なリクエストです。");
     };
-    let Some((entry, bytes)) = manifest
-        .file(page, number)
-        .and_then(|e| Some((e, files.read(&e.file)?)))
+    let Some((entry, bytes)) = form_page
+        .manifest
+        .file(form_page.page, number)
+        .and_then(|e| Some((e, form_page.files.read(&e.file)?)))
     else {
         return refuse(
             StatusCode::NOT_FOUND,

@@ -4,9 +4,31 @@
 
 use crate::search::IndexDoc;
 use chrono::Datelike;
-use mieru_web::model::{ActionDetail, DatedValue, FacilityDetail, OrganizationDetail, PlanDetail};
+use mieru_web::model::{
+    ActionDetail, ActionSummary, DatedValue, FacilityDetail, OrganizationDetail, PlanDetail,
+};
 
 /// Values with the current one first: a search hit shows the first address.
+fn former_names(names: &[DatedValue]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| !n.current)
+        .map(|n| n.value.clone())
+        .collect()
+}
+
+/// How many actions a record has, their types and their years: the search facets.
+fn action_facets(actions: &[ActionSummary]) -> (u32, Vec<String>, Vec<i32>) {
+    (
+        u32::try_from(actions.len()).unwrap_or(u32::MAX),
+        actions.iter().map(|a| a.action_type.clone()).collect(),
+        actions
+            .iter()
+            .filter_map(|a| a.issued_on.map(|x| x.year()))
+            .collect(),
+    )
+}
+
 fn current_first(values: &[DatedValue]) -> Vec<String> {
     let mut out: Vec<String> = values
         .iter()
@@ -24,44 +46,32 @@ fn current_first(values: &[DatedValue]) -> Vec<String> {
 }
 
 pub fn facility(d: &FacilityDetail) -> IndexDoc {
+    let (action_count, action_types, years) = action_facets(&d.actions);
     let mut ids = d.facility_numbers.clone();
     ids.extend(d.plans.iter().map(|p| p.number.clone()));
     IndexDoc {
         id: d.id.clone(),
         entity: d.kind.clone(),
         name: d.name.clone(),
-        former_names: d
-            .names
-            .iter()
-            .filter(|n| !n.current)
-            .map(|n| n.value.clone())
-            .collect(),
+        former_names: former_names(&d.names),
         addresses: current_first(&d.addresses),
         prefecture: d.prefecture.clone(),
         identifiers: ids,
         related_names: d.operators.iter().map(|o| o.name.clone()).collect(),
         text: d.plans.iter().filter_map(|p| p.title.clone()).collect(),
-        action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
-        action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
-        years: d
-            .actions
-            .iter()
-            .filter_map(|a| a.issued_on.map(|x| x.year()))
-            .collect(),
+        action_count,
+        action_types,
+        years,
     }
 }
 
 pub fn organization(d: &OrganizationDetail) -> IndexDoc {
+    let (action_count, action_types, years) = action_facets(&d.actions);
     IndexDoc {
         id: d.id.clone(),
         entity: "organization".into(),
         name: d.name.clone(),
-        former_names: d
-            .names
-            .iter()
-            .filter(|n| !n.current)
-            .map(|n| n.value.clone())
-            .collect(),
+        former_names: former_names(&d.names),
         addresses: current_first(&d.addresses),
         prefecture: d.addresses.iter().find_map(|a| {
             mieru_text::address::split_prefecture(&a.value)
@@ -71,13 +81,9 @@ pub fn organization(d: &OrganizationDetail) -> IndexDoc {
         identifiers: d.corporate_number.iter().cloned().collect(),
         related_names: d.facilities.iter().map(|f| f.name.clone()).collect(),
         text: Vec::new(),
-        action_count: u32::try_from(d.actions.len()).unwrap_or(u32::MAX),
-        action_types: d.actions.iter().map(|a| a.action_type.clone()).collect(),
-        years: d
-            .actions
-            .iter()
-            .filter_map(|a| a.issued_on.map(|x| x.year()))
-            .collect(),
+        action_count,
+        action_types,
+        years,
     }
 }
 
