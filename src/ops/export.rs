@@ -5,7 +5,9 @@
 //! their storage format (`pipeline::project::stored`) and written as the API writes them.
 
 use crate::pipeline::project::stored::{self, StoredRecordError};
+use crate::store::models::EntityRow;
 use crate::store::{self, read_models, DbConnection, DbPool, StoreError};
+use chrono::NaiveDateTime;
 use mieru_web::model::{ActionDetail, FacilityDetail, OrganizationDetail, PlanDetail};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -34,6 +36,33 @@ pub struct EntityLine {
     pub status: String,
     /// Set when the ID was merged into another: the ID to redirect to.
     pub merged_into: Option<String>,
+}
+
+impl EntityLine {
+    pub fn of(row: &EntityRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            kind: row.kind.clone(),
+            name: row.name.clone(),
+            prefecture: row.prefecture.clone(),
+            status: row.status.clone(),
+            merged_into: row.merged_into.clone(),
+        }
+    }
+
+    /// The stored row of an imported line, created and updated `now`.
+    pub fn into_row(self, now: NaiveDateTime) -> EntityRow {
+        EntityRow {
+            id: self.id,
+            kind: self.kind,
+            name: self.name,
+            prefecture: self.prefecture,
+            status: self.status,
+            merged_into: self.merged_into,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 /// Why an export file could not be written.
@@ -109,14 +138,7 @@ fn lines<'a, R: stored::Record + Serialize, W: Write>(
 fn entities_jsonl<W: Write>(conn: &mut DbConnection, mut w: W) -> Result<usize, ExportError> {
     let rows = store::entities::all(conn)?;
     for e in &rows {
-        let line = EntityLine {
-            id: e.id.clone(),
-            kind: e.kind.clone(),
-            name: e.name.clone(),
-            prefecture: e.prefecture.clone(),
-            status: e.status.clone(),
-            merged_into: e.merged_into.clone(),
-        };
+        let line = EntityLine::of(e);
         writeln!(w, "{}", serde_json::to_string(&line).map_err(corrupt)?)?;
     }
     w.flush()?;

@@ -5,8 +5,9 @@
 //! model, as exported, and stored in the read models' own format (`project::stored`).
 
 use crate::ops::export::EntityLine;
+use crate::pipeline::project::entities::view_row;
 use crate::pipeline::project::{self, stored};
-use crate::store::models::{ActionRow, EntityRow, EntityViewRow, PlanRow};
+use crate::store::models::{ActionRow, EntityRow, PlanRow};
 use crate::store::read_models::{self, Projection};
 use crate::store::{self, DbPool, StoreError};
 use mieru_web::model::{ActionDetail, FacilityDetail, OrganizationDetail, PlanDetail};
@@ -103,20 +104,8 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         return Err(ImportError::NotEmpty);
     }
     let now = store::now();
-    let entity_rows: Vec<EntityRow> = entity_lines
-        .iter()
-        .map(|e| EntityRow {
-            id: e.id.clone(),
-            kind: e.kind.clone(),
-            name: e.name.clone(),
-            prefecture: e.prefecture.clone(),
-            status: e.status.clone(),
-            merged_into: e.merged_into.clone(),
-            created_at: now,
-            updated_at: now,
-        })
-        .collect();
-    let prefecture_of: HashMap<&str, &str> = entity_lines
+    let entity_rows: Vec<EntityRow> = entity_lines.into_iter().map(|e| e.into_row(now)).collect();
+    let prefecture_of: HashMap<&str, &str> = entity_rows
         .iter()
         .filter_map(|e| e.prefecture.as_deref().map(|p| (e.id.as_str(), p)))
         .collect();
@@ -131,23 +120,15 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         projection
             .events
             .extend(project::events::rows(&f.id, &f.events));
-        projection.views.push(EntityViewRow {
-            entity_id: f.id.clone(),
-            kind: f.kind.clone(),
-            detail: stored::encode_facility(f),
-            updated_at: now,
-        });
+        projection.views.push(view_row(&f.id, &f.kind, f, now));
     }
     for o in &organizations {
         projection
             .events
             .extend(project::events::rows(&o.id, &o.events));
-        projection.views.push(EntityViewRow {
-            entity_id: o.id.clone(),
-            kind: "organization".into(),
-            detail: stored::encode_organization(o),
-            updated_at: now,
-        });
+        projection
+            .views
+            .push(view_row(&o.id, "organization", o, now));
     }
     for a in &actions {
         let s = &a.summary;

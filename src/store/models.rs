@@ -145,23 +145,12 @@ pub struct JudgementRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = events, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct EventRow {
+    /// Given by the database on insertion.
+    #[diesel(skip_insertion)]
     pub id: i64,
-    pub entity_id: String,
-    pub event_date: Option<NaiveDate>,
-    pub kind: String,
-    pub summary_ja: String,
-    pub summary_en: String,
-    pub related_id: Option<String>,
-    pub fact_ids: String,
-    pub position: i32,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = events)]
-pub struct NewEvent {
     pub entity_id: String,
     pub event_date: Option<NaiveDate>,
     pub kind: String,

@@ -11,7 +11,7 @@ pub struct Projection {
     pub views: Vec<EntityViewRow>,
     pub actions: Vec<ActionRow>,
     pub plans: Vec<PlanRow>,
-    pub events: Vec<NewEvent>,
+    pub events: Vec<EventRow>,
 }
 
 pub fn replace_all(

@@ -544,6 +544,20 @@ mod tests {
         }
     }
 
+    /// The replica's 2026-01-23 improvement order, on `targets`.
+    fn improvement(targets: &'static [&'static str]) -> Release {
+        Release {
+            doc: 2,
+            url: "https://www.mhlw.go.jp/stf/newpage_66789.html",
+            subject: "action:mhlw-press:newpage_66789",
+            action_type: "improvement_order",
+            issued_on: "2026-01-23",
+            targets,
+            texts: &[],
+            removed_at: None,
+        }
+    }
+
     fn today() -> NaiveDate {
         date(2026, 11, 25)
     }
@@ -573,16 +587,7 @@ mod tests {
         let w = World {
             releases: vec![
                 emergency(&[]),
-                Release {
-                    doc: 2,
-                    url: "https://www.mhlw.go.jp/stf/newpage_66789.html",
-                    subject: "action:mhlw-press:newpage_66789",
-                    action_type: "improvement_order",
-                    issued_on: "2026-01-23",
-                    targets: &[CPC],
-                    texts: &[],
-                    removed_at: None,
-                },
+                improvement(&[CPC]),
             ],
         };
         let s = w.statuses(today());
@@ -603,16 +608,7 @@ mod tests {
         let w = World {
             releases: vec![
                 emergency(&[]),
-                Release {
-                    doc: 2,
-                    url: "https://www.mhlw.go.jp/stf/newpage_66789.html",
-                    subject: "action:mhlw-press:newpage_66789",
-                    action_type: "improvement_order",
-                    issued_on: "2026-01-23",
-                    targets: &[CLINIC, CPC],
-                    texts: &[],
-                    removed_at: None,
-                },
+                improvement(&[CLINIC, CPC]),
             ],
         };
         let s = w.statuses(today());
@@ -634,16 +630,7 @@ mod tests {
                     action_type: "suspension_order",
                     ..emergency(&[])
                 },
-                Release {
-                    doc: 2,
-                    url: "https://www.mhlw.go.jp/stf/newpage_66789.html",
-                    subject: "action:mhlw-press:newpage_66789",
-                    action_type: "improvement_order",
-                    issued_on: "2026-01-23",
-                    targets: &[CLINIC, CPC],
-                    texts: &[],
-                    removed_at: None,
-                },
+                improvement(&[CLINIC, CPC]),
             ],
         };
         assert_eq!(w.statuses(today())["A000001"].0, "in_force");

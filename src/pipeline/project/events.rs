@@ -1,14 +1,15 @@
 //! Event rows: the timeline of an entity as stored for paging and feeds.
 
-use crate::store::models::NewEvent;
+use crate::store::models::EventRow;
 use mieru_web::model::Event;
 
 /// The stored timeline rows of one history (also used by `mieru import`).
-pub fn rows(entity_id: &str, events: &[Event]) -> Vec<NewEvent> {
+pub fn rows(entity_id: &str, events: &[Event]) -> Vec<EventRow> {
     events
         .iter()
         .enumerate()
-        .map(|(i, e)| NewEvent {
+        .map(|(i, e)| EventRow {
+            id: 0,
             entity_id: entity_id.to_owned(),
             event_date: e.date,
             kind: e.kind.clone(),

@@ -3,6 +3,7 @@
 
 use super::entities::{facts_of, name_timeline, refs};
 use super::entity_events::{change_events, dated_event, record_parts, sort_events};
+use super::plans::PLAN_MILESTONES;
 use super::timeline::timeline;
 use super::Context;
 use crate::pipeline::resolve::ids::EntityId;
@@ -115,16 +116,11 @@ fn plan_events(ctx: &Context<'_>, plans: &[PlanSummary]) -> Vec<Event> {
     let mut events = Vec::new();
     for p in plans {
         let pm = ctx.members(&p.number);
-        for (prop, kind, ja, en) in [
-            (Property::SubmittedOn, "plan_submitted", "提出", "submitted"),
-            (
-                Property::DiscontinuedOn,
-                "plan_discontinued",
-                "中止",
-                "discontinued",
-            ),
-            (Property::EndedOn, "plan_ended", "終了", "ended"),
-        ] {
+        // A change of a plan is told on the plan's page, not on its provider's.
+        for &(prop, kind, ja, en) in PLAN_MILESTONES
+            .iter()
+            .filter(|m| m.0 != Property::ChangedOn)
+        {
             let fs = facts_of(ctx, pm, prop);
             if let Some(d) = fs
                 .iter()

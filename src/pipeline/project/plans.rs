@@ -34,6 +34,20 @@ fn dates(ctx: &Context<'_>, members: &[String], p: Property) -> Vec<(NaiveDate, 
     out
 }
 
+/// The dated milestones of a plan: the date property, the event kind, and its wording in
+/// Japanese and English.
+pub(super) const PLAN_MILESTONES: [(Property, &str, &str, &str); 4] = [
+    (Property::SubmittedOn, "plan_submitted", "提出", "submitted"),
+    (Property::ChangedOn, "plan_changed", "変更", "changed"),
+    (
+        Property::DiscontinuedOn,
+        "plan_discontinued",
+        "中止",
+        "discontinued",
+    ),
+    (Property::EndedOn, "plan_ended", "終了", "ended"),
+];
+
 pub fn detail(
     ctx: &Context<'_>,
     number: &str,
@@ -97,17 +111,7 @@ fn plan_events(ctx: &Context<'_>, number: &str, members: &[String]) -> Vec<Event
             .source_refs(members.iter().flat_map(|s| ctx.set.values(s, p)))
     };
     let mut events = Vec::new();
-    for (p, kind, ja, en) in [
-        (Property::SubmittedOn, "plan_submitted", "提出", "submitted"),
-        (Property::ChangedOn, "plan_changed", "変更", "changed"),
-        (
-            Property::DiscontinuedOn,
-            "plan_discontinued",
-            "中止",
-            "discontinued",
-        ),
-        (Property::EndedOn, "plan_ended", "終了", "ended"),
-    ] {
+    for &(p, kind, ja, en) in &PLAN_MILESTONES {
         for (d, _) in dates(ctx, members, p) {
             events.push(plan_event(d, kind, number, ja, en, source_of(p)));
         }
