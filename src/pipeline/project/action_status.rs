@@ -585,10 +585,7 @@ mod tests {
     fn an_order_on_part_of_the_targets_does_not_supersede_but_is_mentioned() {
         // The replica: the 2026-01-23 improvement order names only the CPC.
         let w = World {
-            releases: vec![
-                emergency(&[]),
-                improvement(&[CPC]),
-            ],
+            releases: vec![emergency(&[]), improvement(&[CPC])],
         };
         let s = w.statuses(today());
         let (status, ev) = &s["A000001"];
@@ -606,10 +603,7 @@ mod tests {
     #[test]
     fn a_later_order_on_every_target_supersedes_an_emergency_order() {
         let w = World {
-            releases: vec![
-                emergency(&[]),
-                improvement(&[CLINIC, CPC]),
-            ],
+            releases: vec![emergency(&[]), improvement(&[CLINIC, CPC])],
         };
         let s = w.statuses(today());
         let (status, ev) = &s["A000001"];
