@@ -18,6 +18,7 @@ pub mod model;
 pub mod origin;
 pub mod pages;
 pub mod registry;
+pub mod report_quota;
 pub mod respond;
 pub mod urls;
 pub mod watch;

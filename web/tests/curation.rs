@@ -378,3 +378,53 @@ async fn an_oversized_body_is_the_json_413_on_every_write() {
     assert_eq!(status, 413);
     assert_envelope(&body, "body_too_large");
 }
+
+/// One client files at most `MIERU_REPORTS_PER_DAY` (default 20) reports a UTC day, through
+/// the API and the form alike; others are not affected, and the 429 says when to come back.
+#[actix_web::test]
+async fn one_client_files_a_limited_number_of_reports_a_day() {
+    let registry = Arc::new(FakeRegistry::default());
+    registry.files_reports.store(true, Ordering::SeqCst);
+    let app = app!(registry);
+    let report = r#"{"kind":"outdated","entity_id":"F001","message":"閉院しています"}"#;
+    let from = |ip: &str| {
+        TestRequest::post()
+            .uri("/api/v1/corrections")
+            .peer_addr(format!("{ip}:40000").parse().unwrap())
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload(report)
+            .to_request()
+    };
+    let cap = mieru_web::report_quota::DEFAULT_PER_DAY;
+    for n in 0..cap {
+        let res = call_service(&app, from("198.51.100.20")).await;
+        assert_eq!(res.status().as_u16(), 201, "report {n}");
+    }
+    let res = call_service(&app, from("198.51.100.20")).await;
+    assert_eq!(res.status().as_u16(), 429);
+    let retry: u64 = res
+        .headers()
+        .get(header::RETRY_AFTER)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=86_400).contains(&retry), "{retry}");
+    assert_envelope(&read_body(res).await, "daily_report_cap");
+    // The form from the same client: the form again, 429, in Japanese.
+    let form = TestRequest::post()
+        .uri("/corrections")
+        .peer_addr("198.51.100.20:40001".parse().unwrap())
+        .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+        .set_payload("entity=F001&kind=outdated&message=%E9%96%89%E9%99%A2&website=")
+        .to_request();
+    let res = call_service(&app, form).await;
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(res.headers().contains_key(header::RETRY_AFTER));
+    let html = String::from_utf8_lossy(&read_body(res).await).into_owned();
+    assert!(html.contains("1日に送れる報告の数を超えました"), "{html}");
+    // Another client still files.
+    let res = call_service(&app, from("198.51.100.21")).await;
+    assert_eq!(res.status().as_u16(), 201);
+}

@@ -19,8 +19,10 @@ use crate::input::{
 };
 use crate::model::Page;
 use crate::registry::RegistryError;
+use crate::report_quota::report_quota;
 use crate::respond;
 use crate::AppState;
+use std::time::SystemTime;
 
 /// Largest JSON body a curation endpoint reads.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -38,6 +40,8 @@ pub enum CurationApiError {
     MediaType,
     #[error("the body is larger than {MAX_BODY_BYTES} bytes")]
     TooLarge,
+    #[error("this client has filed the reports one client may file in a day; retry after {} s", crate::api::ratelimit::retry_after_secs(*.0))]
+    DailyCap(std::time::Duration),
 }
 
 impl From<RegistryError> for CurationApiError {
@@ -61,6 +65,7 @@ impl ResponseError for CurationApiError {
             CurationApiError::Refused(Refusal::Conflict(_)) => StatusCode::CONFLICT,
             CurationApiError::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             CurationApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            CurationApiError::DailyCap(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -72,8 +77,15 @@ impl ResponseError for CurationApiError {
             CurationApiError::Refused(Refusal::Conflict(_)) => "conflict",
             CurationApiError::MediaType => "unsupported_media_type",
             CurationApiError::TooLarge => "body_too_large",
+            CurationApiError::DailyCap(_) => "daily_report_cap",
         };
-        errors::envelope(self.status_code(), code, self.to_string())
+        let mut res = errors::envelope(self.status_code(), code, self.to_string());
+        if let CurationApiError::DailyCap(wait) = self {
+            let secs = crate::api::ratelimit::retry_after_secs(*wait);
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 
@@ -120,7 +132,10 @@ pub fn is_report_id(id: &str) -> bool {
 /// Anyone may report a wrong link, a missing link, a wrong fact or an outdated entry. The
 /// report gets an ID and appears in the public log at once; a curator accepts or rejects it.
 /// Nothing about the submitter is stored. Accepted reports become human judgements or
-/// annotations; they never overwrite what a source stated.
+/// annotations; they never overwrite what a source stated. One client may file a limited
+/// number of reports per UTC day (20 unless the operator sets `MIERU_REPORTS_PER_DAY`); past
+/// it the answer is 429 `daily_report_cap` with `Retry-After` running to the next day. A
+/// report identical to one still open is not filed twice: the one on file is returned.
 #[utoipa::path(
     post,
     path = "/api/v1/corrections",
@@ -140,7 +155,13 @@ pub async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, CurationApiError> {
     let new: NewCorrection = json_body(&req, &body)?;
+    let client = req.peer_addr().map(|a| a.ip());
+    let quota = report_quota();
+    quota
+        .check(client, SystemTime::now())
+        .map_err(CurationApiError::DailyCap)?;
     let filed = state.curate(move |r| r.submit_correction(&new)).await??;
+    quota.record(client, SystemTime::now());
     let mut res = private_json(StatusCode::CREATED, &filed);
     if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/corrections/{}", filed.id)) {
         res.headers_mut().insert(header::LOCATION, loc);

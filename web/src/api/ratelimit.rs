@@ -103,7 +103,7 @@ pub struct RateLimiter {
 }
 
 /// The bucket key: the address itself, or the /64 network of an IPv6 address.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -190,7 +190,7 @@ pub fn default_limiter() -> RateLimiter {
 }
 
 /// Seconds to announce in `Retry-After`: whole seconds, at least 1.
-fn retry_after_secs(wait: Duration) -> u64 {
+pub(crate) fn retry_after_secs(wait: Duration) -> u64 {
     let s = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     s.max(1)
 }

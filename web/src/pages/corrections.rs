@@ -21,8 +21,10 @@ use crate::curation::{
 };
 use crate::i18n::Lang;
 use crate::input::{validate_id, InputError};
+use crate::report_quota::report_quota;
 use crate::urls;
 use crate::AppState;
+use std::time::{Duration, SystemTime};
 
 /// Largest form body read.
 const MAX_FORM_BYTES: usize = 16 * 1024;
@@ -436,6 +438,10 @@ pub async fn submit(
             refusal_text(ctx.lang, &Refusal::invalid("too_long", "")),
         );
     }
+    let (client, quota) = (req.peer_addr().map(|a| a.ip()), report_quota());
+    if let Err(wait) = quota.check(client, SystemTime::now()) {
+        return over_daily_cap(&ctx, &input, wait);
+    }
     let new = NewCorrection {
         kind,
         entity_id: input.entity.clone().unwrap_or_default().trim().to_owned(),
@@ -450,6 +456,7 @@ pub async fn submit(
     };
     match state.curate(move |r| r.submit_correction(&new)).await {
         Ok(Ok(c)) => {
+            quota.record(client, SystemTime::now());
             let location = format!("/corrections/{}?filed=1", urls::encode(&c.id));
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, location))
@@ -459,6 +466,21 @@ pub async fn submit(
         Ok(Err(refusal)) => refuse(&input, refusal_text(ctx.lang, &refusal)),
         Err(e) => ctx.error(e.into()),
     }
+}
+
+/// The form again, 429, when this client has filed the reports one may file in a day.
+fn over_daily_cap(ctx: &Ctx, input: &FormInput, wait: Duration) -> HttpResponse {
+    let hours = wait.as_secs().div_ceil(3600);
+    let msg = match ctx.lang {
+        Lang::Ja => format!("この接続元から1日に送れる報告の数を超えました。約{hours}時間後にもう一度お送りください。"),
+        Lang::En => format!("This connection has sent as many reports as one may send in a day. Please try again in about {hours} hours."),
+    };
+    let page = form_page(ctx, input, Some(msg));
+    let mut res = ctx.render(StatusCode::TOO_MANY_REQUESTS, &page);
+    let secs = crate::api::ratelimit::retry_after_secs(wait);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
 }
 
 // ---- the log and one report ----

@@ -18,6 +18,8 @@ use super::fixtures::*;
 #[derive(Default)]
 pub struct FakeRegistry {
     pub down: AtomicBool,
+    /// Whether a report is filed (as R-000001); by default the fake files nothing (503).
+    pub files_reports: AtomicBool,
 }
 
 impl FakeRegistry {
@@ -462,7 +464,11 @@ impl CurationRegistry for FakeRegistry {
     }
 
     fn submit_correction(&self, _: &NewCorrection) -> Result<Curated<Correction>, RegistryError> {
-        Err(no_curation())
+        if self.files_reports.load(Ordering::SeqCst) {
+            Ok(Ok(report_r1()))
+        } else {
+            Err(no_curation())
+        }
     }
 
     fn decide_correction(
