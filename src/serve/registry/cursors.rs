@@ -27,14 +27,7 @@ pub(super) fn decode_id_cursor(cursor: &str) -> Result<String, RegistryError> {
     let bad = || RegistryError::BadRequest("invalid cursor".into());
     let bytes = hex::decode(cursor).map_err(|_| bad())?;
     let id = String::from_utf8(bytes).map_err(|_| bad())?;
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-    if ok {
-        Ok(id)
-    } else {
-        Err(bad())
-    }
+    // A cursor holds an ID, so it is held to what an ID in a URL may be.
+    mieru_web::input::validate_id(&id).map_err(|_| bad())?;
+    Ok(id)
 }
