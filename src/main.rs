@@ -9,12 +9,29 @@ use cli::{commands, curation, Cli, Command, ResolveAction, SourcesAction};
 use mieru::app::Mieru;
 
 fn init_logging() {
+    use mieru_web::malformed::{CountingLayer, ACTIX_CONNECTION_TARGET};
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,html5ever=error"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    // What a client sends cannot write ERROR lines: actix-http's connection events are
+    // counted and reported once a minute at WARN by the server instead. Both filters are
+    // static, so no other call site pays for this.
+    let quiet_connections = match format!("{ACTIX_CONNECTION_TARGET}=off").parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
+    // Colours only on a terminal: a log file or a collector gets plain text.
+    let written = tracing_subscriber::fmt::layer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
+        .with_filter(quiet_connections);
+    let counted = CountingLayer::global()
+        .with_filter(Targets::new().with_target(ACTIX_CONNECTION_TARGET, LevelFilter::ERROR));
+    tracing_subscriber::registry()
+        .with(written)
+        .with(counted)
         .init();
 }
 

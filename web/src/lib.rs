@@ -14,6 +14,7 @@ pub mod feed;
 pub mod headers;
 pub mod i18n;
 pub mod input;
+pub mod malformed;
 pub mod model;
 pub mod origin;
 pub mod pages;
@@ -170,6 +171,14 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
         .unwrap_or(2)
         .clamp(2, 16);
     tracing::info!(%addr, workers, "starting web server");
+    // Requests actix could not parse are counted, not logged one by one (see `malformed`).
+    actix_web::rt::spawn(async {
+        let mut every = actix_web::rt::time::interval(malformed::report_every());
+        loop {
+            every.tick().await;
+            malformed::report();
+        }
+    });
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
