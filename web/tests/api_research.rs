@@ -171,6 +171,12 @@ async fn rate_limit_answers_429_with_retry_after() {
     assert_eq!(res.status(), StatusCode::OK);
     let res = test::call_service(&app, call("198.51.100.7", "/api/v1/actions")).await;
     assert_eq!(res.status(), StatusCode::OK);
+    // A search takes more of the bucket than a list: on a full bucket of 3 it takes all 3
+    // (its cost, 4, is capped at the burst), and the next list request must wait.
+    let res = test::call_service(&app, call("198.51.100.8", "/api/v1/search?q=x")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = test::call_service(&app, call("198.51.100.8", "/api/v1/actions")).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     // The same /64 is the same client.
     for _ in 0..3 {
         let res = test::call_service(&app, call("[2001:db8::1]", "/api/v1/actions")).await;

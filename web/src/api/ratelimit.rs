@@ -1,7 +1,9 @@
 //! Per-client rate limiting: a token bucket per client IP, kept in process.
 //!
 //! Each client may send `burst` requests at once and `per_second` on average; beyond that it
-//! gets a 429 with `Retry-After`. IPv6 clients are keyed by their /64, since one host usually
+//! gets a 429 with `Retry-After`. A request takes tokens by what it costs the server
+//! ([`request_cost`]): a search or a feed several, a historical version or an export file
+//! more, a page one — so the limit bounds a client's share of the work, not its request count. IPv6 clients are keyed by their /64, since one host usually
 //! owns a whole /64 and could otherwise rotate addresses. Requests without a peer address
 //! (in-process test requests, never a TCP connection) are not limited: there is no client to
 //! attribute them to.
@@ -133,8 +135,15 @@ impl RateLimiter {
 
     /// Takes one token for `ip` at `now`; `Err(wait)` when the bucket is empty.
     pub fn check_at(&self, ip: IpAddr, now: Instant) -> Result<u32, Duration> {
+        self.take_at(ip, 1.0, now)
+    }
+
+    /// Takes `cost` tokens for `ip` at `now` (never more than the burst, so every request
+    /// can pass on a full bucket); `Err(wait)` until that many are back.
+    pub fn take_at(&self, ip: IpAddr, cost: f64, now: Instant) -> Result<u32, Duration> {
         let RateLimitConfig { per_second, burst } = self.config;
         let burst = f64::from(burst);
+        let cost = cost.clamp(0.0, burst);
         // A poisoned lock only means another request panicked mid-update; the counts are
         // still usable.
         let mut guard = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
@@ -152,12 +161,12 @@ impl RateLimiter {
         let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * per_second).min(burst);
         bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+        if bucket.tokens >= cost {
+            bucket.tokens -= cost;
             // Whole tokens left, for the RateLimit-Remaining header.
             Ok(bucket.tokens.floor().clamp(0.0, f64::from(u32::MAX)) as u32)
         } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
+            Err(Duration::from_secs_f64((cost - bucket.tokens) / per_second))
         }
     }
 
@@ -221,6 +230,31 @@ fn too_many(path: &str, wait: Duration) -> HttpResponse {
     res
 }
 
+/// Tokens a request takes, by what it makes the server do: a page or a record is one read of
+/// a stored row; a search, a feed or the changes list scans an index or many rows; a record
+/// as of an old version is projected afresh; an export is a large file.
+pub fn request_cost(path: &str, query: &str) -> f64 {
+    let historical = query
+        .split('&')
+        .any(|p| p.starts_with("version=") || p.starts_with("as_of="));
+    if historical {
+        10.0
+    } else if path.starts_with("/exports/") || path.starts_with("/api/v1/exports/") {
+        10.0
+    } else if path == "/search"
+        || path == "/api/v1/search"
+        || path.ends_with(".atom")
+        || path == "/changes"
+        || path == "/api/v1/changes"
+    {
+        4.0
+    } else if path == "/sources" || path == "/api/v1/sources" {
+        2.0
+    } else {
+        1.0
+    }
+}
+
 /// Paths never limited: health checks come from the operator's own monitoring.
 fn exempt(path: &str) -> bool {
     path == "/healthz"
@@ -242,7 +276,8 @@ where
 {
     let ip = req.peer_addr().map(|a| a.ip());
     if let Some(ip) = ip.filter(|_| !exempt(req.path())) {
-        if let Err(wait) = limiter.check(ip) {
+        let cost = request_cost(req.path(), req.query_string());
+        if let Err(wait) = limiter.take_at(ip, cost, Instant::now()) {
             let res = too_many(req.path(), wait);
             let res = req.into_response(res).map_into_right_body();
             return Box::pin(async move { Ok(res) });
@@ -278,6 +313,35 @@ mod tests {
         // Long idle: back to the burst, never above.
         let t2 = t1 + Duration::from_secs(3600);
         assert_eq!(l.check_at(ip, t2), Ok(2));
+    }
+
+    #[test]
+    fn costly_requests_take_more_of_the_bucket() {
+        let l = RateLimiter::new(RateLimitConfig::new(1.0, 10).unwrap());
+        let ip = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 9));
+        let t0 = Instant::now();
+        let search = request_cost("/api/v1/search", "q=さくら");
+        assert_eq!(search, 4.0);
+        assert_eq!(l.take_at(ip, search, t0), Ok(6));
+        assert_eq!(l.take_at(ip, search, t0), Ok(2));
+        // Two tokens left: a page passes, a search waits for the two it lacks.
+        let wait = l.take_at(ip, search, t0).unwrap_err();
+        assert!((wait.as_secs_f64() - 2.0).abs() < 1e-6, "{wait:?}");
+        assert_eq!(
+            l.take_at(ip, request_cost("/facilities/F000001", ""), t0),
+            Ok(1)
+        );
+        // A cost above the burst is capped at it, so it passes on a full bucket.
+        let later = t0 + Duration::from_secs(3600);
+        assert_eq!(l.take_at(ip, 1000.0, later), Ok(0));
+        assert_eq!(request_cost("/facilities/F000001", "version=3"), 10.0);
+        assert_eq!(
+            request_cost("/organizations/O000001", "lang=en&as_of=2024-01-01"),
+            10.0
+        );
+        assert_eq!(request_cost("/exports/facilities.csv", ""), 10.0);
+        assert_eq!(request_cost("/prefectures/東京都/feed.atom", ""), 4.0);
+        assert_eq!(request_cost("/sources", ""), 2.0);
     }
 
     #[test]
