@@ -237,9 +237,8 @@ pub fn request_cost(path: &str, query: &str) -> f64 {
     let historical = query
         .split('&')
         .any(|p| p.starts_with("version=") || p.starts_with("as_of="));
-    if historical {
-        10.0
-    } else if path.starts_with("/exports/") || path.starts_with("/api/v1/exports/") {
+    let export = path.starts_with("/exports/") || path.starts_with("/api/v1/exports/");
+    if historical || export {
         10.0
     } else if path == "/search"
         || path == "/api/v1/search"
