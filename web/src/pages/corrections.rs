@@ -1,10 +1,7 @@
 //! Public correction reports as pages: the report form (plain HTML, no JavaScript needed), the
-//! public log and one report with its decision.
-//!
-//! The form needs no credentials: there is nothing a forged cross-site submission could
-//! borrow, so it carries no CSRF token. Spam is held off by the site-wide rate limit, a
-//! honeypot field people never see, and the length limits. Deciding reports is not done here:
-//! curators use the bearer-token API or the command line (no cookies, so no CSRF surface).
+//! public log and one report with its decision. A post another site makes a browser send is
+//! refused (`crate::origin`); spam meets the rate limit, the daily cap per client, a honeypot
+//! field and the length limits. Curators decide through the bearer-token API or the CLI.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -475,11 +472,12 @@ fn over_daily_cap(ctx: &Ctx, input: &FormInput, wait: Duration) -> HttpResponse 
         Lang::Ja => format!("この接続元から1日に送れる報告の数を超えました。約{hours}時間後にもう一度お送りください。"),
         Lang::En => format!("This connection has sent as many reports as one may send in a day. Please try again in about {hours} hours."),
     };
-    let page = form_page(ctx, input, Some(msg));
-    let mut res = ctx.render(StatusCode::TOO_MANY_REQUESTS, &page);
-    let secs = crate::api::ratelimit::retry_after_secs(wait);
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    let mut res = ctx.render(
+        StatusCode::TOO_MANY_REQUESTS,
+        &form_page(ctx, input, Some(msg)),
+    );
+    let secs = HeaderValue::from(crate::api::ratelimit::retry_after_secs(wait));
+    res.headers_mut().insert(header::RETRY_AFTER, secs);
     res
 }
 
@@ -599,20 +597,4 @@ pub async fn report(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outcomes_in_words() {
-        assert_eq!(
-            outcome_words(Lang::Ja, Some("judgement:different")),
-            "人による判断: 別の記録と判断し関連付けを解除"
-        );
-        assert_eq!(
-            outcome_words(Lang::En, Some("annotation:3:hide_fact")),
-            "Annotation #3: value hidden pending review"
-        );
-        assert_eq!(outcome_words(Lang::En, Some("none")), "");
-        assert_eq!(outcome_words(Lang::En, None), "");
-    }
-}
+mod tests;
