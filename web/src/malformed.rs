@@ -65,7 +65,8 @@ impl CountingLayer {
         Self(&CONNECTION_ERRORS)
     }
 
-    pub fn into(counts: &'static ConnectionErrors) -> Self {
+    /// A layer counting into `counts` (tests keep their own).
+    pub fn new(counts: &'static ConnectionErrors) -> Self {
         Self(counts)
     }
 }
@@ -132,7 +133,7 @@ mod tests {
             );
         let subscriber = tracing_subscriber::registry()
             .with(writer)
-            .with(CountingLayer::into(counts));
+            .with(CountingLayer::new(counts));
         tracing::subscriber::with_default(subscriber, || {
             for _ in 0..3 {
                 tracing::error!(
