@@ -42,6 +42,22 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<EntityRow>, Store
         .optional()?)
 }
 
+/// IDs of the current (not merged away) entities of the given kinds in one prefecture, in ID
+/// order (prefecture watch feeds; index `entities_prefecture`).
+pub fn current_in_prefecture(
+    conn: &mut DbConnection,
+    prefecture: &str,
+    kinds: &[&str],
+) -> Result<Vec<String>, StoreError> {
+    Ok(entities::table
+        .filter(entities::prefecture.eq(prefecture))
+        .filter(entities::merged_into.is_null())
+        .filter(entities::kind.eq_any(kinds))
+        .order(entities::id.asc())
+        .select(entities::id)
+        .load(conn)?)
+}
+
 pub fn count_by_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreError> {
     Ok(entities::table
         .filter(entities::kind.eq(kind))
@@ -249,6 +265,31 @@ pub fn judgements(conn: &mut DbConnection) -> Result<Vec<JudgementRow>, StoreErr
         .load(conn)?)
 }
 
+/// (subject, entity ID) of those of `subjects` that belong to an entity.
+pub fn memberships_of_subjects(
+    conn: &mut DbConnection,
+    subjects: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in subjects.chunks(500) {
+        out.extend(
+            entity_members::table
+                .filter(entity_members::subject.eq_any(chunk))
+                .select((entity_members::subject, entity_members::entity_id))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Entities that were merged into another one: (old ID, surviving ID).
+pub fn merged(conn: &mut DbConnection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(entities::table
+        .filter(entities::merged_into.is_not_null())
+        .select((entities::id, entities::merged_into.assume_not_null()))
+        .load(conn)?)
+}
+
 /// Member subject keys of one entity, sorted.
 pub fn members_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, StoreError> {
     Ok(entity_members::table
@@ -256,6 +297,26 @@ pub fn members_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, Stor
         .order(entity_members::subject.asc())
         .select(entity_members::subject)
         .load(conn)?)
+}
+
+/// Member subject keys of each of the given entities (index `entity_members_entity`):
+/// (subject, entity ID) pairs in subject order.
+pub fn members_of_many(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out = Vec::new();
+    // Chunked: a bound parameter per ID, well under both backends' limits.
+    for chunk in ids.chunks(500) {
+        out.extend(
+            entity_members::table
+                .filter(entity_members::entity_id.eq_any(chunk))
+                .select((entity_members::subject, entity_members::entity_id))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Links a person should look at: possible links and score-based ones, strongest first.

@@ -196,6 +196,16 @@ pub struct EntityViewRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A row of the facility list: the columns its filters use (see `read_models::facility_page`).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = facility_list, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct FacilityListRow {
+    pub entity_id: String,
+    pub kind: String,
+    pub prefecture: Option<String>,
+    pub has_actions: bool,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = crawl_runs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CrawlRunRow {

@@ -2,10 +2,15 @@
 //! A projection replaces them in one transaction, so readers see the old or the new state.
 
 use super::models::*;
-use super::schema::{actions, data_versions, entity_views, events, plans};
+use super::schema::{actions, data_versions, entity_views, events, facility_list, plans};
 use super::{DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+
+/// The event kind of an action on a record's history: the projection writes one per action a
+/// facility, CPC or organization record lists, so a record has actions exactly when its
+/// history has such an event (the facility list's `has_actions` is read from them).
+pub const ACTION_ISSUED_EVENT: &str = "action_issued";
 
 pub struct Projection {
     pub views: Vec<EntityViewRow>,
@@ -26,6 +31,7 @@ pub fn replace_all(
         diesel::delete(actions::table).execute(conn)?;
         diesel::delete(plans::table).execute(conn)?;
         diesel::delete(events::table).execute(conn)?;
+        diesel::delete(facility_list::table).execute(conn)?;
         for row in &projection.views {
             diesel::insert_into(entity_views::table)
                 .values(row)
@@ -46,6 +52,8 @@ pub fn replace_all(
                 .values(row)
                 .execute(conn)?;
         }
+        let list = facility_list_rows(conn, projection)?;
+        insert_facility_list(conn, &list)?;
         let entities = i32::try_from(projection.views.len()).unwrap_or(i32::MAX);
         diesel::insert_into(data_versions::table)
             .values((
@@ -57,6 +65,63 @@ pub fn replace_all(
             .execute(conn)?;
         Ok(())
     })
+}
+
+/// The facility list of a projection: every facility and CPC view of an entity not merged
+/// away (the entities are stored before the read models, by resolve and by import), with the
+/// prefecture of its entity and whether its history has an action.
+fn facility_list_rows(
+    conn: &mut DbConnection,
+    projection: &Projection,
+) -> Result<Vec<FacilityListRow>, StoreError> {
+    use super::schema::entities;
+    let with_actions: std::collections::HashSet<&str> = projection
+        .events
+        .iter()
+        .filter(|e| e.kind == ACTION_ISSUED_EVENT)
+        .map(|e| e.entity_id.as_str())
+        .collect();
+    let listed: Vec<(String, String, Option<String>)> = entity_views::table
+        .inner_join(entities::table.on(entities::id.eq(entity_views::entity_id)))
+        .filter(entity_views::kind.ne("organization"))
+        .filter(entities::merged_into.is_null())
+        .select((
+            entity_views::entity_id,
+            entity_views::kind,
+            entities::prefecture,
+        ))
+        .load(conn)?;
+    Ok(listed
+        .into_iter()
+        .map(|(entity_id, kind, prefecture)| FacilityListRow {
+            has_actions: with_actions.contains(entity_id.as_str()),
+            entity_id,
+            kind,
+            prefecture,
+        })
+        .collect())
+}
+
+/// Rows per INSERT of the facility list (4 bound parameters a row).
+const LIST_ROWS_PER_STATEMENT: usize = 1_000;
+
+fn insert_facility_list(
+    conn: &mut DbConnection,
+    rows: &[FacilityListRow],
+) -> Result<(), StoreError> {
+    // Diesel's multi-row insert does not compile through `MultiConnection`: the statement is
+    // built on each backend's own connection.
+    for chunk in rows.chunks(LIST_ROWS_PER_STATEMENT) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(facility_list::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(facility_list::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 pub fn entity_view(conn: &mut DbConnection, id: &str) -> Result<Option<EntityViewRow>, StoreError> {
@@ -198,39 +263,59 @@ pub fn latest_version(conn: &mut DbConnection) -> Result<Option<(i64, NaiveDateT
         .optional()?)
 }
 
-/// Facility and CPC views (never organizations, never merged IDs) with IDs after `after`,
-/// in ID order: the stable order of the facility list.
-pub fn facility_views_after(
+/// Filters of one page of the facility list; `after` is the last ID of the previous page.
+#[derive(Debug, Default, Clone)]
+pub struct FacilityListQuery {
+    pub kind: Option<String>,
+    pub prefecture: Option<String>,
+    pub has_actions: Option<bool>,
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+/// Facility and CPC views (never organizations, never merged IDs) matching the filters, in
+/// ID order (the stable order of the facility list), at most `limit`. Every filter is a
+/// column of `facility_list` with an index ending in the ID, so a page reads the rows it
+/// returns and no others.
+pub fn facility_page(
     conn: &mut DbConnection,
-    kind: Option<&str>,
-    prefecture: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
+    q: &FacilityListQuery,
 ) -> Result<Vec<EntityViewRow>, StoreError> {
-    use super::schema::entities;
-    let mut query = entity_views::table
-        .inner_join(entities::table.on(entities::id.eq(entity_views::entity_id)))
-        .filter(entity_views::kind.ne("organization"))
-        .filter(entities::merged_into.is_null())
-        .select(EntityViewRow::as_select())
+    let mut query = facility_list::table
+        .select(facility_list::entity_id)
         .into_boxed();
-    if let Some(k) = kind {
-        query = query.filter(entity_views::kind.eq(k.to_owned()));
+    if let Some(k) = &q.kind {
+        query = query.filter(facility_list::kind.eq(k.clone()));
     }
-    if let Some(p) = prefecture {
-        query = query.filter(entities::prefecture.eq(p.to_owned()));
+    if let Some(p) = &q.prefecture {
+        query = query.filter(facility_list::prefecture.eq(p.clone()));
     }
-    if let Some(a) = after {
-        query = query.filter(entity_views::entity_id.gt(a.to_owned()));
+    if let Some(h) = q.has_actions {
+        query = query.filter(facility_list::has_actions.eq(h));
     }
-    Ok(query
+    if let Some(a) = &q.after {
+        query = query.filter(facility_list::entity_id.gt(a.clone()));
+    }
+    let ids: Vec<String> = query
+        .order(facility_list::entity_id.asc())
+        .limit(q.limit)
+        .load(conn)?;
+    // The records by primary key, apart: joined in one statement, a planner may merge-join
+    // the whole view table from its first row to reach a deep page.
+    Ok(entity_views::table
+        .filter(entity_views::entity_id.eq_any(&ids))
         .order(entity_views::entity_id.asc())
-        .limit(limit)
+        .select(EntityViewRow::as_select())
         .load(conn)?)
 }
 
 /// IDs of entities with a fact first seen, changed or retracted at or after `since`, or
 /// stated in a document removed at or after `since`; ID order, after `after`, at most `limit`.
+///
+/// Driven by the changes, not by the entities: each kind of change is one range of its own
+/// index (`facts_first_seen`, `facts_last_changed`, `facts_retracted`, `documents_removed`),
+/// so the work follows what changed since `since` — nothing for a time in the future. A
+/// single join ordered by entity ID would let a planner walk every entity instead.
 pub fn changed_entity_ids(
     conn: &mut DbConnection,
     since: NaiveDateTime,
@@ -238,32 +323,49 @@ pub fn changed_entity_ids(
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
     use super::schema::{documents, entity_members, facts};
+    let mut subjects: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    subjects.extend(
+        facts::table
+            .filter(facts::first_seen.ge(since))
+            .select(facts::subject)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    subjects.extend(
+        facts::table
+            .filter(facts::last_changed.ge(since))
+            .select(facts::subject)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    subjects.extend(
+        facts::table
+            .filter(facts::retracted_at.ge(since))
+            .select(facts::subject)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    subjects.extend(
+        facts::table
+            .inner_join(documents::table)
+            .filter(documents::removed_at.ge(since))
+            .select(facts::subject)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    let subjects: Vec<String> = subjects.into_iter().collect();
     let after = after.unwrap_or("").to_owned();
-    let by_fact: Vec<String> = facts::table
-        .inner_join(entity_members::table.on(entity_members::subject.eq(facts::subject)))
-        .filter(
-            facts::first_seen
-                .ge(since)
-                .or(facts::last_changed.ge(since))
-                .or(facts::retracted_at.ge(since)),
-        )
-        .filter(entity_members::entity_id.gt(after.clone()))
-        .select(entity_members::entity_id)
-        .distinct()
-        .order(entity_members::entity_id.asc())
-        .limit(limit)
-        .load(conn)?;
-    let by_document: Vec<String> = facts::table
-        .inner_join(documents::table)
-        .inner_join(entity_members::table.on(entity_members::subject.eq(facts::subject)))
-        .filter(documents::removed_at.ge(since))
-        .filter(entity_members::entity_id.gt(after))
-        .select(entity_members::entity_id)
-        .distinct()
-        .order(entity_members::entity_id.asc())
-        .limit(limit)
-        .load(conn)?;
-    let mut ids: Vec<String> = by_fact.into_iter().chain(by_document).collect();
+    let mut ids: Vec<String> = Vec::new();
+    // Chunked: a bound parameter per subject, well under both backends' limits.
+    for chunk in subjects.chunks(500) {
+        ids.extend(
+            entity_members::table
+                .filter(entity_members::subject.eq_any(chunk))
+                .filter(entity_members::entity_id.gt(after.clone()))
+                .select(entity_members::entity_id)
+                .load::<String>(conn)?,
+        );
+    }
     ids.sort();
     ids.dedup();
     ids.truncate(usize::try_from(limit).unwrap_or(0));

@@ -156,6 +156,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    facility_list (entity_id) {
+        entity_id -> Text,
+        kind -> Text,
+        prefecture -> Nullable<Text>,
+        has_actions -> Bool,
+    }
+}
+
+diesel::table! {
     crawl_runs (id) {
         id -> BigInt,
         source -> Text,
@@ -259,6 +268,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     actions,
     plans,
     entity_views,
+    facility_list,
     crawl_runs,
     locks,
     data_versions,

@@ -159,7 +159,8 @@ fn action_events(ctx: &Context<'_>, actions: &[ActionSummary]) -> Vec<Event> {
         .map(|a| {
             dated_event(
                 a.issued_on,
-                "action_issued",
+                // The facility list's `has_actions` is read from these events.
+                crate::store::read_models::ACTION_ISSUED_EVENT,
                 format!(
                     "{}（{}）{}",
                     action_label_ja(&a.action_type),

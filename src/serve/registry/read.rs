@@ -10,9 +10,6 @@ use mieru_web::model::*;
 use mieru_web::registry::{Registry, RegistryError};
 use std::collections::HashMap;
 
-/// Rows read per query while filtering the facility list in memory.
-const FACILITY_BATCH: i64 = 256;
-
 impl Registry for DbRegistry {
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, RegistryError> {
         self.index.search(request).map_err(|e| match e {
@@ -164,40 +161,21 @@ impl Registry for DbRegistry {
 
     fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError> {
         let limit = filter.limit.clamp(1, 200);
-        let mut after = filter.cursor.as_deref().map(decode_id_cursor).transpose()?;
+        let query = store::read_models::FacilityListQuery {
+            kind: filter.kind.clone(),
+            prefecture: filter.prefecture.clone(),
+            has_actions: filter.has_actions,
+            after: filter.cursor.as_deref().map(decode_id_cursor).transpose()?,
+            // One more than the page: its presence proves there is a next page.
+            limit: i64::try_from(limit + 1).unwrap_or(201),
+        };
         let mut conn = self.conn()?;
+        let rows = store::read_models::facility_page(&mut conn, &query).map_err(unavailable)?;
+        let more = rows.len() > limit;
         let mut items: Vec<FacilitySummary> = Vec::with_capacity(limit);
-        let mut more = false;
-        // `has_actions` lives in the stored record, so filter in batches until the page and
-        // one more match are found (the extra match proves there is a next page).
-        loop {
-            let batch = store::read_models::facility_views_after(
-                &mut conn,
-                filter.kind.as_deref(),
-                filter.prefecture.as_deref(),
-                after.as_deref(),
-                FACILITY_BATCH,
-            )
-            .map_err(unavailable)?;
-            let full_batch = i64::try_from(batch.len()).unwrap_or(0) == FACILITY_BATCH;
-            for row in batch {
-                after = Some(row.entity_id.clone());
-                let d: FacilityDetail = decode(&row.detail)?;
-                if filter
-                    .has_actions
-                    .is_some_and(|want| d.actions.is_empty() == want)
-                {
-                    continue;
-                }
-                if items.len() == limit {
-                    more = true;
-                    break;
-                }
-                items.push(facility_summary(&d));
-            }
-            if more || !full_batch {
-                break;
-            }
+        for row in rows.into_iter().take(limit) {
+            let d: FacilityDetail = decode(&row.detail)?;
+            items.push(facility_summary(&d));
         }
         let next_cursor = if more {
             items.last().map(|s| encode_id_cursor(&s.id))

@@ -81,13 +81,8 @@ fn prefecture_feed(conn: &mut DbConnection, name: &str) -> Result<Lookup<WatchFe
     if !mieru_text::address::PREFECTURES.contains(&name) {
         return Ok(Lookup::NotFound);
     }
-    let ids: Vec<String> = store::entities::all(conn)?
-        .into_iter()
-        .filter(|e| e.merged_into.is_none())
-        .filter(|e| matches!(e.kind.as_str(), "facility" | "cpc" | "organization"))
-        .filter(|e| e.prefecture.as_deref() == Some(name))
-        .map(|e| e.id)
-        .collect();
+    let ids =
+        store::entities::current_in_prefecture(conn, name, &["facility", "cpc", "organization"])?;
     let ev = Evidence::load(conn, &ids)?;
     let mut entries = Vec::new();
     for id in &ids {

@@ -1,0 +1,15 @@
+DROP INDEX documents_failed;
+DROP INDEX snapshots_unparsed;
+DROP INDEX facts_document_retracted;
+CREATE INDEX facts_document ON facts (document_id);
+DROP INDEX documents_source_removed;
+DROP INDEX crawl_runs_source;
+DROP INDEX actions_prefecture_issued;
+DROP INDEX actions_authority_issued;
+DROP INDEX actions_type_issued;
+DROP INDEX entities_prefecture;
+DROP INDEX documents_removed;
+DROP INDEX facts_retracted;
+DROP INDEX facts_last_changed;
+DROP INDEX facts_first_seen;
+DROP TABLE facility_list;
