@@ -6,7 +6,6 @@ mod common;
 
 use actix_web::test::{self, TestRequest};
 use chrono::NaiveDate;
-use common::fast;
 use mieru_web::model::{FacilityDetail, Lookup, PointInTime, SearchRequest};
 use mieru_web::registry::Registry;
 use serde_json::Value;
@@ -53,15 +52,7 @@ async fn run(database_url: Option<&str>, backend: &str) {
     let (_dir, app, replica, index) = common::open_on_replica(database_url);
 
     // Version 1: the plan listings only. Version 2: every source.
-    let first = vec!["e-saisei".to_owned()];
-    app.crawl(&first, &replica.mirrors(), &fast())
-        .await
-        .unwrap();
-    app.resolve_and_index(&index).unwrap();
-    app.crawl_with(&[], &replica.mirrors(), &fast(), &common::every_source())
-        .await
-        .unwrap();
-    app.resolve_and_index(&index).unwrap();
+    common::crawl_two_versions(&app, &replica, &index).await;
     let registry = app.registry(index.clone());
     let versions = registry.versions(10).unwrap();
     assert_eq!(versions.len(), 2, "{backend}: one version per resolve");

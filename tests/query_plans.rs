@@ -139,7 +139,7 @@ fn full_scan(line: &str) -> Option<&'static str> {
         // SQLite: `SCAN facts` (no index) — `SCAN facts USING INDEX …` walks an index in
         // the order a keyset page needs and stops at its limit.
         let sqlite_scan = line
-            .trim_start_matches(|c: char| c == '|' || c == '-' || c == '`' || c == ' ')
+            .trim_start_matches(['|', '-', '`', ' '])
             .strip_prefix("SCAN ")
             .is_some_and(|rest| {
                 let mut words = rest.split_whitespace();

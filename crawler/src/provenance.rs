@@ -236,21 +236,23 @@ pub enum Property {
 }
 
 impl Property {
+    /// The properties whose value is a [`SubjectKey`] of another subject.
+    pub const REFERENCES: [Property; 10] = [
+        Self::Operator,
+        Self::Manager,
+        Self::Representative,
+        Self::Successor,
+        Self::SuccessorAnnulled,
+        Self::Provider,
+        Self::Committee,
+        Self::UsesCpc,
+        Self::Target,
+        Self::ConcernsPlan,
+    ];
+
     /// Whether the value is a [`SubjectKey`] of another subject.
     pub fn is_reference(self) -> bool {
-        matches!(
-            self,
-            Self::Operator
-                | Self::Manager
-                | Self::Representative
-                | Self::Successor
-                | Self::SuccessorAnnulled
-                | Self::Provider
-                | Self::Committee
-                | Self::UsesCpc
-                | Self::Target
-                | Self::ConcernsPlan
-        )
+        Self::REFERENCES.contains(&self)
     }
 
     pub fn as_str(self) -> &'static str {

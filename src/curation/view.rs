@@ -89,11 +89,7 @@ impl CurationView {
         redirects: &BTreeMap<EntityId, EntityId>,
     ) -> Result<Self, StoreError> {
         let mut view = CurationView::default();
-        for e in store::entities::all(conn)? {
-            if let Some(to) = e.merged_into {
-                view.redirects.insert(e.id, to);
-            }
-        }
+        view.redirects.extend(store::entities::merged(conn)?);
         view.redirects.extend(
             redirects
                 .iter()

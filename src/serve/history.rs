@@ -11,7 +11,8 @@
 
 use crate::pipeline::project;
 use crate::pipeline::resolve::ids::EntityId;
-use crate::pipeline::resolve::{self, facts::FactSet, Resolution};
+use crate::pipeline::resolve::{facts::FactSet, Resolution};
+use crate::serve::neighbourhood::{self, Gathered, Material};
 use crate::store::{self, DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use mieru_crawler::provenance::SubjectKind;
@@ -22,24 +23,41 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The record of entity `id` (JSON of `FacilityDetail` or `OrganizationDetail`) projected from
 /// the facts mieru had collected at `known_at`; `None` when it knew nothing about it then.
+/// Reads only the record's neighbourhood (see [`neighbourhood`]).
 pub fn record_known_at(
     conn: &mut DbConnection,
     id: &str,
     known_at: NaiveDateTime,
 ) -> Result<Option<serde_json::Value>, StoreError> {
-    // The whole fact set is small next to what a page costs to render by hand; a per-entity
-    // neighbourhood query is the next step if corpora grow past a few hundred thousand facts.
-    let mut set: FactSet = resolve::load_fact_set(conn)?.known_at(known_at);
+    let material = match neighbourhood::gather(conn, id)? {
+        Gathered::Unknown => return Ok(None),
+        Gathered::Neighbourhood(m) => m,
+        Gathered::TooLarge => neighbourhood::everything(conn)?,
+    };
+    Ok(project_known_at(conn, material, &[id], known_at)?
+        .pop()
+        .flatten())
+}
+
+/// The records of entities `ids` at `known_at` (`None` for one unknown then), projected from
+/// `material`: a neighbourhood, or [`neighbourhood::everything`] (the reference neighbourhoods
+/// are tested against).
+pub fn project_known_at(
+    conn: &mut DbConnection,
+    material: Material,
+    ids: &[&str],
+    known_at: NaiveDateTime,
+) -> Result<Vec<Option<serde_json::Value>>, StoreError> {
+    let mut set =
+        FactSet::new(material.facts, material.documents, material.snapshots).known_at(known_at);
     // Curation's history notes as they stood then; facts hidden now stay hidden in every
     // version (they are hidden because they are in doubt).
     let curation =
         crate::curation::view::CurationView::load(conn, &BTreeMap::new())?.until(known_at);
     curation.hide_facts(&mut set);
-    let member_map = store::entities::members(conn)?;
-    let entities = store::entities::all(conn)?;
     let mut members: BTreeMap<EntityId, Vec<String>> = BTreeMap::new();
     let mut entity_of = HashMap::new();
-    for (subject, eid) in member_map {
+    for (subject, eid) in material.memberships {
         if set.by_subject.contains_key(&subject) {
             members
                 .entry(EntityId::from(eid.as_str()))
@@ -48,14 +66,17 @@ pub fn record_known_at(
             entity_of.insert(subject, EntityId::from(eid));
         }
     }
-    if !members.contains_key(id) {
-        return Ok(None);
+    // Members in one order whatever the material's order, as the full projection has them.
+    for list in members.values_mut() {
+        list.sort();
     }
-    let entity_kind = entities
-        .iter()
-        .filter_map(|e| SubjectKind::parse(&e.kind).map(|k| (EntityId::from(e.id.as_str()), k)))
+    let entity_kind = material
+        .kinds
+        .into_iter()
+        .filter_map(|(eid, kind)| SubjectKind::parse(&kind).map(|k| (EntityId::from(eid), k)))
         .collect();
-    let links = store::entities::all_links(conn)?
+    let links = material
+        .links
         .into_iter()
         // A link first made after the version was built was not part of it.
         .filter(|l| l.created_at <= known_at)
@@ -77,7 +98,23 @@ pub fn record_known_at(
         merges: Vec::new(),
         redirects: BTreeMap::new(),
     };
-    Ok(project::project_one_curated(&res, &curation, id))
+    // An entity without facts known then did not exist then.
+    let known: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| res.members.contains_key(*id))
+        .collect();
+    let mut projected = project::project_each_curated(&res, &curation, &known).into_iter();
+    Ok(ids
+        .iter()
+        .map(|id| {
+            if res.members.contains_key(*id) {
+                projected.next().flatten()
+            } else {
+                None
+            }
+        })
+        .collect())
 }
 
 /// Values that had taken effect by `date`; the one in effect then is current, and an end after

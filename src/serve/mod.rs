@@ -10,6 +10,7 @@ pub mod admin_ingest;
 pub mod health_cache;
 pub mod history;
 pub mod history_cache;
+pub mod neighbourhood;
 pub mod registry;
 pub mod source_catalogue;
 pub mod sources;

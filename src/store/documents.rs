@@ -375,6 +375,24 @@ pub fn snapshots_of(
     Ok(out)
 }
 
+/// Snapshots with any of the given contents (SHA-256), oldest first.
+pub fn snapshots_with_sha256(
+    conn: &mut DbConnection,
+    sha256: &[String],
+) -> Result<Vec<SnapshotRow>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in sha256.chunks(500) {
+        out.extend(
+            snapshots::table
+                .filter(snapshots::sha256.eq_any(chunk))
+                .select(SnapshotRow::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|s| s.id);
+    Ok(out)
+}
+
 /// Documents by ID.
 pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DocumentRow>, StoreError> {
     let mut out = Vec::new();

@@ -7,7 +7,7 @@ use super::schema::facts;
 use super::{DbConnection, StoreError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use mieru_crawler::provenance::Fact;
+use mieru_crawler::provenance::{Fact, Property};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
@@ -147,6 +147,29 @@ pub fn distinct_values(conn: &mut DbConnection, property: &str) -> Result<Vec<St
         .distinct()
         .order(facts::value.asc())
         .load(conn)?)
+}
+
+/// Every fact (retracted ones included) whose value references one of `subjects` (an
+/// action's target, a plan's provider, a facility's operator …), in id order. Served by the
+/// `(property, value)` index.
+pub fn referring_to(
+    conn: &mut DbConnection,
+    subjects: &[String],
+) -> Result<Vec<FactRow>, StoreError> {
+    let properties: Vec<&str> = Property::REFERENCES.iter().map(|p| p.as_str()).collect();
+    let mut out = Vec::new();
+    for chunk in subjects.chunks(500) {
+        out.extend(
+            facts::table
+                .filter(facts::property.eq_any(&properties))
+                .filter(facts::value.eq_any(chunk))
+                .select(FactRow::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|f| f.id);
+    out.dedup_by_key(|f| f.id);
+    Ok(out)
 }
 
 /// Every fact (retracted ones included) about the given subjects, in id order.

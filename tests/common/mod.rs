@@ -163,6 +163,19 @@ pub fn open_on_replica(
     (dir, app, replica, index)
 }
 
+/// Two data versions of the replica: version 1 from the plan listings only, version 2 from
+/// every source.
+pub async fn crawl_two_versions(app: &Mieru, replica: &RunningReplica, index: &SearchIndex) {
+    app.crawl(&["e-saisei".to_owned()], &replica.mirrors(), &fast())
+        .await
+        .unwrap();
+    app.resolve_and_index(index).unwrap();
+    app.crawl_with(&[], &replica.mirrors(), &fast(), &every_source())
+        .await
+        .unwrap();
+    app.resolve_and_index(index).unwrap();
+}
+
 /// Crawl options for the local replica: 100 requests a second.
 pub fn fast() -> CrawlOptions {
     CrawlOptions {

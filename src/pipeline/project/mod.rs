@@ -211,37 +211,37 @@ pub fn project_curated(res: &Resolution, curation: &CurationView, now: NaiveDate
     }
 }
 
-/// Projects one facility, CPC or organization on its own (for `as_of` views), from a
-/// resolution whose fact set was already restricted.
-pub fn project_one(res: &Resolution, id: &str) -> Option<serde_json::Value> {
-    project_one_curated(res, &crate::curation::view::EMPTY, id)
-}
-
-/// [`project_one`] with curation's history events.
-pub fn project_one_curated(
+/// Projects each of `ids` (facilities, CPCs, organizations) on its own, for historical
+/// versions, from a resolution whose fact set was already restricted; with curation's history
+/// events. The lookups over the resolution are built once for all of them.
+pub fn project_each_curated(
     res: &Resolution,
     curation: &CurationView,
-    id: &str,
-) -> Option<serde_json::Value> {
+    ids: &[&str],
+) -> Vec<Option<serde_json::Value>> {
     let ctx = Context {
         curation,
         ..Context::new(res)
     };
+    ids.iter().map(|id| project_in(&ctx, id)).collect()
+}
+
+fn project_in(ctx: &Context<'_>, id: &str) -> Option<serde_json::Value> {
     let members = ctx.members(id);
     let mut action_details = BTreeMap::new();
     for f in ctx.referring(members, Property::Target) {
-        if let Some(aid) = res.entity_of.get(&f.subject) {
-            let detail = actions::detail(&ctx, aid, ctx.members(aid));
+        if let Some(aid) = ctx.res.entity_of.get(&f.subject) {
+            let detail = actions::detail(ctx, aid, ctx.members(aid));
             action_details.insert(aid.clone(), detail);
         }
     }
-    action_status::apply_statuses(&ctx, &mut action_details, chrono::Utc::now().date_naive());
+    action_status::apply_statuses(ctx, &mut action_details, chrono::Utc::now().date_naive());
     match ctx.kind(id)? {
         SubjectKind::Facility | SubjectKind::Cpc => {
-            serde_json::to_value(facility::detail(&ctx, id, &action_details)).ok()
+            serde_json::to_value(facility::detail(ctx, id, &action_details)).ok()
         }
         SubjectKind::Organization => {
-            serde_json::to_value(organization::detail(&ctx, id, &action_details)).ok()
+            serde_json::to_value(organization::detail(ctx, id, &action_details)).ok()
         }
         _ => None,
     }
