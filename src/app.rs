@@ -59,7 +59,8 @@ pub struct SourceChoices {
     pub jrct_interval: Option<std::time::Duration>,
 }
 
-/// A data directory: `mieru.db` (unless a database URL is given), `archive/`, `index/`.
+/// A data directory: `mieru.db` (unless a database URL is given), `archive/`, `index/`,
+/// `exports/`.
 pub struct Mieru {
     pub data_dir: PathBuf,
     pub pool: DbPool,
@@ -97,6 +98,11 @@ impl Mieru {
 
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
+    }
+
+    /// Where the server writes its export files, one directory per data version.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.data_dir.join("exports")
     }
 
     pub fn open_index(&self) -> Result<SearchIndex, AppError> {
@@ -266,6 +272,11 @@ impl Mieru {
     }
 
     pub fn registry(&self, index: Arc<SearchIndex>) -> DbRegistry {
-        DbRegistry::new(self.pool.clone(), self.archive.clone(), index)
+        DbRegistry::new(
+            self.pool.clone(),
+            self.archive.clone(),
+            index,
+            self.exports_dir(),
+        )
     }
 }

@@ -391,17 +391,10 @@ async fn jsonl_export_and_import_round_trip_on_every_backend() {
                 .collect()
         };
         assert_eq!(ids(&registry), ids(&r2), "{}", db.backend);
-        let exported: Value = serde_json::from_slice(
-            &r2.export_file("entities.jsonl").unwrap().unwrap().bytes[..r2
-                .export_file("entities.jsonl")
-                .unwrap()
-                .unwrap()
-                .bytes
-                .iter()
-                .position(|b| *b == b'\n')
-                .unwrap()],
-        )
-        .unwrap();
+        let entities =
+            std::fs::read_to_string(r2.export_file("entities.jsonl").unwrap().unwrap().path)
+                .unwrap();
+        let exported: Value = serde_json::from_str(entities.lines().next().unwrap()).unwrap();
         assert!(exported["id"].is_string());
     }
 }

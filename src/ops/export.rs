@@ -5,9 +5,10 @@
 //! their storage format (`pipeline::project::stored`) and written as the API writes them.
 
 use crate::pipeline::project::stored::{self, StoredRecordError};
-use crate::store::models::EntityRow;
-use crate::store::{self, read_models, DbConnection, DbPool, StoreError};
-use chrono::NaiveDateTime;
+use crate::store::export_reads;
+use crate::store::models::{ActionRow, EntityRow, EntityViewRow, PlanRow};
+use crate::store::{DbConnection, DbPool, StoreError};
+use chrono::{NaiveDate, NaiveDateTime};
 use mieru_web::model::{ActionDetail, FacilityDetail, OrganizationDetail, PlanDetail};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -74,6 +75,12 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
 }
 
+impl From<diesel::result::Error> for ExportError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Query(e))
+    }
+}
+
 fn csv_err(e: csv::Error) -> ExportError {
     ExportError::Io(std::io::Error::other(e))
 }
@@ -95,8 +102,17 @@ pub fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// Writes the export file `name` to `w`; `None` when no such export exists, else the number
-/// of records written.
+/// Rows read per query: with one output line per row, the most an export holds in memory.
+const PAGE: i64 = 256;
+
+/// Whether `name` is one of the export files ([`JSONL_FILES`], [`CSV_FILES`]).
+pub fn is_export_file(name: &str) -> bool {
+    JSONL_FILES.contains(&name) || CSV_FILES.contains(&name)
+}
+
+/// Writes the export file `name` to `w`, reading the database a page at a time; `None` when
+/// no such export exists, else the number of records written. Call it inside
+/// [`export_reads::in_snapshot`] so that every page comes from the same data.
 pub fn write_file<W: Write>(
     conn: &mut DbConnection,
     name: &str,
@@ -107,12 +123,22 @@ pub fn write_file<W: Write>(
         "facilities.jsonl" => views_jsonl(conn, false, w)?,
         "organizations.jsonl" => views_jsonl(conn, true, w)?,
         "actions.jsonl" => {
-            let rows = read_models::all_actions(conn)?;
-            lines::<ActionDetail, _>(w, rows.iter().map(|r| r.detail.as_str()))?
+            let mut w = w;
+            let n = each_action(conn, |a| line::<ActionDetail, _>(&mut w, &a.detail))?;
+            w.flush()?;
+            n
         }
         "plans.jsonl" => {
-            let rows = read_models::all_plans(conn)?;
-            lines::<PlanDetail, _>(w, rows.iter().map(|r| r.detail.as_str()))?
+            let mut w = w;
+            let n = each_page_row(
+                |after: Option<&String>| {
+                    export_reads::plans_after(conn, after.map(String::as_str), PAGE)
+                },
+                |p: &PlanRow| p.plan_number.clone(),
+                |p| line::<PlanDetail, _>(&mut w, &p.detail),
+            )?;
+            w.flush()?;
+            n
         }
         "facilities.csv" => facilities_csv(conn, w)?,
         "actions.csv" => actions_csv(conn, w)?,
@@ -120,46 +146,110 @@ pub fn write_file<W: Write>(
     }))
 }
 
-/// One public JSON record per line, from the stored records `details`.
-fn lines<'a, R: stored::Record + Serialize, W: Write>(
-    mut w: W,
-    details: impl Iterator<Item = &'a str>,
+/// Calls `each` on every row of the keyset pages that `page(after)` reads, `after` being
+/// the `key` of the previous page's last row; stops after a page shorter than [`PAGE`].
+fn each_page_row<R, K>(
+    mut page: impl FnMut(Option<&K>) -> Result<Vec<R>, StoreError>,
+    key: impl Fn(&R) -> K,
+    mut each: impl FnMut(&R) -> Result<(), ExportError>,
 ) -> Result<usize, ExportError> {
+    let mut after: Option<K> = None;
     let mut n = 0;
-    for detail in details {
-        let record: R = stored::decode(detail).map_err(unreadable)?;
-        writeln!(w, "{}", serde_json::to_string(&record).map_err(corrupt)?)?;
-        n += 1;
+    loop {
+        let rows = page(after.as_ref())?;
+        for row in &rows {
+            each(row)?;
+            n += 1;
+        }
+        match rows.last() {
+            Some(last) if i64::try_from(rows.len()).is_ok_and(|len| len == PAGE) => {
+                after = Some(key(last));
+            }
+            _ => return Ok(n),
+        }
     }
-    w.flush()?;
-    Ok(n)
+}
+
+/// Every organization view (`organizations`), or every facility and CPC view, in ID order.
+fn each_view(
+    conn: &mut DbConnection,
+    organizations: bool,
+    each: impl FnMut(&EntityViewRow) -> Result<(), ExportError>,
+) -> Result<usize, ExportError> {
+    each_page_row(
+        |after: Option<&String>| {
+            export_reads::views_after(conn, organizations, after.map(String::as_str), PAGE)
+        },
+        |v: &EntityViewRow| v.entity_id.clone(),
+        each,
+    )
+}
+
+/// Every action, newest first; undated ones last.
+fn each_action(
+    conn: &mut DbConnection,
+    mut each: impl FnMut(&ActionRow) -> Result<(), ExportError>,
+) -> Result<usize, ExportError> {
+    let dated = each_page_row(
+        |after: Option<&(NaiveDate, String)>| {
+            let after = after.map(|(date, id)| (*date, id.as_str()));
+            export_reads::dated_actions_after(conn, after, PAGE)
+        },
+        // Dated rows only: the query filters out a missing date.
+        |a: &ActionRow| (a.issued_on.unwrap_or_default(), a.id.clone()),
+        &mut each,
+    )?;
+    let undated = each_page_row(
+        |after: Option<&String>| {
+            export_reads::undated_actions_after(conn, after.map(String::as_str), PAGE)
+        },
+        |a: &ActionRow| a.id.clone(),
+        each,
+    )?;
+    Ok(dated + undated)
+}
+
+/// One public JSON record on its own line, from a stored record's `detail`.
+fn line<R: stored::Record + Serialize, W: Write>(
+    w: &mut W,
+    detail: &str,
+) -> Result<(), ExportError> {
+    let record: R = stored::decode(detail).map_err(unreadable)?;
+    serde_json::to_writer(&mut *w, &record).map_err(corrupt)?;
+    w.write_all(b"\n")?;
+    Ok(())
 }
 
 fn entities_jsonl<W: Write>(conn: &mut DbConnection, mut w: W) -> Result<usize, ExportError> {
-    let rows = store::entities::all(conn)?;
-    for e in &rows {
-        let line = EntityLine::of(e);
-        writeln!(w, "{}", serde_json::to_string(&line).map_err(corrupt)?)?;
-    }
+    let n = each_page_row(
+        |after: Option<&String>| {
+            export_reads::entities_after(conn, after.map(String::as_str), PAGE)
+        },
+        |e: &EntityRow| e.id.clone(),
+        |e| {
+            serde_json::to_writer(&mut w, &EntityLine::of(e)).map_err(corrupt)?;
+            w.write_all(b"\n")?;
+            Ok(())
+        },
+    )?;
     w.flush()?;
-    Ok(rows.len())
+    Ok(n)
 }
 
 fn views_jsonl<W: Write>(
     conn: &mut DbConnection,
     organizations: bool,
-    w: W,
+    mut w: W,
 ) -> Result<usize, ExportError> {
-    let views = read_models::all_views(conn)?;
-    let details = views
-        .iter()
-        .filter(|v| (v.kind == "organization") == organizations)
-        .map(|v| v.detail.as_str());
-    if organizations {
-        lines::<OrganizationDetail, _>(w, details)
-    } else {
-        lines::<FacilityDetail, _>(w, details)
-    }
+    let n = each_view(conn, organizations, |v| {
+        if organizations {
+            line::<OrganizationDetail, _>(&mut w, &v.detail)
+        } else {
+            line::<FacilityDetail, _>(&mut w, &v.detail)
+        }
+    })?;
+    w.flush()?;
+    Ok(n)
 }
 
 fn facilities_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, ExportError> {
@@ -176,11 +266,7 @@ fn facilities_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, Expo
         "action_count",
     ])
     .map_err(csv_err)?;
-    let mut n = 0;
-    for v in read_models::all_views(conn)?
-        .into_iter()
-        .filter(|v| v.kind != "organization")
-    {
+    let n = each_view(conn, false, |v| {
         let d = stored::decode_facility(&v.detail).map_err(unreadable)?;
         let former: Vec<&str> = d
             .names
@@ -206,9 +292,8 @@ fn facilities_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, Expo
             &operators.join(" | "),
             &d.actions.len().to_string(),
         ])
-        .map_err(csv_err)?;
-        n += 1;
-    }
+        .map_err(csv_err)
+    })?;
     w.flush()?;
     Ok(n)
 }
@@ -226,8 +311,7 @@ fn actions_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, ExportE
         "sources",
     ])
     .map_err(csv_err)?;
-    let actions = read_models::all_actions(conn)?;
-    for a in &actions {
+    let n = each_action(conn, |a| {
         let d = stored::decode_action(&a.detail).map_err(unreadable)?;
         let s = &d.summary;
         w.write_record([
@@ -248,12 +332,13 @@ fn actions_csv<W: Write>(conn: &mut DbConnection, w: W) -> Result<usize, ExportE
                 .collect::<Vec<_>>()
                 .join(" | "),
         ])
-        .map_err(csv_err)?;
-    }
+        .map_err(csv_err)
+    })?;
     w.flush()?;
-    Ok(actions.len())
+    Ok(n)
 }
 
+/// Writes `names` into `dir`, all from one snapshot of the database.
 fn write_all(
     pool: &DbPool,
     dir: &Path,
@@ -261,14 +346,16 @@ fn write_all(
 ) -> Result<Vec<(PathBuf, usize)>, ExportError> {
     let mut conn = pool.get().map_err(StoreError::from)?;
     std::fs::create_dir_all(dir)?;
-    let mut out = Vec::new();
-    for name in names {
-        let path = dir.join(name);
-        let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
-        let n = write_file(&mut conn, name, file)?.unwrap_or(0);
-        out.push((path, n));
-    }
-    Ok(out)
+    export_reads::in_snapshot(&mut conn, |conn| {
+        let mut out = Vec::new();
+        for name in names {
+            let path = dir.join(name);
+            let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            let n = write_file(conn, name, file)?.unwrap_or(0);
+            out.push((path, n));
+        }
+        Ok(out)
+    })
 }
 
 /// Writes `entities.jsonl`, `facilities.jsonl`, `organizations.jsonl`, `actions.jsonl`,
@@ -285,7 +372,7 @@ pub fn csv(pool: &DbPool, dir: &Path) -> Result<Vec<(PathBuf, usize)>, ExportErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::models::EntityViewRow;
+    use crate::store;
     use crate::store::read_models::{replace_all, Projection};
     use chrono::TimeZone;
 

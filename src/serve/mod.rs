@@ -1,5 +1,6 @@
 //! The domain side of what `mieru-web` serves: the record at a point in time, watch feeds,
-//! source health, the cached health counts, and ingesting a document through the admin API.
+//! source health, the cached health counts, the export files on disk, and ingesting a
+//! document through the admin API.
 //! [`registry`] implements the web crate's traits over these.
 //!
 //! May depend on: `pipeline`, `store`, `archive`, `search`, `ops` (export files) and
@@ -7,6 +8,7 @@
 //! Must not depend on: `app`.
 
 pub mod admin_ingest;
+pub mod export_files;
 pub mod health_cache;
 pub mod history;
 pub mod history_cache;

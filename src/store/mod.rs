@@ -10,6 +10,7 @@ pub mod crawl_state;
 pub mod curation;
 pub mod documents;
 pub mod entities;
+pub mod export_reads;
 pub mod facts;
 pub mod integrity;
 pub mod models;

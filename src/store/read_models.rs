@@ -328,21 +328,18 @@ pub fn changed_entity_ids(
         facts::table
             .filter(facts::first_seen.ge(since))
             .select(facts::subject)
-            .distinct()
             .load::<String>(conn)?,
     );
     subjects.extend(
         facts::table
             .filter(facts::last_changed.ge(since))
             .select(facts::subject)
-            .distinct()
             .load::<String>(conn)?,
     );
     subjects.extend(
         facts::table
             .filter(facts::retracted_at.ge(since))
             .select(facts::subject)
-            .distinct()
             .load::<String>(conn)?,
     );
     subjects.extend(
@@ -350,7 +347,6 @@ pub fn changed_entity_ids(
             .inner_join(documents::table)
             .filter(documents::removed_at.ge(since))
             .select(facts::subject)
-            .distinct()
             .load::<String>(conn)?,
     );
     let subjects: Vec<String> = subjects.into_iter().collect();

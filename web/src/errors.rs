@@ -37,6 +37,12 @@ pub enum ApiError {
     /// Storage failed; the detail is logged, never shown.
     #[error("the registry is temporarily unavailable")]
     Unavailable(String),
+    /// A `Range` that no byte of a file of this many bytes satisfies.
+    #[error("the requested range is outside the file ({0} bytes)")]
+    RangeNotSatisfiable(u64),
+    /// An `If-Match` or `If-Unmodified-Since` that the current file fails.
+    #[error("the file no longer matches the request's If-Match or If-Unmodified-Since")]
+    PreconditionFailed,
     #[error("internal error")]
     Internal(String),
 }
@@ -57,6 +63,8 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Rejected(_) => "bad_request",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::RangeNotSatisfiable(_) => "range_not_satisfiable",
+            ApiError::PreconditionFailed => "precondition_failed",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -77,6 +85,8 @@ impl ResponseError for ApiError {
             ApiError::Input(_) | ApiError::Rejected(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,9 +98,18 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut res = envelope(self.status_code(), self.code(), self.to_string());
-        if matches!(self, ApiError::Unavailable(_)) {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        match self {
+            ApiError::Unavailable(_) => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            }
+            // RFC 9110 §15.5.17: a 416 says how long the representation is.
+            ApiError::RangeNotSatisfiable(size) => {
+                if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    res.headers_mut().insert(header::CONTENT_RANGE, value);
+                }
+            }
+            _ => {}
         }
         res
     }

@@ -581,10 +581,13 @@ pub struct ExportList {
     pub data_dictionary: String,
 }
 
-/// The bytes of one export file, generated from the current read models.
+/// One export file of the current data version, complete on disk: the web layer streams it
+/// from there (ranges, validators) rather than holding it in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportFile {
     pub name: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub path: std::path::PathBuf,
+    /// The data version it was written from; `None` before the first one.
+    pub data_version: Option<i64>,
 }

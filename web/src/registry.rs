@@ -72,7 +72,9 @@ pub trait Registry: Send + Sync + 'static {
     /// Entities whose facts or source documents changed since `request.since`.
     fn changes(&self, request: &ChangesRequest) -> Result<ChangesPage, RegistryError>;
 
-    /// One bulk export file by name (see [`EXPORT_FILES`]); `None` for an unknown name.
+    /// One bulk export file by name (see [`EXPORT_FILES`]), complete on disk for the current
+    /// data version (written first if need be; concurrent callers wait for one writer);
+    /// `None` for an unknown name.
     fn export_file(&self, name: &str) -> Result<Option<ExportFile>, RegistryError>;
 
     /// The watch feed of a facility, organization or prefecture (see [`crate::watch`]). A

@@ -5,6 +5,7 @@
 mod common;
 
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use actix_web::http::{header, StatusCode};
@@ -125,6 +126,96 @@ async fn exports_are_listed_and_downloadable() {
     let (status, _, body) = get!(app, "/api/v1/exports/%2E%2E%2Fmieru.db");
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_envelope(&body, "invalid_export");
+}
+
+/// The export is a file on disk: byte ranges, validators and `If-Range` as for any static
+/// file, refusals in the error envelope, and a new ETag with a new data version.
+#[actix_web::test]
+async fn exports_answer_ranges_and_validators() {
+    let registry = Arc::new(FakeRegistry::default());
+    let app = app!(registry.clone());
+    let uri = "/api/v1/exports/facilities.jsonl";
+    let (status, headers, whole) = get!(app, uri);
+    assert_eq!(status, StatusCode::OK);
+    let size = whole.len();
+    assert!(size > 100, "{size} bytes");
+    assert_eq!(
+        header_str(&headers, header::CONTENT_DISPOSITION),
+        "attachment; filename=\"mieru-facilities.jsonl\""
+    );
+    assert_eq!(
+        header_str(&headers, header::CACHE_CONTROL),
+        "public, max-age=300"
+    );
+    assert_eq!(header_str(&headers, header::ACCEPT_RANGES), "bytes");
+    let etag = header_str(&headers, header::ETAG).to_owned();
+    let last_modified = header_str(&headers, header::LAST_MODIFIED).to_owned();
+
+    let (status, headers, body) = get!(app, uri, [(header::RANGE, "bytes=10-29")]);
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(body, whole.slice(10..30));
+    assert_eq!(
+        header_str(&headers, header::CONTENT_RANGE),
+        format!("bytes 10-29/{size}")
+    );
+    let (status, _, body) = get!(app, uri, [(header::RANGE, "bytes=-5")]);
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(body, whole.slice(size - 5..));
+
+    // A range past the end: 416 with the length, in the envelope.
+    let (status, headers, body) = get!(app, uri, [(header::RANGE, format!("bytes={size}-"))]);
+    assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        header_str(&headers, header::CONTENT_RANGE),
+        format!("bytes */{size}")
+    );
+    assert_envelope(&body, "range_not_satisfiable");
+
+    // A resumed download continues only from the same file.
+    let (status, _, body) = get!(
+        app,
+        uri,
+        [
+            (header::RANGE, "bytes=10-"),
+            (header::IF_RANGE, etag.clone())
+        ]
+    );
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(body, whole.slice(10..));
+    let (status, _, body) = get!(
+        app,
+        uri,
+        [
+            (header::RANGE, "bytes=10-"),
+            (header::IF_RANGE, "\"other\"")
+        ]
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, whole);
+
+    let (status, headers, body) = get!(app, uri, [(header::IF_NONE_MATCH, etag.clone())]);
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(header_str(&headers, header::ETAG), etag);
+    let (status, _, _) = get!(app, uri, [(header::IF_MODIFIED_SINCE, last_modified)]);
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    let (status, _, body) = get!(app, uri, [(header::IF_MATCH, "\"other\"")]);
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert_envelope(&body, "precondition_failed");
+    let (status, _, body) = get!(app, uri);
+    assert_eq!((status, &body), (StatusCode::OK, &whole));
+
+    // A new data version is a new file: the old ETag no longer matches.
+    registry.data_version.store(2, Ordering::SeqCst);
+    let (status, headers, body) = get!(app, uri, [(header::IF_NONE_MATCH, etag.clone())]);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, whole);
+    assert_ne!(header_str(&headers, header::ETAG), etag);
+
+    registry.down.store(true, Ordering::SeqCst);
+    let (status, _, body) = get!(app, uri);
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_envelope(&body, "unavailable");
 }
 
 fn from(ip: &str) -> SocketAddr {

@@ -18,35 +18,35 @@ use crate::store::{self, DbPool, StoreError};
 use mieru_web::model::*;
 use mieru_web::registry::RegistryError;
 use records::PointInTimeRecord;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub struct DbRegistry {
     pool: DbPool,
     archive: Archive,
     index: Arc<SearchIndex>,
-    /// Export files generated for one data version (the latest `data_versions` row); a new
-    /// resolve or import makes a new version and so new files.
-    exports: Mutex<ExportCache>,
+    /// Export files on disk, written once per data version (the latest `data_versions`
+    /// row); a new resolve or import makes a new version and so new files.
+    exports: crate::serve::export_files::ExportFiles,
     /// `/healthz` counts, reused for a few seconds (see `health_cache`).
     health: crate::serve::health_cache::HealthCache,
     /// Records of older data versions, and the bound on projecting them.
     history: crate::serve::history_cache::HistoryCache,
 }
 
-#[derive(Default)]
-struct ExportCache {
-    version: Option<i64>,
-    files: HashMap<String, Arc<Vec<u8>>>,
-}
-
 impl DbRegistry {
-    pub fn new(pool: DbPool, archive: Archive, index: Arc<SearchIndex>) -> Self {
+    /// A registry over `pool`, `archive` and `index` that writes its export files under
+    /// `exports_dir`.
+    pub fn new(
+        pool: DbPool,
+        archive: Archive,
+        index: Arc<SearchIndex>,
+        exports_dir: std::path::PathBuf,
+    ) -> Self {
         Self {
             pool,
             archive,
             index,
-            exports: Mutex::new(ExportCache::default()),
+            exports: crate::serve::export_files::ExportFiles::new(exports_dir),
             health: crate::serve::health_cache::HealthCache::default(),
             history: crate::serve::history_cache::HistoryCache::default(),
         }
@@ -182,34 +182,9 @@ pub(super) fn follow(
 }
 
 impl DbRegistry {
-    /// The bytes of one export for the current data version, generated once per version.
-    fn export_bytes(&self, name: &str) -> Result<Option<Arc<Vec<u8>>>, RegistryError> {
-        let mut conn = self.conn()?;
-        let version = store::read_models::latest_version(&mut conn)
-            .map_err(unavailable)?
-            .map(|(id, _)| id);
-        {
-            let cache = self.exports.lock().unwrap_or_else(|p| p.into_inner());
-            if cache.version == version {
-                if let Some(bytes) = cache.files.get(name) {
-                    return Ok(Some(Arc::clone(bytes)));
-                }
-            }
-        }
-        let mut bytes = Vec::new();
-        let written = crate::ops::export::write_file(&mut conn, name, &mut bytes)
-            .map_err(|e| RegistryError::Unavailable(format!("export {name}: {e}")))?;
-        if written.is_none() {
-            return Ok(None);
-        }
-        let bytes = Arc::new(bytes);
-        let mut cache = self.exports.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.version != version {
-            cache.version = version;
-            cache.files.clear();
-        }
-        cache.files.insert(name.to_owned(), Arc::clone(&bytes));
-        Ok(Some(bytes))
+    /// How many export files this registry has written (each once per data version).
+    pub fn export_files_written(&self) -> u64 {
+        self.exports.written()
     }
 }
 

@@ -246,10 +246,15 @@ impl Registry for DbRegistry {
     }
 
     fn export_file(&self, name: &str) -> Result<Option<ExportFile>, RegistryError> {
-        Ok(self.export_bytes(name)?.map(|bytes| ExportFile {
+        let file = self
+            .exports
+            .get(&self.pool, name)
+            .map_err(|e| RegistryError::Unavailable(format!("export {name}: {e}")))?;
+        Ok(file.map(|f| ExportFile {
             name: name.to_owned(),
             content_type: crate::ops::export::content_type(name).to_owned(),
-            bytes: bytes.as_ref().clone(),
+            path: f.path,
+            data_version: f.data_version,
         }))
     }
 

@@ -1,13 +1,18 @@
-//! Bulk downloads: the whole registry as JSON Lines or CSV, generated from the read models.
+//! Bulk downloads: the whole registry as JSON Lines or CSV, written to disk once per data
+//! version by the registry and streamed from there.
 
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_files::NamedFile;
+use actix_web::http::header::{
+    self, ContentDisposition, DispositionParam, DispositionType, HeaderValue,
+};
+use actix_web::http::StatusCode;
+use actix_web::{mime, web, HttpRequest, HttpResponse};
 
 use crate::api::refusals::{PublicRefusals, RateLimited};
 use crate::errors::{ApiError, ErrorBody};
 use crate::input::InputError;
-use crate::model::{ExportInfo, ExportList};
-use crate::registry::EXPORT_FILES;
+use crate::model::{ExportFile, ExportInfo, ExportList};
+use crate::registry::{RegistryError, EXPORT_FILES};
 use crate::respond;
 use crate::AppState;
 
@@ -50,16 +55,29 @@ pub async fn exports(req: HttpRequest) -> HttpResponse {
     respond::ok(&req, &list())
 }
 
-/// One export file, generated from the current data.
+/// One export file of the current data version, streamed from disk.
+///
+/// Byte ranges (`Range`, `If-Range`) and validators (`ETag` and `Last-Modified`, which change
+/// with the data version; `If-None-Match`, `If-Modified-Since`, `If-Match`,
+/// `If-Unmodified-Since`) work as for any static file.
 #[utoipa::path(
     get,
     path = "/api/v1/exports/{file}",
     tag = "exports",
-    params(("file" = String, Path, description = "File name from `/api/v1/exports`, e.g. `facilities.jsonl`")),
+    params(
+        ("file" = String, Path, description = "File name from `/api/v1/exports`, e.g. `facilities.jsonl`"),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023` or `bytes=-1024`"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag of a copy already held"),
+        ("If-Range" = Option<String>, Header, description = "ETag or Last-Modified date a range continues from; any other answers the whole file"),
+    ),
     responses(
         (status = 200, description = "The file (JSON Lines or CSV, UTF-8)", content_type = "application/x-ndjson", body = String),
+        (status = 206, description = "The requested byte range, with `Content-Range`", content_type = "application/x-ndjson", body = String),
+        (status = 304, description = "The copy the client holds is current (`If-None-Match`, `If-Modified-Since`)"),
         (status = 400, description = "Not an export file name", body = ErrorBody),
         (status = 404, description = "No such export", body = ErrorBody),
+        (status = 412, description = "The file no longer matches `If-Match` or `If-Unmodified-Since`", body = ErrorBody),
+        (status = 416, description = "No byte of the file is in the range; `Content-Range` gives its length", body = ErrorBody),
         PublicRefusals
     )
 )]
@@ -83,22 +101,57 @@ pub async fn export_file(
             ))
         });
     }
-    let file = state
-        .read(move |r| r.export_file(&name))
+    let (file, opened) = state
+        .read(move |r| {
+            let Some(file) = r.export_file(&name)? else {
+                return Ok(None);
+            };
+            // Opened on the blocking pool too. An open file stays readable even if a newer
+            // version's clean-up removes it mid-download.
+            let opened = NamedFile::open(&file.path).map_err(|e| {
+                RegistryError::Unavailable(format!("export {}: {e}", file.path.display()))
+            })?;
+            Ok(Some((file, opened)))
+        })
         .await?
         .ok_or(ApiError::NotFound("export"))?;
-    let etag = respond::etag_of(&file.bytes);
-    if let Some(res) = respond::not_modified(&req, &etag) {
-        return Ok(res);
+    download(&req, &file, opened)
+}
+
+/// `opened` as actix-files answers a static file (ranges, preconditions, a body read from
+/// disk a chunk at a time as the client takes it) with the export's type, name and cache
+/// policy; its refusals as the error envelope.
+fn download(
+    req: &HttpRequest,
+    file: &ExportFile,
+    opened: NamedFile,
+) -> Result<HttpResponse, ApiError> {
+    let size = opened.metadata().len();
+    let content_type: mime::Mime = file.content_type.parse().map_err(|e| {
+        ApiError::Internal(format!("export content type {}: {e}", file.content_type))
+    })?;
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(format!("mieru-{}", file.name))],
+    };
+    let mut res = opened
+        .set_content_type(content_type)
+        .set_content_disposition(disposition)
+        .into_response(req);
+    match res.status() {
+        StatusCode::RANGE_NOT_SATISFIABLE => Err(ApiError::RangeNotSatisfiable(size)),
+        StatusCode::PRECONDITION_FAILED => Err(ApiError::PreconditionFailed),
+        // The only 400 actix-files gives: a `Range` header that is not visible ASCII.
+        StatusCode::BAD_REQUEST => Err(ApiError::Input(InputError::new(
+            "invalid_range",
+            "the Range header must be ASCII, e.g. bytes=0-1023",
+        ))),
+        _ => {
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            );
+            Ok(res)
+        }
     }
-    let disposition = format!("attachment; filename=\"mieru-{}\"", file.name);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, file.content_type))
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header((header::ETAG, etag))
-        .insert_header((
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ))
-        .body(file.bytes))
 }

@@ -1,7 +1,8 @@
 //! The fake registry: the fixtures as the read side; correction reports listed and read, tokens
 //! authenticated; every curation write and every admin call unavailable.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::OnceLock;
 
 use chrono::{TimeZone, Utc};
 
@@ -20,6 +21,10 @@ pub struct FakeRegistry {
     pub down: AtomicBool,
     /// Whether a report is filed (as R-000001); by default the fake files nothing (503).
     pub files_reports: AtomicBool,
+    /// The data version export files are written for (0 until a test sets it).
+    pub data_version: AtomicI64,
+    /// Where the export files are written, on first request.
+    exports: OnceLock<tempfile::TempDir>,
 }
 
 impl FakeRegistry {
@@ -311,10 +316,23 @@ impl Registry for FakeRegistry {
         } else {
             "application/x-ndjson; charset=utf-8"
         };
+        // Like the real registry: one file per data version, written once.
+        let version = self.data_version.load(Ordering::SeqCst);
+        let dir = self
+            .exports
+            .get_or_init(|| tempfile::tempdir().unwrap())
+            .path()
+            .join(format!("v{version}"));
+        let path = dir.join(name);
+        if !path.is_file() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, bytes).unwrap();
+        }
         Ok(Some(ExportFile {
             name: name.to_owned(),
             content_type: content_type.into(),
-            bytes,
+            path,
+            data_version: Some(version),
         }))
     }
 
