@@ -4,6 +4,7 @@
 use crate::archive::{Archive, ArchiveError};
 use crate::ops::locks::{Heartbeat, HeldLock};
 use crate::pipeline::ingest::{IngestStats, StoreSink};
+use crate::pipeline::job_worker::JobWorker;
 use crate::pipeline::refresh::ResolveReport;
 use crate::search::{SearchError, SearchIndex};
 use crate::serve::registry::DbRegistry;
@@ -277,6 +278,17 @@ impl Mieru {
             self.archive.clone(),
             index,
             self.exports_dir(),
+        )
+    }
+
+    /// Starts the worker that runs the jobs `registry`'s writes queue, and every other job
+    /// waiting in the database, re-indexing `index`. A server runs one beside its registry.
+    pub fn start_job_worker(&self, registry: &DbRegistry, index: Arc<SearchIndex>) -> JobWorker {
+        JobWorker::start(
+            self.pool.clone(),
+            index,
+            registry.job_bell(),
+            crate::pipeline::job_worker::DEFAULT_POLL,
         )
     }
 }

@@ -14,8 +14,9 @@ use common::{fast, TestDb};
 use mieru::app::Mieru;
 use mieru::curation::{self, corrections, ops, CurationError};
 use mieru::ops::eval;
-use mieru::pipeline::refresh;
-use mieru::store::{self, DbConnection};
+use mieru::pipeline::{jobs, refresh};
+use mieru::search::SearchIndex;
+use mieru::store::{self, DbConnection, DbPool};
 use mieru_web::curation::{
     CorrectionKind, CuratorInfo, Decision, NewCorrection, Refusal, Role, Verdict,
 };
@@ -82,6 +83,15 @@ fn refused(r: Result<impl Sized, CurationError>) -> Refusal {
     }
 }
 
+/// Runs the refresh jobs the changes so far queued, as a server's worker does after answering.
+fn run_jobs(pool: &DbPool) {
+    let index = SearchIndex::in_memory().expect("index");
+    let run = jobs::run_queued(pool, &index, std::time::Duration::from_secs(60))
+        .expect("jobs")
+        .expect("a queued job");
+    run.outcome.expect("refreshed");
+}
+
 /// The code of a refusal as invalid; a failure for any other answer.
 fn invalid_code(r: Result<impl Sized, CurationError>) -> &'static str {
     match refused(r) {
@@ -99,11 +109,11 @@ fn curation_on_every_backend() {
         let mut conn = app.pool.get().expect("conn");
         eval::ingest(&app, &eval_dir(), &docs).expect("ingest");
         refresh::run(&mut conn).expect("resolve");
-        curation_scenario(&mut conn, db.backend);
+        curation_scenario(&app.pool, &mut conn, db.backend);
     }
 }
 
-fn curation_scenario(conn: &mut DbConnection, backend: &str) {
+fn curation_scenario(pool: &DbPool, conn: &mut DbConnection, backend: &str) {
     // Tokens: shown once, stored as SHA-256 only, revocable.
     let token = curation::add_curator(conn, "yamada", Role::Curator, "test").expect("add");
     let admin_token = curation::add_curator(conn, "sato", Role::Admin, "test").expect("add admin");
@@ -196,11 +206,22 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
     let log = corrections::list(conn, None, None, 10).expect("log");
     assert_eq!(log.first().map(|c| c.id.as_str()), Some("R-000001"));
 
-    // Accepting it records a `different` judgement and re-resolves: the link is gone.
+    // Accepting it records a `different` judgement and queues a refresh: once it has run, the
+    // link is gone.
     assert!(linked(conn, &a, &b), "{backend}: linked before");
     let applied =
         decide(conn, &filed.id, Verdict::Accept, "現地確認で別施設と判明").expect("decide");
-    assert!(applied.refreshed.is_some());
+    let job = applied.job.as_ref().expect("a refresh job");
+    assert_eq!(
+        (job.status.as_str(), job.cause.as_str()),
+        ("queued", "correction.accept")
+    );
+    assert_eq!(job.target, "R-000001");
+    assert!(
+        linked(conn, &a, &b),
+        "{backend}: the link stays until the job runs"
+    );
+    run_jobs(pool);
     assert_eq!(applied.value.status, "accepted");
     assert_eq!(applied.value.decided_by.as_deref(), Some("yamada"));
     assert_eq!(
@@ -270,6 +291,7 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
                 .value,
         );
     }
+    run_jobs(pool);
     let hidden_rec = record(conn, &a);
     assert_eq!(
         hidden_rec["addresses"].as_array().map(Vec::len),
@@ -301,6 +323,7 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
     for id in &hide_ids {
         ops::unhide(conn, *id, "照会の結果、正しかった", &yamada).expect("unhide");
     }
+    run_jobs(pool);
     let back = record(conn, &a);
     assert_eq!(
         back["addresses"][0]["value"].as_str(),
@@ -318,13 +341,14 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
     )
     .expect("submit outdated");
     decide(conn, &outdated.id, Verdict::Accept, "閉院の届出を確認").expect("accept outdated");
+    run_jobs(pool);
     assert!(correction_events(&record(conn, &b))
         .iter()
         .any(|e| e.contains("2025年に閉院しています") && e.contains("閉院の届出を確認")));
     let spam = corrections::submit(conn, &report(CorrectionKind::Outdated, &b, None, "spam"))
         .expect("submit");
     let rejected = decide(conn, &spam.id, Verdict::Reject, "根拠なし").expect("reject");
-    assert!(rejected.refreshed.is_none());
+    assert!(rejected.job.is_none(), "a rejection changes no record");
     assert_eq!(rejected.value.status, "rejected");
     assert_eq!(
         corrections::list(conn, None, Some("open"), 50)
@@ -345,6 +369,7 @@ fn curation_scenario(conn: &mut DbConnection, backend: &str) {
         &yamada,
     )
     .expect("judge");
+    run_jobs(pool);
     assert!(correction_events(&record(conn, &b))
         .iter()
         .any(|e| e.contains("人による判断")
@@ -504,8 +529,11 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         (link.from_id, link.to_id)
     };
 
+    let registry = Arc::new(app.registry(index.clone()));
+    // As `mieru serve` does: a worker runs the jobs the registry's writes queue.
+    let worker = app.start_job_worker(&registry, index.clone());
     let state = mieru_web::AppState {
-        registry: Arc::new(app.registry(index.clone())),
+        registry,
         site: mieru_web::SiteConfig::default(),
     };
     let web = test::init_service(common::web_app(state)).await;
@@ -634,6 +662,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         for uri in [
             format!("/api/v1/curation/entities/{a}/facts"),
             "/api/v1/curation/audit".to_owned(),
+            "/api/v1/jobs/1".to_owned(),
         ] {
             assert_eq!(call!(get_as(&uri, auth)).0, 401, "{uri}");
         }
@@ -650,17 +679,40 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
     let (_, _, still) = call!(TestRequest::get().uri("/api/v1/corrections/R-000001"));
     assert_eq!(facility_json(&still)["status"], "open");
 
-    // With credentials, accepting it changes the link and the history shows why.
+    // With credentials, accepting it is recorded at once (202, with the job applying it);
+    // once the job is done the link has changed and the history shows why.
     let bearer = format!("Bearer {token}");
-    let (s, _, decided) = call!(post_json(
+    let (s, h, decided) = call!(post_json(
         "/api/v1/corrections/R-000001/decision",
         Some(&bearer),
         decision_body
     ));
-    assert_eq!(s, 200, "{backend}: {decided}");
+    assert_eq!(s, 202, "{backend}: {decided}");
     let decided = facility_json(&decided);
     assert_eq!(decided["status"], "accepted");
     assert_eq!(decided["decided_by"], "tanaka");
+    let job_url = h
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("the job's location")
+        .to_owned();
+    assert_eq!(decided["job"]["url"], job_url.as_str());
+    let started = std::time::Instant::now();
+    let job = loop {
+        let (s, _, body) = call!(get_as(&job_url, Some(&bearer)));
+        assert_eq!(s, 200, "{backend}: {body}");
+        let job = facility_json(&body);
+        if job["status"] == "done" || job["status"] == "failed" {
+            break job;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "{backend}: the job is still {job}"
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(job["status"], "done", "{backend}: {job}");
+    assert_eq!(job["cause"], "correction.accept");
     let (_, _, body) = call!(TestRequest::get().uri(&format!("/api/v1/facilities/{a}")));
     let f = facility_json(&body);
     assert!(
@@ -802,6 +854,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         assert!(res.status().as_u16() < 500);
     }
     server.abort();
+    worker.stop();
     let text = String::from_utf8_lossy(&logs.lock().expect("logs")).into_owned();
     assert!(
         text.contains("/api/v1/curation/audit"),

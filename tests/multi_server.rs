@@ -4,7 +4,8 @@
 //! - a second `mieru crawl` exits non-zero naming the crawler that holds the lock;
 //! - two `mieru resolve` at once are serialised by the resolve lock: no duplicate IDs;
 //! - two `mieru serve`, each with its own data directory and index: a document ingested
-//!   through one (admin token) is searchable on the other within 5 s.
+//!   through one (admin token) is answered 202 with a job, which one of the servers' workers
+//!   runs; once it is done, the document is searchable on both within 5 s.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
@@ -235,32 +236,62 @@ async fn one_crawler_serialised_resolves_and_servers_in_step() {
     let response = post(Some(&admin), bytes.clone()).await.unwrap();
     let answered = Instant::now();
     let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-    assert_eq!(status, 200, "{body}");
+    // Archived and recorded before the answer; resolved and indexed by a job afterwards.
+    assert_eq!(status, 202, "{body}");
     assert!(body["facts_added"].as_u64().unwrap() > 0, "{body}");
     assert_eq!(body["parse_error"], serde_json::Value::Null, "{body}");
-    assert!(body["data_version"].as_i64().is_some(), "{body}");
-    // Server A re-indexed as part of the ingest.
-    assert!(search(&http, port_a, NEW_CLINIC).await.unwrap().0 > 0);
-
-    let found = wait_until(Duration::from_secs(10), || async {
-        search(&http, port_b, NEW_CLINIC)
+    let job_url = body["job"]["url"].as_str().unwrap().to_owned();
+    assert_eq!(location.as_deref(), Some(job_url.as_str()));
+    // Either server's worker may run it (the resolve lock lets one do so); both show it.
+    let job_of = |port: u16| {
+        let request = http
+            .get(format!("http://127.0.0.1:{port}{job_url}"))
+            .bearer_auth(&admin);
+        async move {
+            let job: serde_json::Value =
+                serde_json::from_str(&request.send().await.ok()?.text().await.ok()?).ok()?;
+            Some(job)
+        }
+    };
+    wait_until(Duration::from_secs(120), || async {
+        job_of(port_a)
             .await
-            .is_some_and(|(n, _)| n > 0)
+            .is_some_and(|j| j["status"] == "done" || j["status"] == "failed")
     })
-    .await;
+    .await
+    .expect("the ingest's job never finished");
+    let done = Instant::now();
+    let job = job_of(port_b).await.unwrap();
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["cause"], "ingest");
+    assert!(job["data_version"].as_i64().is_some(), "{job}");
+
+    for port in [port_a, port_b] {
+        let found = wait_until(Duration::from_secs(10), || async {
+            search(&http, port, NEW_CLINIC)
+                .await
+                .is_some_and(|(n, _)| n > 0)
+        })
+        .await;
+        assert!(found.is_some(), "never searchable on the server on {port}");
+    }
     let seen = Instant::now();
-    assert!(found.is_some(), "never searchable on the other server");
-    let after_answer = seen - answered;
+    let after_job = seen - done;
     println!(
-        "ingest through A took {:?}; searchable on B {:?} after A answered ({:?} after the POST)",
+        "ingest through A answered in {:?}; its job done {:?} later; searchable on both {:?} after that",
         answered - sent,
-        after_answer,
-        seen - sent
+        done - answered,
+        after_job
     );
     assert!(
-        after_answer < Duration::from_secs(5),
-        "searchable on B only after {after_answer:?}"
+        after_job < Duration::from_secs(5),
+        "searchable on both only {after_job:?} after the job"
     );
     let (_, entities) = search(&http, port_b, NEW_CLINIC).await.unwrap();
     assert!(

@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 /// Serves the web site and API over `app` until the server stops.
 pub(crate) async fn serve(app: &Mieru, index: Arc<SearchIndex>, addr: SocketAddr) -> Result<()> {
-    let registry = Arc::new(app.registry(index));
+    let registry = Arc::new(app.registry(index.clone()));
+    // Curation writes and admin ingests queue their resolve as a job: this server's worker
+    // runs them (the resolve lock lets one server's worker at a time do so per database).
+    let worker = app.start_job_worker(&registry, index);
     let state = mieru_web::AppState {
         registry,
         site: mieru_web::SiteConfig {
@@ -23,9 +26,11 @@ pub(crate) async fn serve(app: &Mieru, index: Arc<SearchIndex>, addr: SocketAddr
         },
     };
     eprintln!("serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json)");
-    mieru_web::serve(state, addr)
+    let served = mieru_web::serve(state, addr)
         .await
-        .context("web server failed")
+        .context("web server failed");
+    worker.stop();
+    served
 }
 
 /// The bundled replica crawled, resolved, indexed and served: the main job on a fresh machine.

@@ -108,12 +108,33 @@ pub(crate) fn corrections(app: &Mieru, action: CorrectionsAction) -> Result<()> 
             };
             let applied = corrections::decide(&mut conn, &id, &decision, &by)?;
             println!("{}", corrections::one_line(&applied.value));
-            if let Some(refreshed) = applied.refreshed {
-                println!("resolve: {}", refreshed.report);
-                let index = app.open_index()?;
-                println!("indexed {} documents", refreshed.reindex(&index)?);
+            if let Some(job) = applied.job {
+                drop(conn);
+                run_job(app, job.id)?;
             }
         }
     }
+    Ok(())
+}
+
+/// Runs the job a decision queued here and now (a command waits for its work, unlike a
+/// request), with any other job waiting; a server's worker may have taken it first.
+fn run_job(app: &Mieru, id: i64) -> Result<()> {
+    use mieru::pipeline::jobs;
+    let index = app.open_index()?;
+    if let Some(run) = jobs::run_queued(&app.pool, &index, mieru::ops::locks::RESOLVE_WAIT)? {
+        match &run.outcome {
+            Ok(report) => println!("resolve: {report}"),
+            Err(error) => anyhow::bail!("job {id} failed: {error}"),
+        }
+    }
+    let mut conn = app.pool.get()?;
+    let job = jobs::find(&mut conn, id)?.with_context(|| format!("job {id} vanished"))?;
+    println!(
+        "job {id}: {} (data version {})",
+        job.status.as_str(),
+        job.data_version
+            .map_or_else(|| "none yet".to_owned(), |v| v.to_string())
+    );
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! Accepting turns it into a human judgement (link reports) or an annotation (fact and
 //! outdated reports) — never into an edit of a source fact.
 
-use super::{audit, check_entity, refresh, required_text, Applied, CurationError};
+use super::{audit, check_entity, required_text, Applied, CurationError};
+use crate::pipeline::jobs::queue_refresh;
 use crate::pipeline::resolve::review::{self, ReviewError, Verdict as JudgementVerdict};
 use crate::store::{self, curation as db, curation::CorrectionRow, DbConnection, StoreError};
 use chrono::NaiveDateTime;
@@ -208,8 +209,8 @@ pub(crate) fn review_refusal(e: ReviewError) -> CurationError {
 }
 
 /// Accepts or rejects an open report as `by`, with a reason. Accepting writes a judgement or
-/// an annotation, closes the report and audits it in one transaction, then re-resolves so the
-/// records show the change.
+/// an annotation, closes the report, audits it and queues the refresh that shows the change,
+/// in one transaction; a rejection changes no record and queues nothing.
 pub fn decide(
     conn: &mut DbConnection,
     id: &str,
@@ -217,7 +218,7 @@ pub fn decide(
     by: &CuratorInfo,
 ) -> Result<Applied<CorrectionRow>, CurationError> {
     let reason = required_text(&decision.reason, "reason", MAX_REASON_CHARS)?;
-    let row = conn.transaction(|conn| -> Result<CorrectionRow, CurationError> {
+    conn.transaction(|conn| -> Result<_, CurationError> {
         let c = get(conn, id)?.ok_or(Refusal::NotFound("correction"))?;
         if c.status != "open" {
             return Err(Refusal::Conflict(format!("{} was already {}", c.id, c.status)).into());
@@ -236,14 +237,15 @@ pub fn decide(
         if db::close_correction(conn, &c.id, status, &by.name, &reason, &outcome_code, now)? != 1 {
             return Err(Refusal::Conflict(format!("{} was decided meanwhile", c.id)).into());
         }
+        let action = if status == "accepted" {
+            "correction.accept"
+        } else {
+            "correction.reject"
+        };
         audit(
             conn,
             &by.name,
-            if status == "accepted" {
-                "correction.accept"
-            } else {
-                "correction.reject"
-            },
+            action,
             &c.id,
             serde_json::json!({
                 "kind": c.kind,
@@ -255,17 +257,13 @@ pub fn decide(
             &reason,
             now,
         )?;
-        db::correction(conn, &c.id)?
-            .ok_or_else(|| StoreError::Corrupt(format!("correction {} vanished", c.id)).into())
-    })?;
-    let refreshed = if row.status == "accepted" {
-        Some(refresh(conn)?)
-    } else {
-        None
-    };
-    Ok(Applied {
-        value: row,
-        refreshed,
+        let job = match outcome {
+            Outcome::None => None,
+            _ => Some(queue_refresh(conn, &by.name, action, &c.id)?),
+        };
+        let row = db::correction(conn, &c.id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("correction {} vanished", c.id)))?;
+        Ok(Applied { value: row, job })
     })
 }
 

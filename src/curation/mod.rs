@@ -5,10 +5,12 @@
 //! records ([`ops`]): hide a fact pending review, mark an entry outdated, add a note. Nothing
 //! here overwrites or deletes a source fact: judgements feed resolution, annotations feed the
 //! projection ([`view`]), and every change is written to the audit log in the same
-//! transaction. [`registry`] maps all of it to the web layer's contract.
+//! transaction, with the refresh job that makes it show (`pipeline::jobs`): the change is
+//! answered at once, the resolve runs in the background. [`registry`] maps all of it to the
+//! web layer's contract.
 //!
-//! May depend on: `store`, `search`, `pipeline` (a decision refreshes through
-//! `pipeline::refresh`), and `mieru-web`'s curation types.
+//! May depend on: `store`, `search`, `pipeline` (a change queues a refresh through
+//! `pipeline::jobs`), and `mieru-web`'s curation types.
 //! Must not depend on: `serve`, `ops` or `app`.
 
 pub mod corrections;
@@ -16,9 +18,7 @@ pub mod ops;
 pub mod registry;
 pub mod view;
 
-use crate::pipeline::project::Projected;
-use crate::pipeline::refresh::ResolveReport;
-use crate::search::{SearchError, SearchIndex};
+use crate::store::models::JobRow;
 use crate::store::{self, curation as db, DbConnection, StoreError};
 use diesel::Connection;
 use mieru_web::curation::{CuratorInfo, Refusal, Role};
@@ -39,30 +39,11 @@ impl From<diesel::result::Error> for CurationError {
     }
 }
 
-/// What a change left: its result and, when it changed what records show, the new
-/// resolution (whose search documents the search index should be rebuilt from).
+/// What a change left: its result and, when it changes what records show, the refresh job
+/// queued with it (committed together; a worker runs it).
 pub struct Applied<T> {
     pub value: T,
-    pub refreshed: Option<Refreshed>,
-}
-
-/// A resolution run after a curation change.
-pub struct Refreshed {
-    pub report: ResolveReport,
-    pub projected: Projected,
-}
-
-impl Refreshed {
-    /// Brings a search index in step with this resolution.
-    pub fn reindex(self, index: &SearchIndex) -> Result<u64, SearchError> {
-        index.rebuild_at_version(self.projected.search_docs, self.report.data_version)
-    }
-}
-
-/// Re-runs resolution and projection so a change shows in links, records and histories.
-pub fn refresh(conn: &mut DbConnection) -> Result<Refreshed, StoreError> {
-    let (report, projected) = crate::pipeline::refresh::run(conn)?;
-    Ok(Refreshed { report, projected })
+    pub job: Option<JobRow>,
 }
 
 /// Prefix of every token, so a leaked one is recognisable (e.g. by secret scanners).

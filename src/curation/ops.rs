@@ -1,9 +1,10 @@
 //! Curators' direct operations: judge two records, annotate a record (hide a fact pending
-//! review, mark it outdated, add a note), withdraw an annotation. Each writes the audit log in
-//! the same transaction and then re-resolves so records and histories show it.
+//! review, mark it outdated, add a note), withdraw an annotation. Each writes the audit log and
+//! queues the refresh that makes records and histories show it, in the change's transaction.
 
 use super::corrections::review_refusal;
-use super::{audit, check_entity, refresh, required_text, Applied, CurationError};
+use super::{audit, check_entity, required_text, Applied, CurationError};
+use crate::pipeline::jobs::queue_refresh;
 use crate::pipeline::resolve::review;
 use crate::store::{self, curation as db, curation::AnnotationRow, DbConnection};
 use chrono::NaiveDateTime;
@@ -29,7 +30,7 @@ pub fn judge(
             );
         }
     }
-    let recorded = conn.transaction(|conn| -> Result<JudgementRecorded, CurationError> {
+    conn.transaction(|conn| -> Result<_, CurationError> {
         let (left, right) = review::record(
             conn,
             request.left.trim(),
@@ -39,11 +40,12 @@ pub fn judge(
             &reason,
         )
         .map_err(review_refusal)?;
+        let target = format!("{left} / {right}");
         audit(
             conn,
             &by.name,
             "judgement.record",
-            &format!("{left} / {right}"),
+            &target,
             serde_json::json!({
                 "left": request.left.trim(),
                 "right": request.right.trim(),
@@ -52,22 +54,23 @@ pub fn judge(
             &reason,
             store::now(),
         )?;
-        Ok(JudgementRecorded {
-            left_subject: left,
-            right_subject: right,
-            verdict: verdict.as_str().to_owned(),
-            author: by.name.clone(),
-            reason: reason.clone(),
+        let job = queue_refresh(conn, &by.name, "judgement.record", &target)?;
+        Ok(Applied {
+            value: JudgementRecorded {
+                left_subject: left,
+                right_subject: right,
+                verdict: verdict.as_str().to_owned(),
+                author: by.name.clone(),
+                reason: reason.clone(),
+            },
+            job: Some(job),
         })
-    })?;
-    Ok(Applied {
-        value: recorded,
-        refreshed: Some(refresh(conn)?),
     })
 }
 
 /// `mieru resolve judge`: records a judgement as `author` (free text: the command line has
-/// no token) and audits it, in one transaction. The caller re-resolves.
+/// no token) and audits it, in one transaction. The caller re-resolves in the foreground (a
+/// command, not a request: no job).
 pub fn judge_from_cli(
     conn: &mut DbConnection,
     a: &str,
@@ -181,14 +184,14 @@ pub(crate) fn insert_annotation(
     Ok(row)
 }
 
-/// Adds an annotation as `by` and re-resolves.
+/// Adds an annotation as `by` and queues the refresh that shows it.
 pub fn annotate(
     conn: &mut DbConnection,
     new: &NewAnnotation,
     by: &CuratorInfo,
 ) -> Result<Applied<AnnotationRow>, CurationError> {
-    let row = conn.transaction(|conn| {
-        insert_annotation(
+    conn.transaction(|conn| -> Result<_, CurationError> {
+        let row = insert_annotation(
             conn,
             AnnotationInput {
                 kind: new.kind.as_str(),
@@ -200,11 +203,17 @@ pub fn annotate(
             },
             by,
             store::now(),
-        )
-    })?;
-    Ok(Applied {
-        value: row,
-        refreshed: Some(refresh(conn)?),
+        )?;
+        let job = queue_refresh(
+            conn,
+            &by.name,
+            "annotation.add",
+            &format!("annotation {}", row.id),
+        )?;
+        Ok(Applied {
+            value: row,
+            job: Some(job),
+        })
     })
 }
 
@@ -236,7 +245,7 @@ pub fn withdraw(
     by: &CuratorInfo,
 ) -> Result<Applied<AnnotationRow>, CurationError> {
     let reason = required_text(reason, "reason", MAX_REASON_CHARS)?;
-    let row = conn.transaction(|conn| -> Result<AnnotationRow, CurationError> {
+    conn.transaction(|conn| -> Result<_, CurationError> {
         let now = store::now();
         let a = db::annotation(conn, id)?.ok_or(Refusal::NotFound("annotation"))?;
         if db::withdraw_annotation(conn, id, &by.name, &reason, now)? != 1 {
@@ -255,11 +264,16 @@ pub fn withdraw(
             &reason,
             now,
         )?;
-        Ok(db::annotation(conn, id)?.unwrap_or(a))
-    })?;
-    Ok(Applied {
-        value: row,
-        refreshed: Some(refresh(conn)?),
+        let job = queue_refresh(
+            conn,
+            &by.name,
+            "annotation.withdraw",
+            &format!("annotation {id}"),
+        )?;
+        Ok(Applied {
+            value: db::annotation(conn, id)?.unwrap_or(a),
+            job: Some(job),
+        })
     })
 }
 
@@ -271,7 +285,7 @@ pub fn unhide(
     by: &CuratorInfo,
 ) -> Result<Applied<Vec<AnnotationRow>>, CurationError> {
     let reason = required_text(reason, "reason", MAX_REASON_CHARS)?;
-    let rows = conn.transaction(|conn| -> Result<Vec<AnnotationRow>, CurationError> {
+    conn.transaction(|conn| -> Result<_, CurationError> {
         let now = store::now();
         let hides = db::active_hides_of(conn, fact_id)?;
         if hides.is_empty() {
@@ -291,10 +305,15 @@ pub fn unhide(
             )?;
             out.extend(db::annotation(conn, a.id)?);
         }
-        Ok(out)
-    })?;
-    Ok(Applied {
-        value: rows,
-        refreshed: Some(refresh(conn)?),
+        let job = queue_refresh(
+            conn,
+            &by.name,
+            "annotation.withdraw",
+            &format!("fact {fact_id}"),
+        )?;
+        Ok(Applied {
+            value: out,
+            job: Some(job),
+        })
     })
 }

@@ -1,12 +1,14 @@
 //! Curation as the web layer sees it: `DbRegistry`'s curation methods delegate here. Rows
-//! become the public contract (`mieru_web::curation`); a change that alters records is
-//! followed by re-resolution and a rebuild of the search index.
+//! become the public contract (`mieru_web::curation`); a change that alters records answers
+//! with the refresh job it queued, and rings this process's worker.
 
 use super::{corrections, ops, Applied, CurationError};
-use crate::search::SearchIndex;
+use crate::pipeline::job_worker::JobBell;
+use crate::pipeline::jobs::job_ref;
 use crate::store::{self, curation as db, DbConnection, DbPool, PooledConn, StoreError};
 use chrono::NaiveDateTime;
 use mieru_web::curation::*;
+use mieru_web::jobs::WithJob;
 use mieru_web::model::{EntityRef, Page};
 use mieru_web::registry::RegistryError;
 use std::collections::BTreeSet;
@@ -28,15 +30,24 @@ fn answer<T>(r: Result<T, CurationError>) -> Result<Curated<T>, RegistryError> {
     }
 }
 
-/// Rebuilds the index after a change. The change itself is committed by then, so an index
-/// failure is reported (and repaired by the next rebuild), not rolled back.
-fn reindex<T>(applied: Applied<T>, index: &SearchIndex) -> Result<T, CurationError> {
-    if let Some(r) = applied.refreshed {
-        if let Err(e) = r.reindex(index) {
-            tracing::error!(error = %e, "search index not rebuilt after a curation change");
+/// A committed change with its job, as the answer shows it (`public` maps the value), and the
+/// worker woken for the job.
+fn queued<T, U>(
+    applied: Applied<T>,
+    bell: &JobBell,
+    public: impl FnOnce(T) -> Result<U, StoreError>,
+) -> Result<WithJob<U>, CurationError> {
+    let job = match &applied.job {
+        Some(row) => {
+            bell.ring();
+            Some(job_ref(row)?)
         }
-    }
-    Ok(applied.value)
+        None => None,
+    };
+    Ok(WithJob {
+        value: public(applied.value)?,
+        job,
+    })
 }
 
 pub fn authenticate(pool: &DbPool, token: &str) -> Result<Option<CuratorInfo>, RegistryError> {
@@ -149,55 +160,52 @@ pub fn list(pool: &DbPool, filter: &CorrectionFilter) -> Result<Page<Correction>
 
 pub fn decide(
     pool: &DbPool,
-    index: &SearchIndex,
+    bell: &JobBell,
     id: &str,
     decision: &Decision,
     by: &CuratorInfo,
-) -> Result<Curated<Correction>, RegistryError> {
+) -> Result<Curated<WithJob<Correction>>, RegistryError> {
     let mut conn = conn(pool)?;
     answer(
         corrections::decide(&mut conn, id, decision, by)
-            .and_then(|applied| reindex(applied, index))
-            .and_then(|row| Ok(public(&mut conn, row)?)),
+            .and_then(|applied| queued(applied, bell, |row| public(&mut conn, row))),
     )
 }
 
 pub fn judge(
     pool: &DbPool,
-    index: &SearchIndex,
+    bell: &JobBell,
     request: &JudgementRequest,
     by: &CuratorInfo,
-) -> Result<Curated<JudgementRecorded>, RegistryError> {
+) -> Result<Curated<WithJob<JudgementRecorded>>, RegistryError> {
     let mut conn = conn(pool)?;
-    answer(ops::judge(&mut conn, request, by).and_then(|applied| reindex(applied, index)))
+    answer(ops::judge(&mut conn, request, by).and_then(|applied| queued(applied, bell, Ok)))
 }
 
 pub fn annotate(
     pool: &DbPool,
-    index: &SearchIndex,
+    bell: &JobBell,
     new: &NewAnnotation,
     by: &CuratorInfo,
-) -> Result<Curated<Annotation>, RegistryError> {
+) -> Result<Curated<WithJob<Annotation>>, RegistryError> {
     let mut conn = conn(pool)?;
     answer(
         ops::annotate(&mut conn, new, by)
-            .and_then(|applied| reindex(applied, index))
-            .and_then(|row| Ok(public_annotation(row)?)),
+            .and_then(|applied| queued(applied, bell, public_annotation)),
     )
 }
 
 pub fn withdraw(
     pool: &DbPool,
-    index: &SearchIndex,
+    bell: &JobBell,
     id: i64,
     reason: &str,
     by: &CuratorInfo,
-) -> Result<Curated<Annotation>, RegistryError> {
+) -> Result<Curated<WithJob<Annotation>>, RegistryError> {
     let mut conn = conn(pool)?;
     answer(
         ops::withdraw(&mut conn, id, reason, by)
-            .and_then(|applied| reindex(applied, index))
-            .and_then(|row| Ok(public_annotation(row)?)),
+            .and_then(|applied| queued(applied, bell, public_annotation)),
     )
 }
 

@@ -57,14 +57,16 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
         locks::RESOLVE_WAIT,
         chrono::Duration::minutes(locks::RESOLVE_STALE_MINUTES),
     )?;
-    let result = run_locked(conn, &lock);
+    let result = run_under(conn, &lock);
     let released = lock.release(conn);
     let out = result?;
     released?;
     Ok(out)
 }
 
-fn run_locked(
+/// [`run`] for a caller that already holds the resolve lock (the job worker, which holds it
+/// from claiming its jobs to marking them done).
+pub fn run_under(
     conn: &mut DbConnection,
     lock: &HeldLock,
 ) -> Result<(ResolveReport, project::Projected), StoreError> {

@@ -1,18 +1,21 @@
 //! Ingesting one document through a running server (`POST /api/v1/admin/ingest`): archive,
-//! parse with the source's adapter, record with its facts, resolve, re-index — the steps of
-//! `mieru ingest` followed by `mieru resolve`, plus an audit entry naming the admin.
+//! parse with the source's adapter and record with its facts — the steps of `mieru ingest` —
+//! then an audit entry naming the admin and a queued refresh job, which resolves and
+//! re-indexes (`mieru resolve`) in the background.
 
 use crate::archive::Archive;
 use crate::pipeline::ingest::StoreSink;
-use crate::search::SearchIndex;
+use crate::pipeline::job_worker::JobBell;
+use crate::pipeline::jobs::{job_ref, queue_refresh};
 use crate::store::curation::NewAudit;
 use crate::store::{self, DbPool, StoreError};
+use diesel::Connection;
 use mieru_crawler::adapter::Adapter;
 use mieru_crawler::document::Document;
 use mieru_crawler::fetch::RawBody;
 use mieru_crawler::provenance::DocumentMeta;
 use mieru_crawler::sink::{Sink, SinkError};
-use mieru_web::admin::{IngestRequest, IngestResult, ResolveSummary};
+use mieru_web::admin::{IngestRequest, IngestResult};
 use mieru_web::curation::CuratorInfo;
 use mieru_web::registry::RegistryError;
 
@@ -71,11 +74,12 @@ fn unavailable(e: impl std::fmt::Display) -> RegistryError {
     RegistryError::Unavailable(e.to_string())
 }
 
-/// Ingests, resolves and re-indexes; see the module doc.
+/// Archives and records the document, and queues the refresh that resolves and re-indexes
+/// it, with the audit entry naming the admin; see the module doc.
 pub fn ingest_document(
     pool: &DbPool,
     archive: &Archive,
-    index: &SearchIndex,
+    bell: &JobBell,
     request: &IngestRequest,
     bytes: &[u8],
     by: &CuratorInfo,
@@ -96,57 +100,49 @@ pub fn ingest_document(
     )
     .map_err(unavailable)?;
 
-    let mut conn = pool.get().map_err(|e| unavailable(StoreError::from(e)))?;
-    let (report, projected) = crate::pipeline::refresh::run(&mut conn).map_err(unavailable)?;
-    let indexed = index
-        .rebuild_at_version(projected.search_docs, report.data_version)
-        .map_err(unavailable)?;
-
     let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    let result = IngestResult {
-        source: recorded.meta.source.clone(),
-        url: recorded.meta.url.clone(),
-        sha256: recorded.meta.sha256.clone(),
-        new_snapshot: recorded.new_snapshot,
-        facts_added: count(sink.stats.facts_added),
-        facts_retracted: count(sink.stats.facts_retracted),
-        parse_error: recorded.parse_error,
-        resolve: ResolveSummary {
-            facilities: count(report.facilities),
-            cpcs: count(report.cpcs),
-            organizations: count(report.organizations),
-            actions: count(report.actions),
-            plans: count(report.plans),
-            links: count(report.links),
-            possible_links: count(report.possible_links),
-            redirects: count(report.redirects),
-        },
-        data_version: report.data_version,
-        indexed_documents: indexed,
-    };
+    let (facts_added, facts_retracted) = (
+        count(sink.stats.facts_added),
+        count(sink.stats.facts_retracted),
+    );
     let detail = serde_json::json!({
-        "source": result.source,
-        "sha256": result.sha256,
-        "new_snapshot": result.new_snapshot,
-        "facts_added": result.facts_added,
-        "facts_retracted": result.facts_retracted,
-        "parse_error": result.parse_error,
-        "data_version": result.data_version,
+        "source": recorded.meta.source,
+        "sha256": recorded.meta.sha256,
+        "new_snapshot": recorded.new_snapshot,
+        "facts_added": facts_added,
+        "facts_retracted": facts_retracted,
+        "parse_error": recorded.parse_error,
     })
     .to_string();
-    // After the ingest committed: an audit failure must not report the ingest as failed.
-    if let Err(e) = store::curation::audit(
-        &mut conn,
-        NewAudit {
-            actor: &by.name,
-            action: "ingest",
-            target: &result.url,
-            detail: &detail,
-            reason: "admin ingest",
-            created_at: store::now(),
-        },
-    ) {
-        tracing::error!(error = %e, url = %result.url, "could not write the audit entry of an ingest");
-    }
-    Ok(result)
+    // The sink has committed the document in its own transaction; the audit entry and the job
+    // go in the next one. Were the process to die in between, the document stays recorded
+    // and the next resolve (any job, crawl or `mieru resolve`) shows it.
+    let mut conn = pool.get().map_err(|e| unavailable(StoreError::from(e)))?;
+    let job = conn
+        .transaction(|conn| -> Result<_, StoreError> {
+            store::curation::audit(
+                conn,
+                NewAudit {
+                    actor: &by.name,
+                    action: "ingest",
+                    target: &recorded.meta.url,
+                    detail: &detail,
+                    reason: "admin ingest",
+                    created_at: store::now(),
+                },
+            )?;
+            queue_refresh(conn, &by.name, "ingest", &recorded.meta.url)
+        })
+        .map_err(unavailable)?;
+    bell.ring();
+    Ok(IngestResult {
+        source: recorded.meta.source,
+        url: recorded.meta.url,
+        sha256: recorded.meta.sha256,
+        new_snapshot: recorded.new_snapshot,
+        facts_added,
+        facts_retracted,
+        parse_error: recorded.parse_error,
+        job: job_ref(&job).map_err(unavailable)?,
+    })
 }

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod export_reads;
 pub mod facts;
 pub mod integrity;
+pub mod jobs;
 pub mod models;
 pub mod read_models;
 pub mod schema;

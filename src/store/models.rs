@@ -227,3 +227,26 @@ pub struct DataVersionRow {
     pub entities: i32,
     pub note: String,
 }
+
+/// A background job (see `store::jobs`).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = jobs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub requested_by: String,
+    pub cause: String,
+    pub target: String,
+    pub status: String,
+    pub progress: String,
+    pub step: i32,
+    pub steps: i32,
+    pub worker: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+    pub error: Option<String>,
+    pub data_version: Option<i64>,
+    /// JSON, once done.
+    pub summary: Option<String>,
+}

@@ -252,6 +252,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        requested_by -> Text,
+        cause -> Text,
+        target -> Text,
+        status -> Text,
+        progress -> Text,
+        step -> Integer,
+        steps -> Integer,
+        worker -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        data_version -> Nullable<BigInt>,
+        summary -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(snapshots -> documents (document_id));
 diesel::joinable!(facts -> documents (document_id));
 
@@ -276,4 +297,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     corrections,
     annotations,
+    jobs,
 );

@@ -19,6 +19,7 @@ use mieru_web::curation::{
     Decision, FactInfo, IssuedToken, JudgementRecorded, JudgementRequest, NewAnnotation,
     NewCorrection, NewCurator,
 };
+use mieru_web::jobs::{Job, WithJob};
 use mieru_web::model::*;
 use mieru_web::registry::{AdminRegistry, CurationRegistry, Registry, RegistryError};
 use mieru_web::watch::{WatchFeed, WatchScope};
@@ -291,21 +292,21 @@ impl CurationRegistry for BigRegistry {
         _id: &str,
         _d: &Decision,
         _by: &CuratorInfo,
-    ) -> Result<Curated<Correction>, RegistryError> {
+    ) -> Result<Curated<WithJob<Correction>>, RegistryError> {
         Err(unavailable())
     }
     fn judge(
         &self,
         _r: &JudgementRequest,
         _by: &CuratorInfo,
-    ) -> Result<Curated<JudgementRecorded>, RegistryError> {
+    ) -> Result<Curated<WithJob<JudgementRecorded>>, RegistryError> {
         Err(unavailable())
     }
     fn annotate(
         &self,
         _n: &NewAnnotation,
         _by: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError> {
+    ) -> Result<Curated<WithJob<Annotation>>, RegistryError> {
         Err(unavailable())
     }
     fn withdraw_annotation(
@@ -313,7 +314,10 @@ impl CurationRegistry for BigRegistry {
         _id: i64,
         _reason: &str,
         _by: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError> {
+    ) -> Result<Curated<WithJob<Annotation>>, RegistryError> {
+        Err(unavailable())
+    }
+    fn job(&self, _id: i64) -> Result<Option<Job>, RegistryError> {
         Err(unavailable())
     }
     fn entity_facts(&self, _id: &str) -> Result<Option<Vec<FactInfo>>, RegistryError> {

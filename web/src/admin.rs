@@ -1,8 +1,11 @@
 //! Public types of the admin operations: ingesting a document through a server (`POST
-//! /api/v1/admin/ingest`), the same pipeline as `mieru ingest` followed by a resolve.
+//! /api/v1/admin/ingest`), the same pipeline as `mieru ingest`, followed by a resolve that
+//! runs as a job (see [`crate::jobs`]).
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use crate::jobs::JobRef;
 
 /// Longest `source` name accepted (the real ones are a dozen characters).
 pub const MAX_SOURCE_CHARS: usize = 40;
@@ -36,19 +39,6 @@ pub struct IngestRequest {
     pub filename: Option<String>,
 }
 
-/// What resolving after the ingest produced (the whole registry, not only this document).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ResolveSummary {
-    pub facilities: u64,
-    pub cpcs: u64,
-    pub organizations: u64,
-    pub actions: u64,
-    pub plans: u64,
-    pub links: u64,
-    pub possible_links: u64,
-    pub redirects: u64,
-}
-
 /// The answer of `POST /api/v1/admin/ingest`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct IngestResult {
@@ -63,9 +53,7 @@ pub struct IngestResult {
     pub facts_retracted: u64,
     /// Why the source's parser could not read the document (it is archived all the same).
     pub parse_error: Option<String>,
-    pub resolve: ResolveSummary,
-    /// The data version the registry (and this server's search index) now reflects.
-    pub data_version: Option<i64>,
-    /// Documents in this server's search index after re-indexing.
-    pub indexed_documents: u64,
+    /// The job that resolves the registry with the document and re-indexes: its status tells
+    /// the data version the document shows in, and what resolving produced.
+    pub job: JobRef,
 }

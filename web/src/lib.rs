@@ -14,6 +14,7 @@ pub mod feed;
 pub mod headers;
 pub mod i18n;
 pub mod input;
+pub mod jobs;
 pub mod malformed;
 pub mod model;
 pub mod origin;

@@ -19,6 +19,7 @@
 
 use crate::admin::{IngestRequest, IngestResult};
 use crate::curation::*;
+use crate::jobs::{Job, WithJob};
 use crate::model::*;
 use crate::watch::{WatchFeed, WatchScope};
 
@@ -100,32 +101,39 @@ pub trait CurationRegistry: Send + Sync + 'static {
 
     fn correction(&self, id: &str) -> Result<Option<Correction>, RegistryError>;
 
-    /// Accepts or rejects an open report as `by`; accepting changes the record.
+    /// Accepts or rejects an open report as `by`. Accepting records the change and queues
+    /// the job that applies it to the records (a rejection queues none).
     fn decide_correction(
         &self,
         id: &str,
         decision: &Decision,
         by: &CuratorInfo,
-    ) -> Result<Curated<Correction>, RegistryError>;
+    ) -> Result<Curated<WithJob<Correction>>, RegistryError>;
 
+    /// Records a judgement and queues the job that applies it.
     fn judge(
         &self,
         request: &JudgementRequest,
         by: &CuratorInfo,
-    ) -> Result<Curated<JudgementRecorded>, RegistryError>;
+    ) -> Result<Curated<WithJob<JudgementRecorded>>, RegistryError>;
 
+    /// Records an annotation and queues the job that applies it.
     fn annotate(
         &self,
         new: &NewAnnotation,
         by: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError>;
+    ) -> Result<Curated<WithJob<Annotation>>, RegistryError>;
 
+    /// Withdraws an annotation and queues the job that applies it.
     fn withdraw_annotation(
         &self,
         id: i64,
         reason: &str,
         by: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError>;
+    ) -> Result<Curated<WithJob<Annotation>>, RegistryError>;
+
+    /// A background job queued by a curator's or an admin's write; `None` for an unknown ID.
+    fn job(&self, id: i64) -> Result<Option<Job>, RegistryError>;
 
     /// The stored facts of a record (hidden ones marked); `None` for an unknown ID.
     fn entity_facts(&self, id: &str) -> Result<Option<Vec<FactInfo>>, RegistryError>;
@@ -151,9 +159,9 @@ pub trait AdminRegistry: Send + Sync + 'static {
         by: &CuratorInfo,
     ) -> Result<Curated<()>, RegistryError>;
 
-    /// Archives, parses and ingests one document with the named source's parser, resolves,
-    /// and re-indexes this server's search index (`mieru ingest` over HTTP). An unknown
-    /// source is a `BadRequest`.
+    /// Archives, parses and records one document with the named source's parser (`mieru
+    /// ingest` over HTTP), and queues the job that resolves and re-indexes. An unknown source
+    /// is a `BadRequest`.
     fn ingest_document(
         &self,
         request: &IngestRequest,

@@ -1,6 +1,10 @@
 //! Building links safely: percent-encoding of path segments and query values, and checks on
 //! URLs that come from data before they become `href`s.
 
+/// Where the JSON API lives; a constant here, apart from the handlers, so that model types
+/// (a job's status URL) can name API paths without depending on the API module.
+pub const API_PREFIX: &str = "/api/v1";
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

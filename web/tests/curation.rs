@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure
 
 mod common;
+mod contract;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -329,6 +330,7 @@ async fn openapi_documents_curation_with_the_bearer_scheme() {
         ("/api/v1/curation/audit", "get"),
         ("/api/v1/admin/curators", "post"),
         ("/api/v1/admin/curators/{name}/revoke", "post"),
+        ("/api/v1/jobs/{id}", "get"),
     ] {
         let op = &doc["paths"][path][method];
         assert!(
@@ -338,6 +340,20 @@ async fn openapi_documents_curation_with_the_bearer_scheme() {
         for status in ["401", "403"] {
             assert!(op["responses"][status].is_object(), "{path} lacks {status}");
         }
+    }
+    // The writes whose change a job applies answer 202, naming the job.
+    for path in [
+        "/api/v1/corrections/{id}/decision",
+        "/api/v1/curation/judgements",
+        "/api/v1/curation/annotations",
+        "/api/v1/curation/annotations/{id}/withdraw",
+        "/api/v1/admin/ingest",
+    ] {
+        let accepted = &doc["paths"][path]["post"]["responses"]["202"];
+        assert!(
+            accepted["headers"]["Location"].is_object(),
+            "{path}: {accepted}"
+        );
     }
     for (path, method) in [
         ("/api/v1/corrections", "post"),
@@ -427,4 +443,142 @@ async fn one_client_files_a_limited_number_of_reports_a_day() {
     // Another client still files.
     let res = call_service(&app, from("198.51.100.21")).await;
     assert_eq!(res.status().as_u16(), 201);
+}
+
+/// Every curator's write is answered `202 Accepted` once recorded: the recorded value as
+/// before, plus the job that applies it, whose URL is the `Location`. A rejected report
+/// changes no record: `200` and no job.
+#[actix_web::test]
+async fn curator_writes_answer_202_with_the_job_that_applies_them() {
+    let app = app!(Arc::new(FakeRegistry::default()));
+    let (_, _, doc) = get!(app, "/api/v1/openapi.json");
+    let contract = contract::Contract::new(serde_json::from_slice(&doc).unwrap());
+    let curator = Some(format!("Bearer {CURATOR_TOKEN}"));
+    for (uri, body, field, value) in [
+        (WRITES[0].0, WRITES[0].1, "status", "accepted"),
+        (WRITES[1].0, WRITES[1].1, "verdict", "same"),
+        (WRITES[2].0, WRITES[2].1, "kind", "note"),
+        (WRITES[3].0, WRITES[3].1, "withdraw_reason", "x"),
+    ] {
+        let (status, headers, body) = post!(app, uri, body, curator.clone());
+        assert_eq!(status, 202, "{uri}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            headers.get(header::LOCATION).and_then(|v| v.to_str().ok()),
+            Some("/api/v1/jobs/7"),
+            "{uri}"
+        );
+        assert_eq!(
+            headers
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store")
+        );
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v[field], value, "{uri}: the recorded value, as before: {v}");
+        assert_eq!(
+            v["job"],
+            serde_json::json!({"id": 7, "url": "/api/v1/jobs/7", "status": "queued"}),
+            "{uri}"
+        );
+        // The body is what the OpenAPI document promises for the 202.
+        let template = uri
+            .replace("R-000001", "{id}")
+            .replace("annotations/1/", "annotations/{id}/");
+        let schema = &contract.doc()["paths"][&template]["post"]["responses"]["202"]["content"]
+            ["application/json"]["schema"];
+        assert!(schema.is_object(), "{template} documents its 202 body");
+        contract.validate(schema, &v).unwrap();
+    }
+    let (status, headers, body) = post!(
+        app,
+        "/api/v1/corrections/R-000001/decision",
+        r#"{"decision":"reject","reason":"根拠なし"}"#,
+        curator.clone()
+    );
+    assert_eq!(status, 200);
+    assert!(!headers.contains_key(header::LOCATION));
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (v["status"].as_str(), &v["job"]),
+        (Some("rejected"), &Value::Null)
+    );
+    // A refusal is still the refusal, with no job.
+    let (status, _, body) = post!(
+        app,
+        "/api/v1/curation/annotations/2/withdraw",
+        r#"{"reason":"x"}"#,
+        curator
+    );
+    assert_eq!(status, 404);
+    assert_envelope(&body, "not_found");
+}
+
+/// `GET /api/v1/jobs/{id}`: curators and admins only (401 first, whatever the ID), the job's
+/// status and progress, 404 for an unknown job and 400 for a malformed ID.
+#[actix_web::test]
+async fn a_job_shows_its_progress_to_curators_only() {
+    let registry = Arc::new(FakeRegistry::default());
+    let app = app!(registry.clone());
+    let (_, _, doc) = get!(app, "/api/v1/openapi.json");
+    let contract = contract::Contract::new(serde_json::from_slice(&doc).unwrap());
+    for auth in [None, Some("Bearer mieru_unknown".to_owned())] {
+        for uri in ["/api/v1/jobs/7", "/api/v1/jobs/x"] {
+            let mut req = TestRequest::get().uri(uri);
+            if let Some(a) = &auth {
+                req = req.insert_header((header::AUTHORIZATION, a.as_str()));
+            }
+            let res = call_service(&app, req.to_request()).await;
+            assert_eq!(res.status().as_u16(), 401, "{uri} with {auth:?}");
+            assert_envelope(&read_body(res).await, "unauthorized");
+        }
+    }
+    let as_curator = |uri: &str, token: &str| {
+        TestRequest::get()
+            .uri(uri)
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .to_request()
+    };
+    for token in [CURATOR_TOKEN, ADMIN_TOKEN] {
+        let res = call_service(&app, as_curator("/api/v1/jobs/7", token)).await;
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(
+            res.headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store")
+        );
+        let body = read_body(res).await;
+        let answer = contract::Answer {
+            uri: "/api/v1/jobs/7",
+            status: 200,
+            content_type: Some("application/json"),
+            body: &body,
+        };
+        contract.check(&answer).unwrap();
+        let job: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(job["id"], 7);
+        assert_eq!(job["url"], "/api/v1/jobs/7");
+        assert_eq!(job["status"], "running");
+        assert_eq!(
+            job["progress"],
+            serde_json::json!({"step": 1, "steps": 3, "message": "resolving"})
+        );
+        assert_eq!(job["cause"], "judgement.record");
+    }
+    let res = call_service(&app, as_curator("/api/v1/jobs/8", CURATOR_TOKEN)).await;
+    assert_eq!(res.status().as_u16(), 404);
+    assert_envelope(&read_body(res).await, "not_found");
+    for bad in ["x", "0", "-1", "1.5", "99999999999999999999", "%3Cb%3E"] {
+        let res = call_service(
+            &app,
+            as_curator(&format!("/api/v1/jobs/{bad}"), CURATOR_TOKEN),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 400, "{bad}");
+        assert_envelope(&read_body(res).await, "invalid_id");
+    }
+    // The registry down: 503, not a 404.
+    registry.down.store(true, Ordering::SeqCst);
+    let res = call_service(&app, as_curator("/api/v1/jobs/7", ADMIN_TOKEN)).await;
+    assert_eq!(res.status().as_u16(), 503);
 }

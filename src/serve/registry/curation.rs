@@ -1,7 +1,9 @@
 //! The curation and admin sides: `CurationRegistry` and `AdminRegistry`, thin over
-//! `crate::curation` (see `crate::curation::registry`) and `serve::admin_ingest`.
+//! `crate::curation` (see `crate::curation::registry`), `pipeline::jobs` and
+//! `serve::admin_ingest`.
 
 use super::DbRegistry;
+use mieru_web::jobs::{Job, WithJob};
 use mieru_web::model::*;
 use mieru_web::registry::RegistryError;
 
@@ -39,25 +41,29 @@ impl mieru_web::registry::CurationRegistry for DbRegistry {
         id: &str,
         decision: &mieru_web::curation::Decision,
         by: &mieru_web::curation::CuratorInfo,
-    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Correction>, RegistryError> {
-        crate::curation::registry::decide(&self.pool, &self.index, id, decision, by)
+    ) -> Result<mieru_web::curation::Curated<WithJob<mieru_web::curation::Correction>>, RegistryError>
+    {
+        crate::curation::registry::decide(&self.pool, &self.bell, id, decision, by)
     }
 
     fn judge(
         &self,
         request: &mieru_web::curation::JudgementRequest,
         by: &mieru_web::curation::CuratorInfo,
-    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::JudgementRecorded>, RegistryError>
-    {
-        crate::curation::registry::judge(&self.pool, &self.index, request, by)
+    ) -> Result<
+        mieru_web::curation::Curated<WithJob<mieru_web::curation::JudgementRecorded>>,
+        RegistryError,
+    > {
+        crate::curation::registry::judge(&self.pool, &self.bell, request, by)
     }
 
     fn annotate(
         &self,
         new: &mieru_web::curation::NewAnnotation,
         by: &mieru_web::curation::CuratorInfo,
-    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Annotation>, RegistryError> {
-        crate::curation::registry::annotate(&self.pool, &self.index, new, by)
+    ) -> Result<mieru_web::curation::Curated<WithJob<mieru_web::curation::Annotation>>, RegistryError>
+    {
+        crate::curation::registry::annotate(&self.pool, &self.bell, new, by)
     }
 
     fn withdraw_annotation(
@@ -65,8 +71,14 @@ impl mieru_web::registry::CurationRegistry for DbRegistry {
         id: i64,
         reason: &str,
         by: &mieru_web::curation::CuratorInfo,
-    ) -> Result<mieru_web::curation::Curated<mieru_web::curation::Annotation>, RegistryError> {
-        crate::curation::registry::withdraw(&self.pool, &self.index, id, reason, by)
+    ) -> Result<mieru_web::curation::Curated<WithJob<mieru_web::curation::Annotation>>, RegistryError>
+    {
+        crate::curation::registry::withdraw(&self.pool, &self.bell, id, reason, by)
+    }
+
+    fn job(&self, id: i64) -> Result<Option<Job>, RegistryError> {
+        let mut conn = self.conn()?;
+        crate::pipeline::jobs::find(&mut conn, id).map_err(super::unavailable)
     }
 
     fn entity_facts(
@@ -111,7 +123,7 @@ impl mieru_web::registry::AdminRegistry for DbRegistry {
         crate::serve::admin_ingest::ingest_document(
             &self.pool,
             &self.archive,
-            &self.index,
+            &self.bell,
             request,
             body,
             by,

@@ -12,6 +12,7 @@ mod read;
 mod records;
 
 use crate::archive::Archive;
+use crate::pipeline::job_worker::JobBell;
 use crate::pipeline::project::stored;
 use crate::search::SearchIndex;
 use crate::store::{self, DbPool, StoreError};
@@ -31,6 +32,8 @@ pub struct DbRegistry {
     health: crate::serve::health_cache::HealthCache,
     /// Records of older data versions, and the bound on projecting them.
     history: crate::serve::history_cache::HistoryCache,
+    /// Rung when a write queues a job, so this process's worker runs it at once.
+    bell: JobBell,
 }
 
 impl DbRegistry {
@@ -49,7 +52,14 @@ impl DbRegistry {
             exports: crate::serve::export_files::ExportFiles::new(exports_dir),
             health: crate::serve::health_cache::HealthCache::default(),
             history: crate::serve::history_cache::HistoryCache::default(),
+            bell: JobBell::default(),
         }
+    }
+
+    /// What wakes the job worker when this registry queues a job: give it to the worker
+    /// started beside this registry (`JobWorker::start`).
+    pub fn job_bell(&self) -> JobBell {
+        self.bell.clone()
     }
 
     /// The record of `id` as projected for an older data version: from the cache, or

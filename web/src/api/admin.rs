@@ -15,6 +15,7 @@ use crate::api::auth::{Admin, BearerScheme};
 use crate::api::refusals::AdminRefusals;
 use crate::errors::{self, ApiError, ErrorBody, ErrorDetail};
 use crate::input::{blank_to_none, InputError};
+use crate::jobs::{JobRef, JobStatus};
 use crate::registry::RegistryError;
 use crate::respond;
 use crate::AppState;
@@ -119,10 +120,12 @@ impl IngestParams {
 /// Ingest a document (admins only).
 ///
 /// The body is the document's bytes, as published (HTML, PDF, Excel, CSV or ZIP). It is
-/// archived, read with the source's parser, recorded with its facts, resolved into the
-/// registry and indexed — what `mieru ingest` and `mieru resolve` do. Other servers on the
-/// same database re-index within their polling interval. A document the parser cannot read
-/// is archived all the same and answered with `parse_error`.
+/// archived, read with the source's parser and recorded with its facts — what `mieru ingest`
+/// does — before the answer; resolving it into the registry and re-indexing (`mieru resolve`)
+/// is the job the answer names (`job`, and `Location`), run in the background by the
+/// database's worker. Other servers on the same database re-index within their polling
+/// interval once it is done. A document the parser cannot read is archived all the same and
+/// answered with `parse_error`.
 #[utoipa::path(
     post,
     path = "/api/v1/admin/ingest",
@@ -131,7 +134,8 @@ impl IngestParams {
     params(IngestParams),
     request_body(content = String, content_type = "application/octet-stream", description = "The document's bytes"),
     responses(
-        (status = 200, description = "Ingested, resolved and indexed", body = IngestResult),
+        (status = 202, description = "Archived and recorded; the job resolving and indexing it is queued (`Location` is its URL)", body = IngestResult,
+            headers(("Location" = String, description = "`/api/v1/jobs/{id}`"))),
         (status = 400, description = "Missing or invalid parameter, unknown source, empty body", body = ErrorBody),
         (status = 413, description = "The document is larger than 20 MiB", body = ErrorBody),
         (status = 429, description = "Too many requests; see `Retry-After`", body = ErrorBody),
@@ -160,8 +164,12 @@ pub async fn ingest(
     let result = state
         .administer(move |r| r.ingest_document(&request, &body, &by))
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+    let mut res = HttpResponse::Accepted();
+    res.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    if let Ok(location) = HeaderValue::from_str(&result.job.url) {
+        res.insert_header((header::LOCATION, location));
+    }
+    Ok(res
         .content_type("application/json")
         .body(respond::to_safe_json(&result)))
 }
@@ -169,7 +177,7 @@ pub async fn ingest(
 #[derive(OpenApi)]
 #[openapi(
     paths(ingest),
-    components(schemas(ErrorBody, ErrorDetail, IngestResult, ResolveSummary)),
+    components(schemas(ErrorBody, ErrorDetail, IngestResult, JobRef, JobStatus)),
     modifiers(&BearerScheme),
     tags((name = "admin", description = "Operating the registry (admin token)"))
 )]

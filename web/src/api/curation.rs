@@ -9,6 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
@@ -21,6 +22,7 @@ use crate::api::refusals::{AdminWriteRefusals, CuratorReadRefusals, CuratorWrite
 use crate::curation::*;
 use crate::errors::{ApiError, ErrorBody, ErrorDetail};
 use crate::input::{cursor_param, limit_param, validate_id, InputError, MAX_LIMIT};
+use crate::jobs::{JobRef, JobStatus, WithJob};
 use crate::model::{EntityRef, Page};
 use crate::registry::RegistryError;
 use crate::AppState;
@@ -93,13 +95,31 @@ async fn answer<T: Serialize>(
     Ok(private_json(status, &done))
 }
 
+/// Waits for a curator's write and answers what it recorded: `202 Accepted` with the job's
+/// URL in `Location` when a job applies it to the records, `200` when nothing is left to
+/// apply. The write itself is done either way.
+async fn answer_queued<T: Serialize>(
+    call: impl Future<Output = Result<Curated<WithJob<T>>, RegistryError>>,
+) -> Result<HttpResponse, CurationApiError> {
+    let done = call.await??;
+    let Some(job) = &done.job else {
+        return Ok(private_json(StatusCode::OK, &done));
+    };
+    let mut res = private_json(StatusCode::ACCEPTED, &done);
+    if let Ok(location) = HeaderValue::from_str(&job.url) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(res)
+}
+
 /// Accept or reject a correction report (curators).
 ///
 /// Accepting a link report records a human judgement (`different` for a wrong link, `same` for
-/// a missing one, unless `verdict` says otherwise) and re-resolves, so the link changes at
-/// once; a wrong-fact report hides the fact pending review; an outdated report annotates the
-/// record. Source facts are never overwritten. The decision, its reason and the curator's
-/// name are public; the record's history shows the correction.
+/// a missing one, unless `verdict` says otherwise); a wrong-fact report hides the fact pending
+/// review; an outdated report annotates the record. Source facts are never overwritten. The
+/// decision is recorded at once; an accepted one is applied to the records by the job the
+/// answer names (`job`, and `Location`), which re-resolves in the background. The decision,
+/// its reason and the curator's name are public; the record's history shows the correction.
 #[utoipa::path(
     post,
     path = "/api/v1/corrections/{id}/decision",
@@ -108,7 +128,9 @@ async fn answer<T: Serialize>(
     params(("id" = String, Path, description = "Report ID, e.g. `R-000001`")),
     request_body(content = Decision, content_type = "application/json"),
     responses(
-        (status = 200, description = "Decided; the report as it now stands", body = Correction),
+        (status = 202, description = "Accepted and recorded; the report as it now stands, and the job applying it (`Location` is its URL)", body = WithJob<Correction>,
+            headers(("Location" = String, description = "`/api/v1/jobs/{id}`"))),
+        (status = 200, description = "Rejected and recorded; nothing to apply (`job` is null)", body = WithJob<Correction>),
         (status = 400, description = "Invalid decision (empty reason, verdict not allowed for the report, fact missing)", body = ErrorBody),
         (status = 404, description = "No such report", body = ErrorBody),
         (status = 409, description = "The report was already decided", body = ErrorBody),
@@ -126,14 +148,15 @@ pub async fn decide(
     }
     let (decision, Curator(by)) = write.parts::<Decision>()?;
     let call = state.curate(move |r| r.decide_correction(&id, &decision, &by));
-    answer(StatusCode::OK, call).await
+    answer_queued(call).await
 }
 
 /// Record a human judgement on two records (curators).
 ///
 /// `same` merges them, `different` keeps them apart and removes any link, `successor` records
 /// that `right` succeeded `left`, `not_successor` removes a successor link. A judgement wins
-/// over every rule, now and on every later resolution, and shows in both histories.
+/// over every rule, on the next resolution and every later one, and shows in both histories.
+/// It is recorded at once; the job the answer names re-resolves so the records show it.
 #[utoipa::path(
     post,
     path = "/api/v1/curation/judgements",
@@ -141,7 +164,8 @@ pub async fn decide(
     security(("bearer" = [])),
     request_body(content = JudgementRequest, content_type = "application/json"),
     responses(
-        (status = 201, description = "Recorded and applied", body = JudgementRecorded),
+        (status = 202, description = "Recorded; the job applying it is queued (`Location` is its URL)", body = WithJob<JudgementRecorded>,
+            headers(("Location" = String, description = "`/api/v1/jobs/{id}`"))),
         (status = 400, description = "Unknown record or verdict, empty reason", body = ErrorBody),
         CuratorWriteRefusals
     )
@@ -152,11 +176,12 @@ pub async fn judge(
 ) -> Result<HttpResponse, CurationApiError> {
     let (request, Curator(by)) = write.parts::<JudgementRequest>()?;
     let call = state.curate(move |r| r.judge(&request, &by));
-    answer(StatusCode::CREATED, call).await
+    answer_queued(call).await
 }
 
 /// Annotate a record (curators): hide a fact pending review, mark the entry outdated, or add
-/// a note. The fact itself stays stored; the record and its history show the annotation.
+/// a note. The fact itself stays stored; once the job the answer names has run, the record and
+/// its history show the annotation.
 #[utoipa::path(
     post,
     path = "/api/v1/curation/annotations",
@@ -164,7 +189,8 @@ pub async fn judge(
     security(("bearer" = [])),
     request_body(content = NewAnnotation, content_type = "application/json"),
     responses(
-        (status = 201, description = "Annotated and applied", body = Annotation),
+        (status = 202, description = "Recorded; the job applying it is queued (`Location` is its URL)", body = WithJob<Annotation>,
+            headers(("Location" = String, description = "`/api/v1/jobs/{id}`"))),
         (status = 400, description = "Unknown record or fact, missing text or reason", body = ErrorBody),
         (status = 409, description = "The fact is already hidden", body = ErrorBody),
         CuratorWriteRefusals
@@ -176,7 +202,7 @@ pub async fn annotate(
 ) -> Result<HttpResponse, CurationApiError> {
     let (new, Curator(by)) = write.parts::<NewAnnotation>()?;
     let call = state.curate(move |r| r.annotate(&new, &by));
-    answer(StatusCode::CREATED, call).await
+    answer_queued(call).await
 }
 
 fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
@@ -186,8 +212,8 @@ fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
         .ok_or(CurationApiError::Refused(Refusal::NotFound("annotation")))
 }
 
-/// Withdraw an annotation (curators). A hidden fact shows again; the annotation stays on
-/// record with who withdrew it, when and why.
+/// Withdraw an annotation (curators). Once the job the answer names has run, a hidden fact
+/// shows again; the annotation stays on record with who withdrew it, when and why.
 #[utoipa::path(
     post,
     path = "/api/v1/curation/annotations/{id}/withdraw",
@@ -196,7 +222,8 @@ fn annotation_id(s: &str) -> Result<i64, CurationApiError> {
     params(("id" = i64, Path, description = "Annotation ID")),
     request_body(content = Withdrawal, content_type = "application/json"),
     responses(
-        (status = 200, description = "Withdrawn and applied", body = Annotation),
+        (status = 202, description = "Withdrawn; the job applying it is queued (`Location` is its URL)", body = WithJob<Annotation>,
+            headers(("Location" = String, description = "`/api/v1/jobs/{id}`"))),
         (status = 400, description = "Empty reason", body = ErrorBody),
         (status = 404, description = "No such annotation", body = ErrorBody),
         (status = 409, description = "Already withdrawn", body = ErrorBody),
@@ -211,7 +238,7 @@ pub async fn withdraw(
     let id = annotation_id(&path.into_inner())?;
     let (w, Curator(by)) = write.parts::<Withdrawal>()?;
     let call = state.curate(move |r| r.withdraw_annotation(id, &w.reason, &by));
-    answer(StatusCode::OK, call).await
+    answer_queued(call).await
 }
 
 /// The stored facts of a record, with their IDs and sources (curators): what `fact_id`s in
@@ -360,7 +387,8 @@ pub async fn revoke_curator(
     components(schemas(
         ErrorBody, ErrorDetail, EntityRef, Correction, CorrectionKind, NewCorrection, Decision,
         Verdict, JudgementRequest, JudgementRecorded, AnnotationKind, NewAnnotation, Annotation,
-        Withdrawal, AuditEntry, FactInfo, Role, CuratorInfo, NewCurator, IssuedToken, Revocation
+        Withdrawal, AuditEntry, FactInfo, Role, CuratorInfo, NewCurator, IssuedToken, Revocation,
+        JobRef, JobStatus
     )),
     modifiers(&BearerScheme),
     tags(

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod entities;
 pub mod exports;
 pub mod health;
+pub mod jobs;
 pub mod lists;
 pub mod openapi;
 pub mod ratelimit;
@@ -25,7 +26,7 @@ use actix_web::{web, HttpResponse, ResponseError};
 
 use crate::errors::ApiError;
 
-pub const PREFIX: &str = "/api/v1";
+pub const PREFIX: &str = crate::urls::API_PREFIX;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api", web::get().to(docs_page::api_page));
@@ -65,6 +66,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(curation::configure)
             // Ingest through this server (admin bearer token; see `admin`).
             .configure(admin::configure)
+            // The jobs those writes queue (bearer token; see `jobs`).
+            .configure(jobs::configure)
             // `If-None-Match` is not a CORS-safelisted header, so a browser asks first.
             .route("/{tail:.*}", web::method(Method::OPTIONS).to(preflight))
             .default_service(web::to(not_found)),

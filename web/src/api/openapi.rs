@@ -102,6 +102,7 @@ pub fn document() -> &'static str {
         ApiDoc::openapi()
             .merge_from(crate::api::curation::CurationApi::openapi())
             .merge_from(crate::api::admin::AdminApi::openapi())
+            .merge_from(crate::api::jobs::JobsApi::openapi())
             .to_pretty_json()
             .unwrap_or_else(|_| "{}".to_owned())
     })

@@ -1,5 +1,6 @@
 //! The fake registry: the fixtures as the read side; correction reports listed and read, tokens
-//! authenticated; every curation write and every admin call unavailable.
+//! authenticated; curators' writes answered with what they would record and a queued job
+//! (job 7, which `job` shows running); every admin call unavailable.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::OnceLock;
@@ -8,9 +9,11 @@ use chrono::{TimeZone, Utc};
 
 use mieru_web::admin::{IngestRequest, IngestResult};
 use mieru_web::curation::{
-    Annotation, AuditEntry, AuditFilter, Correction, Curated, CuratorInfo, Decision, FactInfo,
-    IssuedToken, JudgementRecorded, JudgementRequest, NewAnnotation, NewCorrection, NewCurator,
+    Annotation, AnnotationKind, AuditEntry, AuditFilter, Correction, Curated, CuratorInfo,
+    Decision, FactInfo, IssuedToken, JudgementRecorded, JudgementRequest, NewAnnotation,
+    NewCorrection, NewCurator, Refusal, Verdict,
 };
+use mieru_web::jobs::{job_url, Job, JobProgress, JobRef, JobStatus, WithJob};
 use mieru_web::model::*;
 use mieru_web::registry::{AdminRegistry, CurationRegistry, Registry, RegistryError};
 
@@ -433,7 +436,7 @@ impl Registry for FakeRegistry {
     }
 }
 
-/// Reports are listed and read, tokens authenticated; every curator's write is unavailable.
+/// Reports are listed and read, tokens authenticated; curators' writes queue job 7.
 impl CurationRegistry for FakeRegistry {
     fn authenticate(
         &self,
@@ -491,36 +494,131 @@ impl CurationRegistry for FakeRegistry {
 
     fn decide_correction(
         &self,
-        _: &str,
-        _: &Decision,
-        _: &CuratorInfo,
-    ) -> Result<Curated<Correction>, RegistryError> {
-        Err(no_curation())
+        id: &str,
+        decision: &Decision,
+        by: &CuratorInfo,
+    ) -> Result<Curated<WithJob<Correction>>, RegistryError> {
+        self.check()?;
+        if id != "R-000001" {
+            return Ok(Err(Refusal::NotFound("correction")));
+        }
+        let accepted = decision.decision == Verdict::Accept;
+        let decided = Correction {
+            status: if accepted { "accepted" } else { "rejected" }.into(),
+            decided_at: Some(t(2026, 11, 21)),
+            decided_by: Some(by.name.clone()),
+            decision_reason: Some(decision.reason.clone()),
+            outcome: Some(
+                if accepted {
+                    "judgement:different"
+                } else {
+                    "none"
+                }
+                .into(),
+            ),
+            ..report_r1()
+        };
+        // Only an accepted report changes a record, so only it queues a job.
+        Ok(Ok(WithJob {
+            value: decided,
+            job: accepted.then(queued_job),
+        }))
     }
 
     fn judge(
         &self,
-        _: &JudgementRequest,
-        _: &CuratorInfo,
-    ) -> Result<Curated<JudgementRecorded>, RegistryError> {
-        Err(no_curation())
+        request: &JudgementRequest,
+        by: &CuratorInfo,
+    ) -> Result<Curated<WithJob<JudgementRecorded>>, RegistryError> {
+        self.check()?;
+        Ok(Ok(WithJob {
+            value: JudgementRecorded {
+                left_subject: request.left.clone(),
+                right_subject: request.right.clone(),
+                verdict: request.verdict.clone(),
+                author: by.name.clone(),
+                reason: request.reason.clone(),
+            },
+            job: Some(queued_job()),
+        }))
     }
 
     fn annotate(
         &self,
-        _: &NewAnnotation,
-        _: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError> {
-        Err(no_curation())
+        new: &NewAnnotation,
+        by: &CuratorInfo,
+    ) -> Result<Curated<WithJob<Annotation>>, RegistryError> {
+        self.check()?;
+        Ok(Ok(WithJob {
+            value: Annotation {
+                id: 1,
+                kind: new.kind,
+                entity_id: new.entity_id.clone().unwrap_or_else(|| "F001".into()),
+                fact_id: new.fact_id,
+                text: new.text.clone().unwrap_or_default(),
+                author: by.name.clone(),
+                reason: new.reason.clone(),
+                correction_id: None,
+                created_at: t(2026, 11, 21),
+                withdrawn_at: None,
+                withdrawn_by: None,
+                withdraw_reason: None,
+            },
+            job: Some(queued_job()),
+        }))
     }
 
     fn withdraw_annotation(
         &self,
-        _: i64,
-        _: &str,
-        _: &CuratorInfo,
-    ) -> Result<Curated<Annotation>, RegistryError> {
-        Err(no_curation())
+        id: i64,
+        reason: &str,
+        by: &CuratorInfo,
+    ) -> Result<Curated<WithJob<Annotation>>, RegistryError> {
+        self.check()?;
+        if id != 1 {
+            return Ok(Err(Refusal::NotFound("annotation")));
+        }
+        Ok(Ok(WithJob {
+            value: Annotation {
+                id,
+                kind: AnnotationKind::Note,
+                entity_id: "F001".into(),
+                fact_id: None,
+                text: "閉院の届出あり".into(),
+                author: "fictional-curator".into(),
+                reason: "届出を確認".into(),
+                correction_id: None,
+                created_at: t(2026, 11, 21),
+                withdrawn_at: Some(t(2026, 11, 22)),
+                withdrawn_by: Some(by.name.clone()),
+                withdraw_reason: Some(reason.to_owned()),
+            },
+            job: Some(queued_job()),
+        }))
+    }
+
+    fn job(&self, id: i64) -> Result<Option<Job>, RegistryError> {
+        self.check()?;
+        Ok((id == QUEUED_JOB).then(|| Job {
+            id,
+            url: job_url(id),
+            kind: "refresh".into(),
+            status: JobStatus::Running,
+            progress: JobProgress {
+                step: 1,
+                steps: 3,
+                message: "resolving".into(),
+            },
+            requested_by: "fictional-curator".into(),
+            cause: "judgement.record".into(),
+            target: "F001 / F002".into(),
+            created_at: t(2026, 11, 21),
+            started_at: Some(t(2026, 11, 21)),
+            finished_at: None,
+            error: None,
+            data_version: None,
+            summary: None,
+        }))
     }
 
     fn entity_facts(&self, _: &str) -> Result<Option<Vec<FactInfo>>, RegistryError> {
@@ -561,6 +659,13 @@ impl AdminRegistry for FakeRegistry {
             "this registry cannot ingest documents".into(),
         ))
     }
+}
+
+/// The job every write of the fake queues; `GET /api/v1/jobs/7` shows it running.
+pub const QUEUED_JOB: i64 = 7;
+
+fn queued_job() -> JobRef {
+    JobRef::new(QUEUED_JOB, JobStatus::Queued)
 }
 
 fn no_curation() -> RegistryError {
