@@ -519,15 +519,7 @@ async fn end_to_end(database_url: Option<&str>, backend: &str, logs: &Arc<Mutex<
         )
     };
     // A facility with a possible link, as the API shows it.
-    let (a, b) = {
-        let mut conn = app.pool.get().expect("conn");
-        let link = store::entities::all_links(&mut conn)
-            .expect("links")
-            .into_iter()
-            .find(|l| l.kind.starts_with("possible") && l.from_id.starts_with('F'))
-            .expect("the replica has a possible successor");
-        (link.from_id, link.to_id)
-    };
+    let (a, b) = common::possible_facility_link(&app);
 
     let registry = Arc::new(app.registry(index.clone()));
     // As `mieru serve` does: a worker runs the jobs the registry's writes queue.

@@ -9,7 +9,6 @@ mod common;
 
 use common::TestDb;
 use mieru::app::Mieru;
-use mieru::ops::synth::{load, Spec};
 use mieru::serve::history::{project_known_at, record_known_at};
 use mieru::serve::neighbourhood::{self, Gathered};
 use mieru::store;
@@ -74,13 +73,10 @@ async fn replica_records_need_only_their_neighbourhood() {
 
 #[test]
 fn synthetic_records_need_only_their_neighbourhood() {
-    for db in TestDb::all() {
-        let dir = tempfile::tempdir().unwrap();
-        let app = Mieru::open(dir.path(), Some(&db.url)).unwrap();
-        load::run(&app, &Spec::new(7, 120, 10), true, &mut |_| {}).unwrap();
-        let compared = assert_neighbourhoods_suffice(&app, db.backend);
-        assert!(compared >= 240, "{}: only {compared} compared", db.backend);
-    }
+    common::on_synthetic_registry(7, 120, |app, backend| {
+        let compared = assert_neighbourhoods_suffice(app, backend);
+        assert!(compared >= 240, "{backend}: only {compared} compared");
+    });
 }
 
 #[test]

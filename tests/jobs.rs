@@ -13,7 +13,6 @@ use common::TestDb;
 use diesel::RunQueryDsl;
 use mieru::app::Mieru;
 use mieru::ops::eval;
-use mieru::store;
 use mieru_web::curation::Role;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -51,15 +50,7 @@ async fn scenario(app: &Mieru, index: Arc<mieru::search::SearchIndex>, backend: 
         mieru::curation::add_curator(&mut conn, "tanaka", Role::Curator, "test").expect("curator")
     };
     let bearer = format!("Bearer {token}");
-    let (a, b) = {
-        let mut conn = app.pool.get().expect("conn");
-        let link = store::entities::all_links(&mut conn)
-            .expect("links")
-            .into_iter()
-            .find(|l| l.kind.starts_with("possible") && l.from_id.starts_with('F'))
-            .expect("the eval set has possible links of facilities");
-        (link.from_id, link.to_id)
-    };
+    let (a, b) = common::possible_facility_link(app);
     let registry = Arc::new(app.registry(index.clone()));
     let state = mieru_web::AppState {
         registry: registry.clone(),

@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Tables that grow with the registry: none may be read whole on a public path.
-const LARGE_TABLES: [&str; 11] = [
+const LARGE_TABLES: [&str; 13] = [
     "facts",
     "documents",
     "snapshots",
@@ -39,6 +39,8 @@ const LARGE_TABLES: [&str; 11] = [
     "plans",
     "events",
     "links",
+    "watch_activity",
+    "entity_changes",
 ];
 
 thread_local! {
@@ -405,6 +407,23 @@ fn every_public_list_and_feed_is_served_by_indexes() {
             statements,
             expect_any_of: &["facts_first_seen", "facts_last_changed"],
         });
+        // A `since` older than every fact: entities are walked in ID order instead.
+        let long_ago = Utc::now() - Duration::days(365 * 60);
+        let (page, statements) = statements_of(|| {
+            registry
+                .changes(&ChangesRequest {
+                    since: long_ago,
+                    cursor: first_changes.next_cursor.clone(),
+                    limit: 50,
+                })
+                .unwrap()
+        });
+        assert_eq!(page.items.len(), 50, "{backend}: changes since long ago");
+        reads.push(Checked {
+            name: "changes?since=<long ago>&cursor".into(),
+            statements,
+            expect_any_of: &["entity_changes_walk"],
+        });
 
         let (feed, statements) = statements_of(|| {
             registry
@@ -418,7 +437,7 @@ fn every_public_list_and_feed_is_served_by_indexes() {
         reads.push(Checked {
             name: "watch/prefecture".into(),
             statements,
-            expect_any_of: &["entities_prefecture"],
+            expect_any_of: &["watch_activity_prefecture"],
         });
 
         let (report, statements) = statements_of(|| registry.sources().unwrap());
@@ -426,7 +445,7 @@ fn every_public_list_and_feed_is_served_by_indexes() {
         reads.push(Checked {
             name: "sources".into(),
             statements,
-            expect_any_of: &["facts_document_retracted"],
+            expect_any_of: &["documents_source_removed"],
         });
 
         let mut actions =

@@ -414,6 +414,8 @@ mod tests {
             actions: Vec::new(),
             plans: Vec::new(),
             events: Vec::new(),
+            activity: Default::default(),
+            last_change: Default::default(),
         };
         let mut conn = pool.get().unwrap();
         replace_all(&mut conn, &projection, "test", 0, store::now()).unwrap();

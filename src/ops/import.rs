@@ -115,6 +115,8 @@ pub fn jsonl(pool: &DbPool, dir: &Path) -> Result<ImportReport, ImportError> {
         actions: Vec::new(),
         plans: Vec::new(),
         events: Vec::new(),
+        activity: Default::default(),
+        last_change: Default::default(),
     };
     for f in &facilities {
         projection

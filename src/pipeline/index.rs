@@ -111,6 +111,8 @@ mod tests {
             actions: Vec::new(),
             plans: Vec::new(),
             events: Vec::new(),
+            activity: Default::default(),
+            last_change: Default::default(),
         };
         let mut conn = pool.get().unwrap();
         replace_all(&mut conn, &empty, "test", 0, crate::store::now()).unwrap();

@@ -72,12 +72,17 @@ pub fn run_under(
 ) -> Result<(ResolveReport, project::Projected), StoreError> {
     let mut resolution = resolve(conn)?;
     lock.heartbeat(conn)?;
+    // Before curation hides facts from the projection: a feed reads every fact.
+    let own_activity = project::watch_activity::OwnActivity::of(&resolution);
+    let last_changes = project::change_times::last_changes(&resolution);
     // Curation: hidden facts leave the projection (never the store); corrections, annotations
     // and judgements join the histories.
     let curation = crate::curation::view::CurationView::load(conn, &resolution.redirects)?;
     let hidden = curation.hide_facts(&mut resolution.set);
     let now = store::now();
-    let projected = project::project_curated(&resolution, &curation, now);
+    let mut projected = project::project_curated(&resolution, &curation, now);
+    projected.tables.activity = own_activity.bounds(&projected.tables.events, &resolution.links);
+    projected.tables.last_change = last_changes;
 
     let mut entity_rows: Vec<EntityRow> = Vec::new();
     let previous: HashMap<String, EntityRow> = store::entities::all(conn)?

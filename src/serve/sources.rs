@@ -34,7 +34,9 @@ pub fn source_health(conn: &mut DbConnection, name: &str) -> Result<SourceHealth
         Some(_) => "unavailable",
     };
     let (documents_live, documents_removed) = documents::counts_of_source(conn, name)?;
-    let (facts_live, facts_retracted) = documents::fact_counts_of_source(conn, name)?;
+    // Counted when the read models were last written: counting per request read every index
+    // entry of the source's facts.
+    let (facts_live, facts_retracted) = store::read_models::source_fact_counts(conn, name)?;
 
     let mut problems: Vec<DocumentProblem> = Vec::new();
     for (snap, doc) in documents::unparsed_snapshots(conn, name, MAX_PROBLEMS)? {

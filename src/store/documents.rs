@@ -303,26 +303,6 @@ pub fn counts_of_source(conn: &mut DbConnection, source: &str) -> Result<(i64, i
     Ok((live, removed))
 }
 
-/// Facts stated by one source's documents: (still stated, retracted).
-pub fn fact_counts_of_source(
-    conn: &mut DbConnection,
-    source: &str,
-) -> Result<(i64, i64), StoreError> {
-    let live = facts::table
-        .inner_join(documents::table)
-        .filter(documents::source.eq(source))
-        .filter(facts::retracted_at.is_null())
-        .count()
-        .get_result(conn)?;
-    let retracted = facts::table
-        .inner_join(documents::table)
-        .filter(documents::source.eq(source))
-        .filter(facts::retracted_at.is_not_null())
-        .count()
-        .get_result(conn)?;
-    Ok((live, retracted))
-}
-
 /// Documents of one source whose last fetch failed (`last_error`), newest error first.
 pub fn failed_documents(
     conn: &mut DbConnection,

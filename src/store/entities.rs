@@ -42,22 +42,6 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Option<EntityRow>, Store
         .optional()?)
 }
 
-/// IDs of the current (not merged away) entities of the given kinds in one prefecture, in ID
-/// order (prefecture watch feeds; index `entities_prefecture`).
-pub fn current_in_prefecture(
-    conn: &mut DbConnection,
-    prefecture: &str,
-    kinds: &[&str],
-) -> Result<Vec<String>, StoreError> {
-    Ok(entities::table
-        .filter(entities::prefecture.eq(prefecture))
-        .filter(entities::merged_into.is_null())
-        .filter(entities::kind.eq_any(kinds))
-        .order(entities::id.asc())
-        .select(entities::id)
-        .load(conn)?)
-}
-
 pub fn count_by_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreError> {
     Ok(entities::table
         .filter(entities::kind.eq(kind))

@@ -206,6 +206,16 @@ pub struct FacilityListRow {
     pub has_actions: bool,
 }
 
+/// A row of the prefecture feeds' reading order (see `serve::watch`): the latest time an
+/// entry of the record's feed can carry, `None` when not known.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = watch_activity, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct WatchActivityRow {
+    pub entity_id: String,
+    pub prefecture: Option<String>,
+    pub last_activity: Option<NaiveDateTime>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = crawl_runs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CrawlRunRow {

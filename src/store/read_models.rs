@@ -2,7 +2,10 @@
 //! A projection replaces them in one transaction, so readers see the old or the new state.
 
 use super::models::*;
-use super::schema::{actions, data_versions, entity_views, events, facility_list, plans};
+use super::schema::{
+    actions, data_versions, entity_changes, entity_views, events, facility_list, plans,
+    source_fact_counts, watch_activity,
+};
 use super::{DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -17,6 +20,11 @@ pub struct Projection {
     pub actions: Vec<ActionRow>,
     pub plans: Vec<PlanRow>,
     pub events: Vec<EventRow>,
+    /// Entity ID → the latest time its watch feed can have news (see
+    /// `pipeline::project::watch_activity`); records without one are stored as not known.
+    pub activity: std::collections::HashMap<String, NaiveDateTime>,
+    /// Entity ID → when it last changed (see `pipeline::project::change_times`).
+    pub last_change: std::collections::HashMap<String, NaiveDateTime>,
 }
 
 pub fn replace_all(
@@ -32,6 +40,9 @@ pub fn replace_all(
         diesel::delete(plans::table).execute(conn)?;
         diesel::delete(events::table).execute(conn)?;
         diesel::delete(facility_list::table).execute(conn)?;
+        diesel::delete(watch_activity::table).execute(conn)?;
+        diesel::delete(source_fact_counts::table).execute(conn)?;
+        diesel::delete(entity_changes::table).execute(conn)?;
         for row in &projection.views {
             diesel::insert_into(entity_views::table)
                 .values(row)
@@ -53,7 +64,26 @@ pub fn replace_all(
                 .execute(conn)?;
         }
         let list = facility_list_rows(conn, projection)?;
-        insert_facility_list(conn, &list)?;
+        insert_chunked!(conn, facility_list::table, &list);
+        let activity = watch_activity_rows(conn, projection)?;
+        insert_chunked!(conn, watch_activity::table, &activity);
+        store_source_fact_counts(conn)?;
+        let mut changes: Vec<(String, NaiveDateTime)> = projection
+            .last_change
+            .iter()
+            .map(|(id, t)| (id.clone(), *t))
+            .collect();
+        changes.sort();
+        let changes: Vec<_> = changes
+            .into_iter()
+            .map(|(id, t)| {
+                (
+                    entity_changes::entity_id.eq(id),
+                    entity_changes::last_change.eq(t),
+                )
+            })
+            .collect();
+        insert_chunked!(conn, entity_changes::table, &changes);
         let entities = i32::try_from(projection.views.len()).unwrap_or(i32::MAX);
         diesel::insert_into(data_versions::table)
             .values((
@@ -102,26 +132,142 @@ fn facility_list_rows(
         .collect())
 }
 
-/// Rows per INSERT of the facility list (4 bound parameters a row).
-const LIST_ROWS_PER_STATEMENT: usize = 1_000;
+/// Rows per multi-row INSERT (at most 4 bound parameters a row, well under both backends'
+/// limits).
+const ROWS_PER_STATEMENT: usize = 1_000;
 
-fn insert_facility_list(
+/// Inserts rows a thousand at a time. Diesel's multi-row insert does not compile through
+/// `MultiConnection`: the statement is built on each backend's own connection.
+macro_rules! insert_chunked {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks(ROWS_PER_STATEMENT) {
+            match $conn {
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConnection::Postgresql(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)?
+                }
+            };
+        }
+    };
+}
+use insert_chunked;
+
+/// The prefecture feeds' reading order: every current facility, CPC and organization (the
+/// entities are stored before the read models), with its prefecture and feed bound.
+fn watch_activity_rows(
     conn: &mut DbConnection,
-    rows: &[FacilityListRow],
-) -> Result<(), StoreError> {
-    // Diesel's multi-row insert does not compile through `MultiConnection`: the statement is
-    // built on each backend's own connection.
-    for chunk in rows.chunks(LIST_ROWS_PER_STATEMENT) {
-        match conn {
-            DbConnection::Sqlite(c) => diesel::insert_into(facility_list::table)
-                .values(chunk)
-                .execute(c)?,
-            DbConnection::Postgresql(c) => diesel::insert_into(facility_list::table)
-                .values(chunk)
-                .execute(c)?,
-        };
+    projection: &Projection,
+) -> Result<Vec<WatchActivityRow>, StoreError> {
+    use super::schema::entities;
+    let current: Vec<(String, Option<String>)> = entities::table
+        .filter(entities::merged_into.is_null())
+        .filter(entities::kind.eq_any(["facility", "cpc", "organization"]))
+        .select((entities::id, entities::prefecture))
+        .load(conn)?;
+    Ok(current
+        .into_iter()
+        .map(|(entity_id, prefecture)| WatchActivityRow {
+            last_activity: projection.activity.get(&entity_id).copied(),
+            entity_id,
+            prefecture,
+        })
+        .collect())
+}
+
+/// Facts per source, still stated and retracted, for `/sources`.
+fn store_source_fact_counts(conn: &mut DbConnection) -> Result<(), StoreError> {
+    use super::schema::{documents, facts};
+    use diesel::dsl::count_star;
+    let live: Vec<(String, i64)> = facts::table
+        .inner_join(documents::table)
+        .filter(facts::retracted_at.is_null())
+        .group_by(documents::source)
+        .select((documents::source, count_star()))
+        .load(conn)?;
+    let retracted: Vec<(String, i64)> = facts::table
+        .inner_join(documents::table)
+        .filter(facts::retracted_at.is_not_null())
+        .group_by(documents::source)
+        .select((documents::source, count_star()))
+        .load(conn)?;
+    let mut counts: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for (source, n) in live {
+        counts.entry(source).or_default().0 = n;
+    }
+    for (source, n) in retracted {
+        counts.entry(source).or_default().1 = n;
+    }
+    for (source, (facts_live, facts_retracted)) in counts {
+        diesel::insert_into(source_fact_counts::table)
+            .values((
+                source_fact_counts::source.eq(source),
+                source_fact_counts::facts_live.eq(facts_live),
+                source_fact_counts::facts_retracted.eq(facts_retracted),
+            ))
+            .execute(conn)?;
     }
     Ok(())
+}
+
+/// Facts of one source as counted at the last resolve or import: (still stated, retracted).
+pub fn source_fact_counts(conn: &mut DbConnection, source: &str) -> Result<(i64, i64), StoreError> {
+    Ok(source_fact_counts::table
+        .find(source)
+        .select((
+            source_fact_counts::facts_live,
+            source_fact_counts::facts_retracted,
+        ))
+        .first(conn)
+        .optional()?
+        .unwrap_or((0, 0)))
+}
+
+/// Feed-order rows of one prefecture's records whose bound is not known (always read).
+pub fn watch_activity_unknown(
+    conn: &mut DbConnection,
+    prefecture: &str,
+) -> Result<Vec<String>, StoreError> {
+    Ok(watch_activity::table
+        .filter(watch_activity::prefecture.eq(prefecture))
+        .filter(watch_activity::last_activity.is_null())
+        .order(watch_activity::entity_id.asc())
+        .select(watch_activity::entity_id)
+        .load(conn)?)
+}
+
+/// One page of a prefecture's records with a known bound, newest bound first and by ID within
+/// a bound, after `after` (the last row of the previous page).
+pub fn watch_activity_page(
+    conn: &mut DbConnection,
+    prefecture: &str,
+    after: Option<(NaiveDateTime, &str)>,
+    limit: i64,
+) -> Result<Vec<(String, NaiveDateTime)>, StoreError> {
+    let mut q = watch_activity::table
+        .filter(watch_activity::prefecture.eq(prefecture))
+        .filter(watch_activity::last_activity.is_not_null())
+        .into_boxed();
+    if let Some((t, id)) = after {
+        q = q.filter(
+            watch_activity::last_activity
+                .lt(t)
+                .or(watch_activity::last_activity
+                    .eq(t)
+                    .and(watch_activity::entity_id.gt(id.to_owned()))),
+        );
+    }
+    let rows: Vec<(String, Option<NaiveDateTime>)> = q
+        .order((
+            watch_activity::last_activity.desc(),
+            watch_activity::entity_id.asc(),
+        ))
+        .select((watch_activity::entity_id, watch_activity::last_activity))
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, t)| Some((id, t?)))
+        .collect())
 }
 
 pub fn entity_view(conn: &mut DbConnection, id: &str) -> Result<Option<EntityViewRow>, StoreError> {
@@ -312,44 +458,107 @@ pub fn facility_page(
 /// IDs of entities with a fact first seen, changed or retracted at or after `since`, or
 /// stated in a document removed at or after `since`; ID order, after `after`, at most `limit`.
 ///
-/// Driven by the changes, not by the entities: each kind of change is one range of its own
+/// Driven by the changes while they are few: each kind of change is one range of its own
 /// index (`facts_first_seen`, `facts_last_changed`, `facts_retracted`, `documents_removed`),
-/// so the work follows what changed since `since` — nothing for a time in the future. A
-/// single join ordered by entity ID would let a planner walk every entity instead.
+/// so the work follows what changed since `since` — nothing for a time in the future. When
+/// `since` is so old that thousands of facts changed after it, entities are walked in ID order
+/// with their last change instead, which finds `limit` of them quickly because most changed;
+/// collecting every changed fact would read the whole table into memory.
 pub fn changed_entity_ids(
     conn: &mut DbConnection,
     since: NaiveDateTime,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
-    use super::schema::{documents, entity_members, facts};
+    changed_entity_ids_by(conn, since, after, limit, ChangesReading::Cheapest)
+}
+
+/// Facts collected through the change indexes before the changes feed reads entities in ID
+/// order instead: past this many, `since` is old enough that most entities changed after it.
+const CHANGED_FACTS_CAP: i64 = 5_000;
+
+/// How [`changed_entity_ids_by`] finds the changed entities; both give the same answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangesReading {
+    /// By the changes while they are few, else by the entities.
+    Cheapest,
+    /// Every fact changed since `since`, through its time indexes, then their entities.
+    ByChanges,
+    /// Entities in ID order, each with its last change (`entity_changes`).
+    ByEntities,
+}
+
+/// [`changed_entity_ids`] read one given way (public for the test that compares them).
+pub fn changed_entity_ids_by(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+    reading: ChangesReading,
+) -> Result<Vec<String>, StoreError> {
+    let cap = match reading {
+        ChangesReading::Cheapest => Some(CHANGED_FACTS_CAP),
+        ChangesReading::ByChanges => None,
+        ChangesReading::ByEntities => return changed_entities_in_order(conn, since, after, limit),
+    };
+    match changed_subjects(conn, since, cap)? {
+        Some(subjects) => entities_of_subjects(conn, &subjects, after, limit),
+        None => changed_entities_in_order(conn, since, after, limit),
+    }
+}
+
+/// Subjects of the facts changed since `since`, one range of a time index per kind of change
+/// (nothing for a time in the future); `None` once more than `cap` facts are read in one range.
+fn changed_subjects(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+    cap: Option<i64>,
+) -> Result<Option<Vec<String>>, StoreError> {
+    use super::schema::{documents, facts};
+    let limit = cap.map_or(i64::MAX, |c| c + 1);
+    let over =
+        |rows: &Vec<String>| cap.is_some_and(|c| i64::try_from(rows.len()).unwrap_or(i64::MAX) > c);
     let mut subjects: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    subjects.extend(
+    let ranges = [
         facts::table
             .filter(facts::first_seen.ge(since))
             .select(facts::subject)
+            .limit(limit)
             .load::<String>(conn)?,
-    );
-    subjects.extend(
         facts::table
             .filter(facts::last_changed.ge(since))
             .select(facts::subject)
+            .limit(limit)
             .load::<String>(conn)?,
-    );
-    subjects.extend(
         facts::table
             .filter(facts::retracted_at.ge(since))
             .select(facts::subject)
+            .limit(limit)
             .load::<String>(conn)?,
-    );
-    subjects.extend(
         facts::table
             .inner_join(documents::table)
             .filter(documents::removed_at.ge(since))
             .select(facts::subject)
+            .limit(limit)
             .load::<String>(conn)?,
-    );
-    let subjects: Vec<String> = subjects.into_iter().collect();
+    ];
+    for rows in ranges {
+        if over(&rows) {
+            return Ok(None);
+        }
+        subjects.extend(rows);
+    }
+    Ok(Some(subjects.into_iter().collect()))
+}
+
+/// The entities of `subjects` after the cursor, in ID order.
+fn entities_of_subjects(
+    conn: &mut DbConnection,
+    subjects: &[String],
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    use super::schema::entity_members;
     let after = after.unwrap_or("").to_owned();
     let mut ids: Vec<String> = Vec::new();
     // Chunked: a bound parameter per subject, well under both backends' limits.
@@ -366,6 +575,24 @@ pub fn changed_entity_ids(
     ids.dedup();
     ids.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(ids)
+}
+
+/// Entities after the cursor, in ID order, that changed since `since` (index
+/// `entity_changes_walk`): the walk stops at `limit` entities, which come soon when most
+/// entities changed.
+fn changed_entities_in_order(
+    conn: &mut DbConnection,
+    since: NaiveDateTime,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(entity_changes::table
+        .filter(entity_changes::entity_id.gt(after.unwrap_or("").to_owned()))
+        .filter(entity_changes::last_change.ge(since))
+        .order(entity_changes::entity_id.asc())
+        .select(entity_changes::entity_id)
+        .limit(limit)
+        .load(conn)?)
 }
 
 /// One fact of an entity with the times the changes feed needs.

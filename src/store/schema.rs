@@ -165,6 +165,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    watch_activity (entity_id) {
+        entity_id -> Text,
+        prefecture -> Nullable<Text>,
+        last_activity -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    entity_changes (entity_id) {
+        entity_id -> Text,
+        last_change -> Timestamp,
+    }
+}
+
+diesel::table! {
+    source_fact_counts (source) {
+        source -> Text,
+        facts_live -> BigInt,
+        facts_retracted -> BigInt,
+    }
+}
+
+diesel::table! {
     crawl_runs (id) {
         id -> BigInt,
         source -> Text,
@@ -290,6 +313,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     plans,
     entity_views,
     facility_list,
+    watch_activity,
+    entity_changes,
+    source_fact_counts,
     crawl_runs,
     locks,
     data_versions,

@@ -305,3 +305,26 @@ pub fn web_app(
         .app_data(mieru_web::app_data(state))
         .configure(mieru_web::configure)
 }
+
+/// The two facilities of the first possible link (for curator decisions on it).
+pub fn possible_facility_link(app: &mieru::app::Mieru) -> (String, String) {
+    let mut conn = app.pool.get().expect("conn");
+    let link = mieru::store::entities::all_links(&mut conn)
+        .expect("links")
+        .into_iter()
+        .find(|l| l.kind.starts_with("possible") && l.from_id.starts_with('F'))
+        .expect("a possible link between facilities");
+    (link.from_id, link.to_id)
+}
+
+/// Runs `test` on a synthetic registry (`facilities` of them, 10 events each, resolved) on
+/// every backend, each in a fresh data directory.
+pub fn on_synthetic_registry(seed: u64, facilities: usize, test: impl Fn(&Mieru, &'static str)) {
+    for db in TestDb::all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = Mieru::open(dir.path(), Some(&db.url)).expect("open");
+        let spec = mieru::ops::synth::Spec::new(seed, facilities, 10);
+        mieru::ops::synth::load::run(&app, &spec, true, &mut |_| {}).expect("synth");
+        test(&app, db.backend);
+    }
+}

@@ -25,6 +25,10 @@ pub mod events;
 pub mod plans;
 pub mod search_docs;
 pub mod timeline;
+// When each record's watch feed can last have had news (the prefecture feeds' reading
+// order), and when each entity last changed (the changes feed's).
+pub mod change_times;
+pub mod watch_activity;
 // The versioned format of the stored read models, apart from the public model.
 pub mod stored;
 
@@ -161,6 +165,8 @@ pub fn project_curated(res: &Resolution, curation: &CurationView, now: NaiveDate
         actions: Vec::new(),
         plans: Vec::new(),
         events: Vec::new(),
+        activity: HashMap::new(),
+        last_change: HashMap::new(),
     };
     let mut index_docs = Vec::new();
     let mut summaries: Vec<Summary> = ctx.summaries.values().cloned().collect();

@@ -16,6 +16,9 @@ pub struct FactSet {
     pub documents: HashMap<i64, DocumentRow>,
     /// SHA-256 → fetch time of that snapshot.
     pub fetched: HashMap<String, NaiveDateTime>,
+    /// SHA-256 → the latest fetch of a snapshot with those bytes (a document can return to
+    /// an earlier version, and a feed dates an edit by the snapshot that made it).
+    pub latest_fetch: HashMap<String, NaiveDateTime>,
 }
 
 impl FactSet {
@@ -29,7 +32,10 @@ impl FactSet {
             by_subject.entry(f.subject.clone()).or_default().push(i);
         }
         let mut fetched = HashMap::new();
+        let mut latest_fetch: HashMap<String, NaiveDateTime> = HashMap::new();
         for s in snapshots {
+            let latest = latest_fetch.entry(s.sha256.clone()).or_insert(s.fetched_at);
+            *latest = (*latest).max(s.fetched_at);
             fetched.entry(s.sha256).or_insert(s.fetched_at);
         }
         Self {
@@ -37,6 +43,7 @@ impl FactSet {
             by_subject,
             documents: documents.into_iter().map(|d| (d.id, d)).collect(),
             fetched,
+            latest_fetch,
         }
     }
 

@@ -78,17 +78,44 @@ fn entity_feed(
 }
 
 fn prefecture_feed(conn: &mut DbConnection, name: &str) -> Result<Lookup<WatchFeed>, StoreError> {
+    prefecture_feed_paged(conn, name, PREFECTURE_PAGE)
+}
+
+/// Records a prefecture feed reads at a time.
+const PREFECTURE_PAGE: i64 = 64;
+
+/// A prefecture's feed, reading its records `page` at a time: first every record whose feed
+/// bound is not known, then the others newest bound first (`watch_activity`), until no record
+/// left can carry an entry among the newest [`MAX_ENTRIES`]. The result does not depend on
+/// `page` (public for the test that proves it); its work follows the entries shown, not the
+/// size of the prefecture.
+pub fn prefecture_feed_paged(
+    conn: &mut DbConnection,
+    name: &str,
+    page: i64,
+) -> Result<Lookup<WatchFeed>, StoreError> {
     if !mieru_text::address::PREFECTURES.contains(&name) {
         return Ok(Lookup::NotFound);
     }
-    let ids =
-        store::entities::current_in_prefecture(conn, name, &["facility", "cpc", "organization"])?;
-    let ev = Evidence::load(conn, &ids)?;
-    let mut entries = Vec::new();
-    for id in &ids {
-        if let Some(w) = watched(conn, id)? {
-            entries.extend(entity_entries(conn, &w, None, &ev, false)?);
+    let unknown = store::read_models::watch_activity_unknown(conn, name)?;
+    let mut entries = records_entries(conn, &unknown)?;
+    let mut after: Option<(chrono::NaiveDateTime, String)> = None;
+    loop {
+        let rows = store::read_models::watch_activity_page(
+            conn,
+            name,
+            after.as_ref().map(|(t, id)| (*t, id.as_str())),
+            page.max(1),
+        )?;
+        let Some((next_id, next_bound)) = rows.first() else {
+            break;
+        };
+        if settled(&entries, *next_bound, next_id) {
+            break;
         }
+        let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+        entries.extend(records_entries(conn, &ids)?);
+        after = rows.last().map(|(id, t)| (*t, id.clone()));
     }
     Ok(Lookup::Found(WatchFeed {
         subject: None,
@@ -99,8 +126,41 @@ fn prefecture_feed(conn: &mut DbConnection, name: &str) -> Result<Lookup<WatchFe
     }))
 }
 
-/// Newest first; one entry per key (an action on two facilities of a prefecture once).
-fn finish(mut entries: Vec<WatchEntry>, dedupe_actions: bool) -> Vec<WatchEntry> {
+/// The entries of several records (of a prefecture feed), their evidence loaded at once.
+fn records_entries(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<WatchEntry>, StoreError> {
+    let ev = Evidence::load(conn, ids)?;
+    let mut entries = Vec::new();
+    for id in ids {
+        if let Some(w) = watched(conn, id)? {
+            entries.extend(entity_entries(conn, &w, None, &ev, false)?);
+        }
+    }
+    Ok(entries)
+}
+
+/// Whether the feed's entries are final: the newest [`MAX_ENTRIES`] are all there, and a
+/// record whose entries are no later than `bound` (and whose keys start with its ID) cannot
+/// sort before the last of them; nor can any record after it in feed order (a bound no later,
+/// and a greater ID within the same bound).
+fn settled(entries: &[WatchEntry], bound: chrono::NaiveDateTime, next_id: &str) -> bool {
+    let shown = ordered(entries.to_vec(), true);
+    let Some(last) = shown.get(MAX_ENTRIES - 1) else {
+        return false;
+    };
+    let last_seen = last.seen_at.naive_utc();
+    bound < last_seen || (bound == last_seen && last.key.as_str() < next_id)
+}
+
+/// Newest first; one entry per key (an action on two facilities of a prefecture once); at
+/// most [`MAX_ENTRIES`].
+fn finish(entries: Vec<WatchEntry>, dedupe_actions: bool) -> Vec<WatchEntry> {
+    let mut entries = ordered(entries, dedupe_actions);
+    entries.truncate(MAX_ENTRIES);
+    entries
+}
+
+/// [`finish`] without the cut.
+fn ordered(mut entries: Vec<WatchEntry>, dedupe_actions: bool) -> Vec<WatchEntry> {
     entries.sort_by(|a, b| b.seen_at.cmp(&a.seen_at).then(a.key.cmp(&b.key)));
     let mut keys = BTreeSet::new();
     let mut actions = BTreeSet::new();
@@ -114,6 +174,5 @@ fn finish(mut entries: Vec<WatchEntry>, dedupe_actions: bool) -> Vec<WatchEntry>
         }
         keys.insert(e.key.clone())
     });
-    entries.truncate(MAX_ENTRIES);
     entries
 }

@@ -1,0 +1,3 @@
+DROP TABLE entity_changes;
+DROP TABLE source_fact_counts;
+DROP TABLE watch_activity;
