@@ -22,6 +22,7 @@ pub mod pages;
 pub mod registry;
 pub mod report_quota;
 pub mod respond;
+pub mod response_cache;
 pub mod urls;
 pub mod watch;
 
@@ -126,18 +127,30 @@ impl AppState {
 /// handlers, the security headers and the per-client rate limit (the process-wide limiter,
 /// configured from `MIERU_RATE_PER_SEC` / `MIERU_RATE_BURST`, default 20/s with bursts of 60).
 /// The caller provides `AppState` via [`app_data`].
+///
+/// Each call has a response cache of its own: one app, one registry. A server shares one
+/// between its workers through [`configure_with`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    configure_with_limiter(cfg, api::ratelimit::default_limiter());
+    configure_with(cfg, api::ratelimit::default_limiter(), Arc::default());
 }
 
-/// [`configure`] with a given rate limiter (share one clone between all workers).
-pub fn configure_with_limiter(cfg: &mut web::ServiceConfig, limiter: api::ratelimit::RateLimiter) {
+/// [`configure`] with a given rate limiter and response cache (share one of each between all
+/// workers).
+pub fn configure_with(
+    cfg: &mut web::ServiceConfig,
+    limiter: api::ratelimit::RateLimiter,
+    cache: Arc<response_cache::ResponseCache>,
+) {
     cfg.app_data(errors::json_config())
         .app_data(errors::query_config())
         .app_data(errors::path_config());
     // One catch-all scope so that security headers also cover 404s and static files.
+    // From the outside in: security headers, the rate limit (a cached answer is still
+    // charged), the response cache, compression (so the cache keeps encoded bytes).
     cfg.service(
         web::scope("")
+            .wrap(Compress::default())
+            .wrap(response_cache::CacheResponses::new(cache))
             .wrap_fn(move |req, srv| api::ratelimit::limit(&limiter, req, srv))
             .wrap(headers::security_headers())
             .configure(api::configure)
@@ -180,11 +193,12 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
             malformed::report();
         }
     });
+    let cache = Arc::new(response_cache::ResponseCache::default());
     HttpServer::new(move || {
+        let cache = cache.clone();
         App::new()
             .app_data(data.clone())
             .wrap(body_timeout::BodyTimeout::new(body_timeout::configured()))
-            .wrap(Compress::default())
             .wrap_fn(|req, srv| {
                 let started = Instant::now();
                 let method = req.method().clone();
@@ -208,7 +222,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
                     res
                 }
             })
-            .configure(configure)
+            .configure(move |cfg| configure_with(cfg, api::ratelimit::default_limiter(), cache))
     })
     .workers(workers)
     // Compressed bodies go out as a header write and then chunk writes; with Nagle's algorithm

@@ -66,6 +66,13 @@ pub trait Registry: Send + Sync + 'static {
 
     fn health(&self) -> Result<Health, RegistryError>;
 
+    /// The data version the read models are at now, read afresh on every call: whole
+    /// responses are kept per version (`response_cache`). `None` (the default) when the
+    /// registry cannot tell, and then nothing is kept.
+    fn data_version(&self) -> Result<Option<i64>, RegistryError> {
+        Ok(None)
+    }
+
     /// Facilities and CPCs ordered by ID (a stable order: IDs never change), with a cursor on
     /// the last ID, so a walk sees every record once even while data is added.
     fn facilities(&self, filter: &FacilityFilter) -> Result<Page<FacilitySummary>, RegistryError>;

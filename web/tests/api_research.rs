@@ -230,7 +230,7 @@ async fn rate_limit_answers_429_with_retry_after() {
             .app_data(mieru_web::app_data(common::state(Arc::new(
                 FakeRegistry::default(),
             ))))
-            .configure(|cfg| mieru_web::configure_with_limiter(cfg, limiter.clone())),
+            .configure(|cfg| mieru_web::configure_with(cfg, limiter.clone(), Default::default())),
     )
     .await;
     let call = |ip: &'static str, uri: &'static str| {

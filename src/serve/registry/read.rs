@@ -139,6 +139,13 @@ impl Registry for DbRegistry {
         }))
     }
 
+    fn data_version(&self) -> Result<Option<i64>, RegistryError> {
+        let mut conn = self.conn()?;
+        Ok(store::read_models::latest_version(&mut conn)
+            .map_err(unavailable)?
+            .map(|(id, _)| id))
+    }
+
     fn health(&self) -> Result<Health, RegistryError> {
         // Checking a connection out validates it: the database answers on every call.
         let mut conn = self.conn()?;
