@@ -113,6 +113,9 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     created: bool,
+    /// Bumped after every reload that made a commit visible: whole search answers are kept
+    /// per generation (`mieru_web::response_cache`).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -181,7 +184,14 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             created,
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many commits this process has made visible. A search that starts after reading it
+    /// sees at least that commit: the count moves only once the reader has reloaded.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Whether this index was created empty by this open (new, or recreated after a schema
@@ -330,6 +340,8 @@ impl SearchIndex {
         match result {
             Ok(value) => {
                 self.reader.reload()?;
+                self.generation
+                    .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
                 Ok(value)
             }
             Err(e) => {

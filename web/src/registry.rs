@@ -37,6 +37,15 @@ pub enum RegistryError {
 /// looked up by ID at a point in time (handlers treat the two kinds alike through it).
 pub type RecordLookup<T> = fn(&dyn Registry, &str, PointInTime) -> Result<Lookup<T>, RegistryError>;
 
+/// The versions whole answers are kept under: see [`Registry::cache_version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheVersion {
+    /// The read models' data version (`data_versions` id).
+    pub data: i64,
+    /// The search index's generation in this process.
+    pub search: u64,
+}
+
 /// The public read side.
 pub trait Registry: Send + Sync + 'static {
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, RegistryError>;
@@ -66,10 +75,11 @@ pub trait Registry: Send + Sync + 'static {
 
     fn health(&self) -> Result<Health, RegistryError>;
 
-    /// The data version the read models are at now, read afresh on every call: whole
-    /// responses are kept per version (`response_cache`). `None` (the default) when the
-    /// registry cannot tell, and then nothing is kept.
-    fn data_version(&self) -> Result<Option<i64>, RegistryError> {
+    /// What answers are built from now, read afresh on every call: the data version of the
+    /// read models and the search index's generation. Whole responses are kept per value
+    /// (`response_cache`). `None` (the default) when the registry cannot tell, and then
+    /// nothing is kept.
+    fn cache_version(&self) -> Result<Option<CacheVersion>, RegistryError> {
         Ok(None)
     }
 

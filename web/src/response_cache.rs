@@ -9,8 +9,8 @@
 //! Only what cannot differ between visitors is kept: a GET of a listed public path, without
 //! credentials, conditions or ranges, with no cookie but the language one, answered 200 with
 //! no cookie set. The key holds every request header the answer depends on. The whole cache is
-//! dropped when the registry reports a new data version; a registry that cannot tell its
-//! version (`None`) is never cached for.
+//! dropped when the registry reports a new data version or search index generation; a
+//! registry that cannot tell (`None`) is never cached for.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::{ready, Future, Ready};
@@ -25,6 +25,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::web::{Bytes, Data};
 use actix_web::HttpResponse;
 
+use crate::registry::CacheVersion;
 use crate::AppState;
 
 /// The response header that tells whether the cache answered (`hit`) or stored (`miss`).
@@ -37,10 +38,9 @@ const MAX_ENTRY_BYTES: usize = 2 * 1024 * 1024;
 /// Request header values longer than this make a request uncacheable (keys stay small).
 const MAX_HEADER_KEY_LEN: usize = 200;
 
-/// Public reads whose answer depends only on the data version and the request itself. Search
-/// (it follows the index, which may lag the database), the changes list (it states "now"),
-/// source health (crawls change it without a new version), exports and archived documents
-/// (large, and served from disk) are left out.
+/// Public reads whose answer depends only on the data version, the search index and the
+/// request itself. The changes list (it states "now"), source health (crawls change it without
+/// a new version), exports and archived documents (large, and served from disk) are left out.
 fn cacheable_path(path: &str) -> bool {
     const PREFIXES: [&str; 9] = [
         "/facilities/",
@@ -53,7 +53,8 @@ fn cacheable_path(path: &str) -> bool {
         "/api/v1/actions",
         "/api/v1/plans/",
     ];
-    path == "/" || path == "/feed.atom" || PREFIXES.iter().any(|p| path.starts_with(p))
+    matches!(path, "/" | "/feed.atom" | "/search" | "/api/v1/search")
+        || PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
 /// Request headers a kept answer may depend on (content negotiation, the host in absolute
@@ -146,7 +147,7 @@ impl Kept {
 
 #[derive(Default)]
 struct Entries {
-    version: Option<i64>,
+    version: Option<CacheVersion>,
     kept: HashMap<String, Arc<Kept>>,
     order: VecDeque<String>,
     bytes: usize,
@@ -154,7 +155,7 @@ struct Entries {
 
 impl Entries {
     /// Drops everything when the data version moved.
-    fn at_version(&mut self, version: i64) {
+    fn at_version(&mut self, version: CacheVersion) {
         if self.version != Some(version) {
             *self = Entries {
                 version: Some(version),
@@ -184,13 +185,13 @@ impl ResponseCache {
         }
     }
 
-    fn get(&self, version: i64, key: &str) -> Option<Arc<Kept>> {
+    fn get(&self, version: CacheVersion, key: &str) -> Option<Arc<Kept>> {
         let mut entries = self.entries.lock().ok()?;
         entries.at_version(version);
         entries.kept.get(key).cloned()
     }
 
-    fn put(&self, version: i64, key: String, kept: Kept) {
+    fn put(&self, version: CacheVersion, key: String, kept: Kept) {
         let size = kept.size(&key);
         if size > MAX_ENTRY_BYTES.min(self.max_bytes) {
             return;
@@ -279,7 +280,7 @@ where
             };
             let state = req.app_data::<Data<AppState>>().cloned();
             let version = match state {
-                Some(state) => state.read(|r| r.data_version()).await.ok().flatten(),
+                Some(state) => state.read(|r| r.cache_version()).await.ok().flatten(),
                 None => None,
             };
             let Some(version) = version else {
@@ -330,23 +331,31 @@ mod tests {
         }
     }
 
+    fn v(data: i64) -> CacheVersion {
+        CacheVersion { data, search: 0 }
+    }
+
     #[test]
     fn a_new_version_empties_the_cache_and_old_entries_go_first() {
         let cache = ResponseCache::new(3_000);
-        cache.put(1, "a".into(), kept(1_000));
-        cache.put(1, "b".into(), kept(1_000));
-        assert!(cache.get(1, "a").is_some());
+        cache.put(v(1), "a".into(), kept(1_000));
+        cache.put(v(1), "b".into(), kept(1_000));
+        assert!(cache.get(v(1), "a").is_some());
         // Over the bound: the oldest goes.
-        cache.put(1, "c".into(), kept(1_500));
-        assert!(cache.get(1, "a").is_none());
-        assert!(cache.get(1, "b").is_some() && cache.get(1, "c").is_some());
+        cache.put(v(1), "c".into(), kept(1_500));
+        assert!(cache.get(v(1), "a").is_none());
+        assert!(cache.get(v(1), "b").is_some() && cache.get(v(1), "c").is_some());
         assert!(cache.bytes() <= 3_000);
         // Another version: nothing of the old one answers.
-        assert!(cache.get(2, "b").is_none());
+        assert!(cache.get(v(2), "b").is_none());
         assert_eq!(cache.bytes(), 0);
+        // So is another search generation.
+        cache.put(v(2), "e".into(), kept(10));
+        let next = CacheVersion { data: 2, search: 1 };
+        assert!(cache.get(next, "e").is_none());
         // Too large to keep at all.
-        cache.put(2, "d".into(), kept(5_000));
-        assert!(cache.get(2, "d").is_none());
+        cache.put(v(2), "d".into(), kept(5_000));
+        assert!(cache.get(v(2), "d").is_none());
     }
 
     #[test]
@@ -360,8 +369,6 @@ mod tests {
             assert!(cacheable_path(p.split('?').next().unwrap_or(p)), "{p}");
         }
         for p in [
-            "/api/v1/search",
-            "/search",
             "/api/v1/changes",
             "/sources",
             "/api/v1/exports/facilities.jsonl",

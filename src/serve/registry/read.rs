@@ -7,7 +7,7 @@ use crate::archive::is_sha256_hex;
 use crate::search::SearchError;
 use crate::store;
 use mieru_web::model::*;
-use mieru_web::registry::{Registry, RegistryError};
+use mieru_web::registry::{CacheVersion, Registry, RegistryError};
 use std::collections::HashMap;
 
 impl Registry for DbRegistry {
@@ -139,11 +139,13 @@ impl Registry for DbRegistry {
         }))
     }
 
-    fn data_version(&self) -> Result<Option<i64>, RegistryError> {
+    fn cache_version(&self) -> Result<Option<CacheVersion>, RegistryError> {
+        // The generation first: a version read later can only be newer than the search.
+        let search = self.index.generation();
         let mut conn = self.conn()?;
         Ok(store::read_models::latest_version(&mut conn)
             .map_err(unavailable)?
-            .map(|(id, _)| id))
+            .map(|(data, _)| CacheVersion { data, search }))
     }
 
     fn health(&self) -> Result<Health, RegistryError> {
