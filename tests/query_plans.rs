@@ -240,7 +240,10 @@ fn every_public_list_and_feed_is_served_by_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let app = Mieru::open(dir.path(), db.database_url()).unwrap();
         load::run(&app, &Spec::new(7, 400, 10), true, &mut |_| {}).expect("synth");
-        let registry = app.registry(Arc::new(app.open_index().unwrap()));
+        let index = Arc::new(app.open_index().unwrap());
+        // A second data version, so that version 1 is an old one.
+        app.resolve_and_index(&index).unwrap();
+        let registry = app.registry(index);
         let mut explain = app.pool.get().unwrap();
         if let DbConnection::Postgresql(c) = &mut *explain {
             c.batch_execute(
@@ -521,6 +524,22 @@ fn every_public_list_and_feed_is_served_by_indexes() {
             name: "versions".into(),
             statements,
             expect_any_of: &[],
+        });
+        let (old, statements) = statements_of(|| {
+            let at = PointInTime {
+                as_of: None,
+                version: Some(1),
+            };
+            registry.facility(&everything[0].0, at).unwrap()
+        });
+        assert!(
+            matches!(old, mieru_web::model::Lookup::Found(_)),
+            "{backend}: version 1"
+        );
+        reads.push(Checked {
+            name: "facility?version=1".into(),
+            statements,
+            expect_any_of: &["entities_merged"],
         });
 
         check_plans(&mut explain, backend, &reads);

@@ -54,3 +54,7 @@ FROM entity_members m
 JOIN facts f ON f.subject = m.subject
 JOIN documents d ON d.id = f.document_id
 GROUP BY m.entity_id;
+
+-- Merged-away IDs and where they now live (curation's redirects, read by every `?version=N`
+-- projection): a few rows among hundreds of thousands of entities, so a partial index.
+CREATE INDEX entities_merged ON entities (merged_into) WHERE merged_into IS NOT NULL;
