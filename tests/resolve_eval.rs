@@ -14,11 +14,13 @@ fn scored(dir: &Path, gold: &eval::Gold, docs: &[eval::EvalDoc]) -> Scored {
     let app = Mieru::open(data.path(), None).expect("open");
     eval::ingest(&app, dir, docs).expect("ingest");
     let mut conn = app.pool.get().expect("conn");
-    let (_, projected) = refresh::run(&mut conn).expect("resolve");
+    refresh::run(&mut conn).expect("resolve");
     let m = eval::score(&mut conn, gold).expect("score");
     let cases = eval::load_search_cases(dir).expect("search cases");
-    let search =
-        eval::score_search(&mut conn, projected.search_docs, gold, &cases).expect("search");
+    let search = {
+        let docs = mieru::pipeline::project::search_docs_from_store(&mut conn).expect("docs");
+        eval::score_search(&mut conn, docs, gold, &cases).expect("search")
+    };
     assert!(m.missing_subjects.is_empty(), "{:?}", m.missing_subjects);
     assert_eq!(m.false_merges, 0, "{:?}", m.errors);
     assert!(

@@ -65,19 +65,15 @@ fn evaluate(dir: &std::path::Path, verbose: bool, min_recall: f64) -> anyhow::Re
     let n = eval::ingest(&app, dir, &docs)?;
     let mut conn = app.pool.get()?;
     let started = std::time::Instant::now();
-    let (report, projected) = refresh::run(&mut conn)?;
+    let report = refresh::run(&mut conn)?;
     let took = started.elapsed();
     let m = eval::score(&mut conn, &gold)?;
     let cases = eval::load_search_cases(dir)?;
     let search = if cases.is_empty() {
         None
     } else {
-        Some(eval::score_search(
-            &mut conn,
-            projected.search_docs,
-            &gold,
-            &cases,
-        )?)
+        let docs = mieru::pipeline::project::search_docs_from_store(&mut conn)?;
+        Some(eval::score_search(&mut conn, docs, &gold, &cases)?)
     };
 
     println!("documents:           {n}");

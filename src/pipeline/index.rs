@@ -8,8 +8,9 @@
 //! the old documents until the new ones are complete: no downtime and no swap needed.
 
 use crate::ops::periodic::Periodic;
+use crate::pipeline::project::search_docs::StoredDocs;
 use crate::search::{SearchError, SearchIndex};
-use crate::store::{read_models, DbPool, StoreError};
+use crate::store::{read_models, DbConnection, DbPool, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,13 +39,33 @@ pub struct Rebuilt {
 /// Rebuilds the index from the stored read models and records their data version.
 pub fn rebuild(pool: &DbPool, index: &SearchIndex) -> Result<Rebuilt, IndexError> {
     let mut conn = pool.get().map_err(StoreError::from)?;
-    // The version is read before the documents: if a resolve lands in between, the index
-    // holds newer documents than it records and the next check rebuilds once more — it never
-    // records a version newer than its documents.
     let version = read_models::latest_version(&mut conn)?.map(|(id, _)| id);
-    let docs = crate::pipeline::project::search_docs_from_store(&mut conn)?;
-    let documents = index.rebuild_at_version(docs, version)?;
+    let documents = rebuild_from(&mut conn, index, version)?;
     Ok(Rebuilt { version, documents })
+}
+
+/// Rebuilds the index from the stored read models, a page at a time, recording `version`.
+/// A failed read rolls the rebuild back and is returned as the store's error.
+pub fn rebuild_from(
+    conn: &mut DbConnection,
+    index: &SearchIndex,
+    version: Option<i64>,
+) -> Result<u64, IndexError> {
+    let mut failed: Option<StoreError> = None;
+    let docs = StoredDocs::new(conn).map_while(|doc| match doc {
+        Ok(doc) => Some(Ok(doc)),
+        Err(e) => {
+            failed = Some(e);
+            Some(Err(SearchError::Index(
+                "reading the read models failed".into(),
+            )))
+        }
+    });
+    let result = index.rebuild_fallible(docs, version);
+    match (failed, result) {
+        (Some(e), _) => Err(IndexError::Store(e)),
+        (None, result) => Ok(result?),
+    }
 }
 
 /// Rebuilds the index when it is behind the database (or records no version while it holds

@@ -103,9 +103,9 @@ fn run_claimed(
     tracing::info!(jobs = ?ids, "running queued jobs");
     let outcome = match refresh::run_under(conn, lock) {
         Err(e) => Err(e.to_string()),
-        Ok((report, projected)) => {
+        Ok(report) => {
             db::advance(conn, &ids, INDEXING.0, INDEXING.1)?;
-            match index.rebuild_at_version(projected.search_docs, report.data_version) {
+            match super::index::rebuild_from(conn, index, report.data_version) {
                 Ok(documents) => Ok((report, documents)),
                 Err(e) => Err(format!(
                     "resolved into data version {:?}, but the search index was not rebuilt: {e}",

@@ -3,14 +3,15 @@
 //! read models, and hand back what the index needs. The CLI, curation jobs, the admin ingest
 //! and the evaluation harness all refresh through here.
 
-use super::project;
-use super::resolve::resolve;
+use super::project::{self, streamed, watch_activity::issued_actions};
+use super::resolve::{ids::EntityId, resolve_lean, Resolution};
 use crate::ops::locks::{self, HeldLock};
 use crate::search::{SearchError, SearchIndex};
 use crate::store::models::{EntityRow, MemberRow};
-use crate::store::{self, DbConnection, StoreError};
+use crate::store::{self, read_models, DbConnection, StoreError};
+use diesel::Connection;
 use mieru_crawler::provenance::SubjectKind;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ResolveReport {
@@ -50,7 +51,7 @@ impl std::fmt::Display for ResolveReport {
 /// own transaction (a crash between them leaves a consistent older read model). Runs under the
 /// database's resolve lock: two servers or CLIs resolving at once would hand out the same new
 /// IDs and interleave their read models, so the second waits for the first.
-pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected), StoreError> {
+pub fn run(conn: &mut DbConnection) -> Result<ResolveReport, StoreError> {
     let lock = HeldLock::acquire(
         conn,
         locks::RESOLVE_LOCK,
@@ -66,30 +67,102 @@ pub fn run(conn: &mut DbConnection) -> Result<(ResolveReport, project::Projected
 
 /// [`run`] for a caller that already holds the resolve lock (the job worker, which holds it
 /// from claiming its jobs to marking them done).
-pub fn run_under(
-    conn: &mut DbConnection,
-    lock: &HeldLock,
-) -> Result<(ResolveReport, project::Projected), StoreError> {
-    let mut resolution = resolve(conn)?;
+///
+/// Resolution reads only what clustering needs; the projection then reads the facts a chunk
+/// of records at a time (`project::streamed`), so memory does not grow with the fact count.
+/// The search index is not touched: [`run_and_index`] rebuilds it from the stored rows.
+pub fn run_under(conn: &mut DbConnection, lock: &HeldLock) -> Result<ResolveReport, StoreError> {
+    let started = std::time::Instant::now();
+    let resolution = resolve_lean(conn)?;
+    tracing::info!(entities = resolution.members.len(), took = ?started.elapsed(), "resolved");
     lock.heartbeat(conn)?;
-    // Before curation hides facts from the projection: a feed reads every fact.
-    let own_activity = project::watch_activity::OwnActivity::of(&resolution);
-    let last_changes = project::change_times::last_changes(&resolution);
     // Curation: hidden facts leave the projection (never the store); corrections, annotations
     // and judgements join the histories.
     let curation = crate::curation::view::CurationView::load(conn, &resolution.redirects)?;
-    let hidden = curation.hide_facts(&mut resolution.set);
+    let own = streamed::own_pass(conn, &resolution, &curation)?;
+    tracing::info!(took = ?started.elapsed(), "summaries made");
+    lock.heartbeat(conn)?;
     let now = store::now();
-    let mut projected = project::project_curated(&resolution, &curation, now);
-    projected.tables.activity = own_activity.bounds(&projected.tables.events, &resolution.links);
-    projected.tables.last_change = last_changes;
+    store_entities(conn, &resolution, &own.summaries, now)?;
+    lock.heartbeat(conn)?;
 
-    let mut entity_rows: Vec<EntityRow> = Vec::new();
+    let fact_count = store::facts::count(conn)?;
+    let mut spool = streamed::Spool::new()?;
+    let mut issued: Vec<(String, String)> = Vec::new();
+    streamed::project_chunks(
+        conn,
+        &resolution,
+        &curation,
+        &own.summaries,
+        now,
+        streamed::ChunkBudget::DEFAULT,
+        |_, rows| {
+            issued.extend(issued_actions(&rows.events).map(|(e, a)| (e.to_owned(), a.to_owned())));
+            spool.push(&rows)
+        },
+    )?;
+    tracing::info!(took = ?started.elapsed(), "records projected");
+    lock.heartbeat(conn)?;
+    let activity = own.activity.bounds(
+        issued.iter().map(|(e, a)| (e.as_str(), a.as_str())),
+        &resolution.links,
+    );
+    let with_actions: HashSet<&str> = issued.iter().map(|(e, _)| e.as_str()).collect();
+    conn.transaction(|conn| {
+        read_models::clear(conn)?;
+        spool.replay(|rows| {
+            read_models::insert_rows(conn, &rows.views, &rows.actions, &rows.plans, &rows.events)
+        })?;
+        read_models::finish_version(
+            conn,
+            &read_models::Completion {
+                with_actions: &with_actions,
+                activity: &activity,
+                last_change: &own.last_change,
+                note: "resolve",
+                fact_count,
+                now,
+            },
+        )
+    })?;
+    tracing::info!(took = ?started.elapsed(), "read models written");
+
+    let count = |k: SubjectKind| resolution.entity_kind.values().filter(|v| **v == k).count();
+    Ok(ResolveReport {
+        subjects: usize::try_from(store::facts::subject_count(conn)?).unwrap_or(usize::MAX),
+        facilities: count(SubjectKind::Facility),
+        cpcs: count(SubjectKind::Cpc),
+        organizations: count(SubjectKind::Organization),
+        actions: count(SubjectKind::Action),
+        plans: count(SubjectKind::Plan),
+        links: resolution.links.len(),
+        possible_links: resolution
+            .links
+            .iter()
+            .filter(|l| l.kind.starts_with("possible"))
+            .count(),
+        redirects: resolution.redirects.len(),
+        // Read under the lock, so it is this run's row and not a later one.
+        data_version: read_models::latest_version(conn)?.map(|(id, _)| id),
+    })
+}
+
+/// Stores the entities (with their summaries, keeping each one's creation time, and the
+/// redirects of those merged away), their members and the links.
+fn store_entities(
+    conn: &mut DbConnection,
+    resolution: &Resolution,
+    summaries: &HashMap<EntityId, project::Summary>,
+    now: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
     let previous: HashMap<String, EntityRow> = store::entities::all(conn)?
         .into_iter()
         .map(|e| (e.id.clone(), e))
         .collect();
-    for summary in &projected.summaries {
+    let mut ordered: Vec<&project::Summary> = summaries.values().collect();
+    ordered.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut entity_rows: Vec<EntityRow> = Vec::new();
+    for summary in ordered {
         let created = previous
             .get(&summary.id)
             .map(|e| e.created_at)
@@ -125,30 +198,7 @@ pub fn run_under(
             assigned_at: now,
         })
         .collect();
-    store::entities::store_resolution(conn, &entity_rows, &member_rows, &resolution.links, now)?;
-    lock.heartbeat(conn)?;
-    let fact_count = i64::try_from(resolution.set.facts.len() + hidden).unwrap_or(i64::MAX);
-    store::read_models::replace_all(conn, &projected.tables, "resolve", fact_count, now)?;
-
-    let count = |k: SubjectKind| resolution.entity_kind.values().filter(|v| **v == k).count();
-    let report = ResolveReport {
-        subjects: resolution.set.by_subject.len(),
-        facilities: count(SubjectKind::Facility),
-        cpcs: count(SubjectKind::Cpc),
-        organizations: count(SubjectKind::Organization),
-        actions: count(SubjectKind::Action),
-        plans: count(SubjectKind::Plan),
-        links: resolution.links.len(),
-        possible_links: resolution
-            .links
-            .iter()
-            .filter(|l| l.kind.starts_with("possible"))
-            .count(),
-        redirects: resolution.redirects.len(),
-        // Read under the lock, so it is this run's row and not a later one.
-        data_version: store::read_models::latest_version(conn)?.map(|(id, _)| id),
-    };
-    Ok((report, projected))
+    store::entities::store_resolution(conn, &entity_rows, &member_rows, &resolution.links, now)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,14 +207,16 @@ pub enum RefreshError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error(transparent)]
+    Index(#[from] crate::pipeline::index::IndexError),
 }
 
-/// [`run`], then the index rebuilt from what it projected, recording the data version.
+/// [`run`], then the index rebuilt from the stored read models, recording the data version.
 pub fn run_and_index(
     conn: &mut DbConnection,
     index: &SearchIndex,
 ) -> Result<ResolveReport, RefreshError> {
-    let (report, projected) = run(conn)?;
-    index.rebuild_at_version(projected.search_docs, report.data_version)?;
+    let report = run(conn)?;
+    crate::pipeline::index::rebuild_from(conn, index, report.data_version)?;
     Ok(report)
 }

@@ -116,6 +116,9 @@ pub struct SearchIndex {
     /// Bumped after every reload that made a commit visible: whole search answers are kept
     /// per generation (`mieru_web::response_cache`).
     generation: std::sync::atomic::AtomicU64,
+    /// Whether large indexes leave near-universal tokens out of the match gate (on unless a
+    /// benchmark compares; see `query::gate_tokens`).
+    pruning: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -185,6 +188,7 @@ impl SearchIndex {
             fields,
             created,
             generation: std::sync::atomic::AtomicU64::new(0),
+            pruning: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -213,12 +217,22 @@ impl SearchIndex {
         docs: impl IntoIterator<Item = IndexDoc>,
         version: Option<i64>,
     ) -> Result<u64, SearchError> {
+        self.rebuild_fallible(docs.into_iter().map(Ok), version)
+    }
+
+    /// [`Self::rebuild_at_version`] from a source that can fail while it is read (documents
+    /// paged from the database): the first error rolls the whole rebuild back.
+    pub fn rebuild_fallible(
+        &self,
+        docs: impl IntoIterator<Item = Result<IndexDoc, SearchError>>,
+        version: Option<i64>,
+    ) -> Result<u64, SearchError> {
         let mut writer = self.lock_writer()?;
         let result = (|| {
             writer.delete_all_documents()?;
             let mut count = 0u64;
             for doc in docs {
-                writer.add_document(self.to_document(&doc)?)?;
+                writer.add_document(self.to_document(&doc?)?)?;
                 count += 1;
             }
             let mut commit = writer.prepare_commit()?;
@@ -269,6 +283,12 @@ impl SearchIndex {
         self.finish(&mut writer, result)
     }
 
+    /// Turns the pruning of near-universal tokens on or off (it is on): for measuring what it
+    /// costs in recall and buys in time.
+    pub fn set_pruning(&self, on: bool) {
+        self.pruning.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Runs a search: ranked hits for the requested page, the total number of matches, and facet
     /// counts over all of them.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
@@ -278,7 +298,8 @@ impl SearchIndex {
             )));
         }
         let searcher = self.reader.searcher();
-        let plan = query::build(&self.fields, req, Some(&searcher))?;
+        let pruning = self.pruning.load(std::sync::atomic::Ordering::Relaxed);
+        let plan = query::build(&self.fields, req, Some(&searcher).filter(|_| pruning))?;
         let limit = match req.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),

@@ -122,18 +122,7 @@ pub fn gather(conn: &mut DbConnection, id: &str) -> Result<Gathered, StoreError>
         frontier = next.into_iter().collect();
     }
     let facts: Vec<FactRow> = facts.into_values().collect();
-    let document_ids: Vec<i64> = facts
-        .iter()
-        .map(|f| f.document_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let contents: Vec<String> = facts
-        .iter()
-        .flat_map(|f| [f.first_sha256.clone(), f.last_sha256.clone()])
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let (documents, snapshots) = store::documents::sources_of(conn, &facts)?;
     let entity_ids: Vec<String> = entity_ids.into_iter().collect();
     let mut kinds = Vec::new();
     for chunk in entity_ids.chunks(500) {
@@ -144,8 +133,8 @@ pub fn gather(conn: &mut DbConnection, id: &str) -> Result<Gathered, StoreError>
         );
     }
     Ok(Gathered::Neighbourhood(Material {
-        documents: store::documents::by_ids(conn, &document_ids)?,
-        snapshots: store::documents::snapshots_with_sha256(conn, &contents)?,
+        documents,
+        snapshots,
         facts,
         memberships: memberships.into_iter().collect(),
         kinds,

@@ -374,6 +374,30 @@ pub fn snapshots_with_sha256(
 }
 
 /// Documents by ID.
+/// The documents stating `facts` and the snapshots of the bytes they were first and last seen
+/// in, in the order they were taken (a fact is dated by the first fetch of its bytes).
+pub fn sources_of(
+    conn: &mut DbConnection,
+    facts: &[FactRow],
+) -> Result<(Vec<DocumentRow>, Vec<SnapshotRow>), StoreError> {
+    let ids: Vec<i64> = facts
+        .iter()
+        .map(|f| f.document_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let contents: Vec<String> = facts
+        .iter()
+        .flat_map(|f| [f.first_sha256.clone(), f.last_sha256.clone()])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let documents = by_ids(conn, &ids)?;
+    let mut snapshots = snapshots_with_sha256(conn, &contents)?;
+    snapshots.sort_by_key(|s| s.id);
+    Ok((documents, snapshots))
+}
+
 pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DocumentRow>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {

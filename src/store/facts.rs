@@ -117,6 +117,66 @@ pub(super) fn restate(
     Ok((added, to_retract.len()))
 }
 
+/// Every fact about subjects of the given kinds, retracted ones included, in id order: what
+/// clustering reads (facilities, CPCs, organizations) without the bulk of actions.
+pub fn of_kinds(conn: &mut DbConnection, kinds: &[&str]) -> Result<Vec<FactRow>, StoreError> {
+    Ok(facts::table
+        .filter(facts::subject_kind.eq_any(kinds))
+        .order(facts::id.asc())
+        .select(FactRow::as_select())
+        .load(conn)?)
+}
+
+/// The distinct subjects of one kind, sorted.
+pub fn subjects_of_kind(conn: &mut DbConnection, kind: &str) -> Result<Vec<String>, StoreError> {
+    let mut subjects: Vec<String> = facts::table
+        .filter(facts::subject_kind.eq(kind))
+        .select(facts::subject)
+        .distinct()
+        .load(conn)?;
+    subjects.sort();
+    Ok(subjects)
+}
+
+/// (subject, value) of every fact with `property` about subjects of `kind`, in fact id order.
+pub fn values_of_property(
+    conn: &mut DbConnection,
+    kind: &str,
+    property: Property,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(facts::table
+        .filter(facts::subject_kind.eq(kind))
+        .filter(facts::property.eq(property.as_str()))
+        .order(facts::id.asc())
+        .select((facts::subject, facts::value))
+        .load(conn)?)
+}
+
+/// One page of the reference facts (subject → the subject its value names), after fact id
+/// `after`, in id order: (id, subject, value).
+pub fn references_page(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let properties: Vec<&str> = Property::REFERENCES.iter().map(|p| p.as_str()).collect();
+    Ok(facts::table
+        .filter(facts::id.gt(after))
+        .filter(facts::property.eq_any(&properties))
+        .order(facts::id.asc())
+        .limit(limit)
+        .select((facts::id, facts::subject, facts::value))
+        .load(conn)?)
+}
+
+/// How many distinct subjects the facts speak about.
+pub fn subject_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    use diesel::dsl::count;
+    Ok(facts::table
+        .select(count(facts::subject).aggregate_distinct())
+        .get_result(conn)?)
+}
+
 /// Every fact ever stated, retracted ones included (they are history), in id order.
 pub fn all(conn: &mut DbConnection) -> Result<Vec<FactRow>, StoreError> {
     Ok(facts::table

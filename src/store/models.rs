@@ -145,7 +145,7 @@ pub struct JudgementRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = events, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct EventRow {
     /// Given by the database on insertion.
@@ -161,7 +161,7 @@ pub struct EventRow {
     pub position: i32,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = actions, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ActionRow {
     pub id: String,
@@ -175,7 +175,7 @@ pub struct ActionRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = plans, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct PlanRow {
     pub plan_number: String,
@@ -187,7 +187,7 @@ pub struct PlanRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = entity_views, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct EntityViewRow {
     pub entity_id: String,

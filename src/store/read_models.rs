@@ -9,6 +9,7 @@ use super::schema::{
 use super::{DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use std::collections::{HashMap, HashSet};
 
 /// The event kind of an action on a record's history: the projection writes one per action a
 /// facility, CPC or organization record lists, so a record has actions exactly when its
@@ -35,66 +36,120 @@ pub fn replace_all(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     conn.transaction(|conn| {
-        diesel::delete(entity_views::table).execute(conn)?;
-        diesel::delete(actions::table).execute(conn)?;
-        diesel::delete(plans::table).execute(conn)?;
-        diesel::delete(events::table).execute(conn)?;
-        diesel::delete(facility_list::table).execute(conn)?;
-        diesel::delete(watch_activity::table).execute(conn)?;
-        diesel::delete(source_fact_counts::table).execute(conn)?;
-        diesel::delete(entity_changes::table).execute(conn)?;
-        for row in &projection.views {
-            diesel::insert_into(entity_views::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        for row in &projection.actions {
-            diesel::insert_into(actions::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        for row in &projection.plans {
-            diesel::insert_into(plans::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        for row in &projection.events {
-            diesel::insert_into(events::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        let list = facility_list_rows(conn, projection)?;
-        insert_chunked!(conn, facility_list::table, &list);
-        let activity = watch_activity_rows(conn, projection)?;
-        insert_chunked!(conn, watch_activity::table, &activity);
-        store_source_fact_counts(conn)?;
-        let mut changes: Vec<(String, NaiveDateTime)> = projection
-            .last_change
+        clear(conn)?;
+        insert_rows(
+            conn,
+            &projection.views,
+            &projection.actions,
+            &projection.plans,
+            &projection.events,
+        )?;
+        let with_actions: HashSet<&str> = projection
+            .events
             .iter()
-            .map(|(id, t)| (id.clone(), *t))
+            .filter(|e| e.kind == ACTION_ISSUED_EVENT)
+            .map(|e| e.entity_id.as_str())
             .collect();
-        changes.sort();
-        let changes: Vec<_> = changes
-            .into_iter()
-            .map(|(id, t)| {
-                (
-                    entity_changes::entity_id.eq(id),
-                    entity_changes::last_change.eq(t),
-                )
-            })
-            .collect();
-        insert_chunked!(conn, entity_changes::table, &changes);
-        let entities = i32::try_from(projection.views.len()).unwrap_or(i32::MAX);
-        diesel::insert_into(data_versions::table)
-            .values((
-                data_versions::created_at.eq(now),
-                data_versions::facts.eq(i32::try_from(fact_count).unwrap_or(i32::MAX)),
-                data_versions::entities.eq(entities),
-                data_versions::note.eq(version_note),
-            ))
-            .execute(conn)?;
-        Ok(())
+        finish_version(
+            conn,
+            &Completion {
+                with_actions: &with_actions,
+                activity: &projection.activity,
+                last_change: &projection.last_change,
+                note: version_note,
+                fact_count,
+                now,
+            },
+        )
     })
+}
+
+/// Empties every read model: the start of a replacement (inside the caller's transaction).
+pub fn clear(conn: &mut DbConnection) -> Result<(), StoreError> {
+    diesel::delete(entity_views::table).execute(conn)?;
+    diesel::delete(actions::table).execute(conn)?;
+    diesel::delete(plans::table).execute(conn)?;
+    diesel::delete(events::table).execute(conn)?;
+    diesel::delete(facility_list::table).execute(conn)?;
+    diesel::delete(watch_activity::table).execute(conn)?;
+    diesel::delete(source_fact_counts::table).execute(conn)?;
+    diesel::delete(entity_changes::table).execute(conn)?;
+    Ok(())
+}
+
+/// Adds records, actions, plans and history events (a replacement writes them in as many
+/// calls as it likes between [`clear`] and [`finish_version`]).
+pub fn insert_rows(
+    conn: &mut DbConnection,
+    views: &[EntityViewRow],
+    action_rows: &[ActionRow],
+    plan_rows: &[PlanRow],
+    event_rows: &[EventRow],
+) -> Result<(), StoreError> {
+    for row in views {
+        diesel::insert_into(entity_views::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for row in action_rows {
+        diesel::insert_into(actions::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for row in plan_rows {
+        diesel::insert_into(plans::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    for row in event_rows {
+        diesel::insert_into(events::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// What completes a replacement of the read models besides its rows.
+pub struct Completion<'a> {
+    /// Entities whose history lists an action.
+    pub with_actions: &'a HashSet<&'a str>,
+    pub activity: &'a HashMap<String, NaiveDateTime>,
+    pub last_change: &'a HashMap<String, NaiveDateTime>,
+    pub note: &'a str,
+    pub fact_count: i64,
+    pub now: NaiveDateTime,
+}
+
+/// Derives the facility list, feed order, fact counts and change times from the rows written
+/// since [`clear`] and the entities stored before, and records the new data version.
+pub fn finish_version(conn: &mut DbConnection, done: &Completion<'_>) -> Result<(), StoreError> {
+    let list = facility_list_rows(conn, done.with_actions)?;
+    insert_chunked!(conn, facility_list::table, &list);
+    let activity = watch_activity_rows(conn, done.activity)?;
+    insert_chunked!(conn, watch_activity::table, &activity);
+    store_source_fact_counts(conn)?;
+    let mut changes: Vec<(&String, &NaiveDateTime)> = done.last_change.iter().collect();
+    changes.sort();
+    let changes: Vec<_> = changes
+        .into_iter()
+        .map(|(id, t)| {
+            (
+                entity_changes::entity_id.eq(id.clone()),
+                entity_changes::last_change.eq(*t),
+            )
+        })
+        .collect();
+    insert_chunked!(conn, entity_changes::table, &changes);
+    let entities: i64 = entity_views::table.count().get_result(conn)?;
+    diesel::insert_into(data_versions::table)
+        .values((
+            data_versions::created_at.eq(done.now),
+            data_versions::facts.eq(i32::try_from(done.fact_count).unwrap_or(i32::MAX)),
+            data_versions::entities.eq(i32::try_from(entities).unwrap_or(i32::MAX)),
+            data_versions::note.eq(done.note),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The facility list of a projection: every facility and CPC view of an entity not merged
@@ -102,15 +157,9 @@ pub fn replace_all(
 /// prefecture of its entity and whether its history has an action.
 fn facility_list_rows(
     conn: &mut DbConnection,
-    projection: &Projection,
+    with_actions: &HashSet<&str>,
 ) -> Result<Vec<FacilityListRow>, StoreError> {
     use super::schema::entities;
-    let with_actions: std::collections::HashSet<&str> = projection
-        .events
-        .iter()
-        .filter(|e| e.kind == ACTION_ISSUED_EVENT)
-        .map(|e| e.entity_id.as_str())
-        .collect();
     let listed: Vec<(String, String, Option<String>)> = entity_views::table
         .inner_join(entities::table.on(entities::id.eq(entity_views::entity_id)))
         .filter(entity_views::kind.ne("organization"))
@@ -156,7 +205,7 @@ use insert_chunked;
 /// entities are stored before the read models), with its prefecture and feed bound.
 fn watch_activity_rows(
     conn: &mut DbConnection,
-    projection: &Projection,
+    activity: &HashMap<String, NaiveDateTime>,
 ) -> Result<Vec<WatchActivityRow>, StoreError> {
     use super::schema::entities;
     let current: Vec<(String, Option<String>)> = entities::table
@@ -167,7 +216,7 @@ fn watch_activity_rows(
     Ok(current
         .into_iter()
         .map(|(entity_id, prefecture)| WatchActivityRow {
-            last_activity: projection.activity.get(&entity_id).copied(),
+            last_activity: activity.get(&entity_id).copied(),
             entity_id,
             prefecture,
         })
@@ -282,6 +331,48 @@ pub fn all_views(conn: &mut DbConnection) -> Result<Vec<EntityViewRow>, StoreErr
     Ok(entity_views::table
         .order(entity_views::entity_id.asc())
         .select(EntityViewRow::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` records after entity `after`, in ID order (a keyset page of [`all_views`]).
+pub fn views_after(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<EntityViewRow>, StoreError> {
+    Ok(entity_views::table
+        .filter(entity_views::entity_id.gt(after))
+        .order(entity_views::entity_id.asc())
+        .limit(limit)
+        .select(EntityViewRow::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` actions after ID `after`, in ID order.
+pub fn actions_after(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<ActionRow>, StoreError> {
+    Ok(actions::table
+        .filter(actions::id.gt(after))
+        .order(actions::id.asc())
+        .limit(limit)
+        .select(ActionRow::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` plans after plan number `after`, in number order.
+pub fn plans_after(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<PlanRow>, StoreError> {
+    Ok(plans::table
+        .filter(plans::plan_number.gt(after))
+        .order(plans::plan_number.asc())
+        .limit(limit)
+        .select(PlanRow::as_select())
         .load(conn)?)
 }
 

@@ -82,7 +82,7 @@ pub fn run(
     if resolve {
         let started = Instant::now();
         let mut conn = app.pool.get().map_err(StoreError::from)?;
-        let (resolved, _) = crate::pipeline::refresh::run(&mut conn)?;
+        let resolved = crate::pipeline::refresh::run(&mut conn)?;
         drop(conn);
         progress(Progress::Resolved(&resolved, started.elapsed()));
         report.resolved = Some((resolved, started.elapsed()));

@@ -31,6 +31,8 @@ pub mod change_times;
 pub mod watch_activity;
 // The versioned format of the stored read models, apart from the public model.
 pub mod stored;
+// The full projection read from the store entity by entity, in bounded memory.
+pub mod streamed;
 
 pub use search_docs::from_store as search_docs_from_store;
 
@@ -43,6 +45,7 @@ use crate::store::read_models::Projection;
 use chrono::NaiveDateTime;
 use mieru_crawler::provenance::{Property, SubjectKind};
 use mieru_web::model::EntityRef;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// The one-line summary of an entity, as stored in `entities`.
@@ -67,34 +70,50 @@ pub struct Context<'a> {
     pub set: &'a FactSet,
     /// Subject → facts (by index into `set.facts`) whose value references it.
     pub referrers: HashMap<&'a str, Vec<usize>>,
-    pub summaries: HashMap<EntityId, Summary>,
+    /// Every entity's summary (a streamed projection borrows the one map of all of them).
+    pub summaries: Cow<'a, HashMap<EntityId, Summary>>,
     /// Curation's additions to the histories (see `crate::curation::view`).
     pub curation: &'a CurationView,
 }
 
 impl<'a> Context<'a> {
     pub fn new(res: &'a Resolution) -> Self {
-        let set = &res.set;
+        let mut ctx = Self::over(
+            res,
+            &res.set,
+            Cow::Owned(HashMap::new()),
+            &crate::curation::view::EMPTY,
+        );
+        let summaries: HashMap<EntityId, Summary> = res
+            .members
+            .iter()
+            .map(|(id, members)| (id.clone(), summaries::summarize(&ctx, id, members)))
+            .collect();
+        ctx.summaries = Cow::Owned(summaries);
+        ctx
+    }
+
+    /// A context over `set` (which may hold only some entities' facts), with summaries made
+    /// elsewhere.
+    pub fn over(
+        res: &'a Resolution,
+        set: &'a FactSet,
+        summaries: Cow<'a, HashMap<EntityId, Summary>>,
+        curation: &'a CurationView,
+    ) -> Self {
         let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, f) in set.facts.iter().enumerate() {
             if Property::parse(&f.property).is_some_and(|p| p.is_reference()) {
                 referrers.entry(f.value.as_str()).or_default().push(i);
             }
         }
-        let mut ctx = Self {
+        Self {
             res,
             set,
             referrers,
-            summaries: HashMap::new(),
-            curation: &crate::curation::view::EMPTY,
-        };
-        let summaries: HashMap<EntityId, Summary> = res
-            .members
-            .iter()
-            .map(|(id, members)| (id.clone(), summaries::summarize(&ctx, id, members)))
-            .collect();
-        ctx.summaries = summaries;
-        ctx
+            summaries,
+            curation,
+        }
     }
 
     pub fn kind(&self, id: &str) -> Option<SubjectKind> {
@@ -160,60 +179,100 @@ pub fn project_curated(res: &Resolution, curation: &CurationView, now: NaiveDate
         curation,
         ..Context::new(res)
     };
-    let mut tables = Projection {
-        views: Vec::new(),
-        actions: Vec::new(),
-        plans: Vec::new(),
-        events: Vec::new(),
-        activity: HashMap::new(),
-        last_change: HashMap::new(),
-    };
-    let mut index_docs = Vec::new();
+    let mut out = Emitted::default();
     let mut summaries: Vec<Summary> = ctx.summaries.values().cloned().collect();
     summaries.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let mut action_details = BTreeMap::new();
-    for (id, members) in &res.members {
+    let action_details = action_details(&ctx, res.members.keys(), now);
+    for detail in action_details.values() {
+        out.action(&ctx, detail, now);
+    }
+    for id in res.members.keys() {
+        out.record(&ctx, id, &action_details, now);
+    }
+    Projected {
+        summaries,
+        tables: Projection {
+            views: out.views,
+            actions: out.actions,
+            plans: out.plans,
+            events: out.events,
+            activity: HashMap::new(),
+            last_change: HashMap::new(),
+        },
+        search_docs: out.docs,
+    }
+}
+
+/// The records of every action among `ids`, with their statuses (a status depends on the
+/// other actions on the same targets: liftings, later orders).
+fn action_details<'i>(
+    ctx: &Context<'_>,
+    ids: impl Iterator<Item = &'i EntityId>,
+    now: NaiveDateTime,
+) -> BTreeMap<EntityId, mieru_web::model::ActionDetail> {
+    let mut details = BTreeMap::new();
+    for id in ids {
         if ctx.kind(id) == Some(SubjectKind::Action) {
-            action_details.insert(id.clone(), actions::detail(&ctx, id, members));
+            details.insert(id.clone(), actions::detail(ctx, id, ctx.members(id)));
         }
     }
-    // A status depends on the other actions on the same targets (liftings, later orders).
-    action_status::apply_statuses(&ctx, &mut action_details, now.date());
-    for detail in action_details.values() {
-        tables.actions.push(actions::row(&ctx, detail, now));
-        index_docs.push(search_docs::action(detail));
+    action_status::apply_statuses(ctx, &mut details, now.date());
+    details
+}
+
+/// Rows and search documents as a projection makes them, record by record.
+#[derive(Default)]
+struct Emitted {
+    views: Vec<crate::store::models::EntityViewRow>,
+    actions: Vec<crate::store::models::ActionRow>,
+    plans: Vec<crate::store::models::PlanRow>,
+    events: Vec<crate::store::models::EventRow>,
+    docs: Vec<IndexDoc>,
+}
+
+impl Emitted {
+    fn action(
+        &mut self,
+        ctx: &Context<'_>,
+        detail: &mieru_web::model::ActionDetail,
+        now: NaiveDateTime,
+    ) {
+        self.actions.push(actions::row(ctx, detail, now));
+        self.docs.push(search_docs::action(detail));
     }
-    for (id, members) in &res.members {
+
+    /// The record of a plan, facility, CPC or organization (actions are made apart, as
+    /// their statuses are decided together).
+    fn record(
+        &mut self,
+        ctx: &Context<'_>,
+        id: &EntityId,
+        action_details: &BTreeMap<EntityId, mieru_web::model::ActionDetail>,
+        now: NaiveDateTime,
+    ) {
         match ctx.kind(id) {
             Some(SubjectKind::Plan) => {
-                let detail = plans::detail(&ctx, id, members, &action_details);
-                index_docs.push(search_docs::plan(&detail));
-                tables.plans.push(plans::row(&detail, now));
+                let detail = plans::detail(ctx, id, ctx.members(id), action_details);
+                self.docs.push(search_docs::plan(&detail));
+                self.plans.push(plans::row(&detail, now));
             }
             Some(SubjectKind::Facility | SubjectKind::Cpc) => {
-                let detail = facility::detail(&ctx, id, &action_details);
-                index_docs.push(search_docs::facility(&detail));
-                tables.events.extend(events::rows(id, &detail.events));
-                tables
-                    .views
+                let detail = facility::detail(ctx, id, action_details);
+                self.docs.push(search_docs::facility(&detail));
+                self.events.extend(events::rows(id, &detail.events));
+                self.views
                     .push(entities::view_row(id, &detail.kind, &detail, now));
             }
             Some(SubjectKind::Organization) => {
-                let detail = organization::detail(&ctx, id, &action_details);
-                index_docs.push(search_docs::organization(&detail));
-                tables.events.extend(events::rows(id, &detail.events));
-                tables
-                    .views
+                let detail = organization::detail(ctx, id, action_details);
+                self.docs.push(search_docs::organization(&detail));
+                self.events.extend(events::rows(id, &detail.events));
+                self.views
                     .push(entities::view_row(id, "organization", &detail, now));
             }
             _ => {}
         }
-    }
-    Projected {
-        summaries,
-        tables,
-        search_docs: index_docs,
     }
 }
 

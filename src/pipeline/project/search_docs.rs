@@ -146,29 +146,112 @@ pub fn plan(d: &PlanDetail) -> IndexDoc {
     }
 }
 
-/// Search documents from the stored read models (for `mieru index`, which rebuilds the
-/// index without re-resolving).
+/// Every search document, made from the stored read models (what the index is rebuilt from).
 pub fn from_store(
     conn: &mut crate::store::DbConnection,
 ) -> Result<Vec<IndexDoc>, crate::store::StoreError> {
-    use super::stored;
-    use crate::store::read_models;
-    let mut docs = Vec::new();
-    let bad = |e: stored::StoredRecordError| crate::store::StoreError::Corrupt(e.to_string());
-    for v in read_models::all_views(conn)? {
-        if v.kind == "organization" {
-            docs.push(organization(
-                &stored::decode_organization(&v.detail).map_err(bad)?,
-            ));
-        } else {
-            docs.push(facility(&stored::decode_facility(&v.detail).map_err(bad)?));
+    StoredDocs::new(conn).collect()
+}
+
+/// Rows read per page by [`StoredDocs`].
+const STORED_PAGE: i64 = 2_000;
+
+/// The search documents of the stored read models, read a page at a time: records, then
+/// actions, then plans, each in key order. Memory stays one page, whatever the registry's size.
+pub struct StoredDocs<'c> {
+    conn: &'c mut crate::store::DbConnection,
+    stage: Stage,
+    after: String,
+    page: std::vec::IntoIter<IndexDoc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Records,
+    Actions,
+    Plans,
+    Done,
+}
+
+impl<'c> StoredDocs<'c> {
+    pub fn new(conn: &'c mut crate::store::DbConnection) -> Self {
+        Self {
+            conn,
+            stage: Stage::Records,
+            after: String::new(),
+            page: Vec::new().into_iter(),
         }
     }
-    for a in read_models::all_actions(conn)? {
-        docs.push(action(&stored::decode_action(&a.detail).map_err(bad)?));
+
+    /// The next page of the current stage, with the key it ends at; empty when it is done.
+    fn read_page(&mut self) -> Result<(Vec<IndexDoc>, Option<String>), crate::store::StoreError> {
+        use super::stored;
+        use crate::store::read_models;
+        let bad = |e: stored::StoredRecordError| crate::store::StoreError::Corrupt(e.to_string());
+        let conn = &mut *self.conn;
+        let after = self.after.as_str();
+        let mut docs = Vec::new();
+        let last = match self.stage {
+            Stage::Records => {
+                let rows = read_models::views_after(conn, after, STORED_PAGE)?;
+                for v in &rows {
+                    docs.push(if v.kind == "organization" {
+                        organization(&stored::decode_organization(&v.detail).map_err(bad)?)
+                    } else {
+                        facility(&stored::decode_facility(&v.detail).map_err(bad)?)
+                    });
+                }
+                rows.last().map(|v| v.entity_id.clone())
+            }
+            Stage::Actions => {
+                let rows = read_models::actions_after(conn, after, STORED_PAGE)?;
+                for a in &rows {
+                    docs.push(action(&stored::decode_action(&a.detail).map_err(bad)?));
+                }
+                rows.last().map(|a| a.id.clone())
+            }
+            Stage::Plans => {
+                let rows = read_models::plans_after(conn, after, STORED_PAGE)?;
+                for p in &rows {
+                    docs.push(plan(&stored::decode_plan(&p.detail).map_err(bad)?));
+                }
+                rows.last().map(|p| p.plan_number.clone())
+            }
+            Stage::Done => None,
+        };
+        Ok((docs, last))
     }
-    for p in read_models::all_plans(conn)? {
-        docs.push(plan(&stored::decode_plan(&p.detail).map_err(bad)?));
+}
+
+impl Iterator for StoredDocs<'_> {
+    type Item = Result<IndexDoc, crate::store::StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(doc) = self.page.next() {
+                return Some(Ok(doc));
+            }
+            if self.stage == Stage::Done {
+                return None;
+            }
+            match self.read_page() {
+                Err(e) => {
+                    self.stage = Stage::Done;
+                    return Some(Err(e));
+                }
+                Ok((docs, Some(last))) => {
+                    self.after = last;
+                    self.page = docs.into_iter();
+                }
+                Ok((_, None)) => {
+                    self.after.clear();
+                    self.stage = match self.stage {
+                        Stage::Records => Stage::Actions,
+                        Stage::Actions => Stage::Plans,
+                        Stage::Plans | Stage::Done => Stage::Done,
+                    };
+                }
+            }
+        }
     }
-    Ok(docs)
 }

@@ -39,23 +39,31 @@ fn own_bound(set: &FactSet, subjects: &[String]) -> Option<NaiveDateTime> {
 
 /// Each entity's bound from its own facts. Taken before curation hides any fact from the
 /// projection: a feed reads every fact of the store.
+#[derive(Debug, Default)]
 pub struct OwnActivity(HashMap<String, NaiveDateTime>);
 
 impl OwnActivity {
     pub fn of(res: &Resolution) -> Self {
-        Self(
-            res.members
-                .iter()
-                .filter_map(|(id, members)| Some((id.to_string(), own_bound(&res.set, members)?)))
-                .collect(),
-        )
+        let mut own = Self::default();
+        for (id, members) in &res.members {
+            own.record(&res.set, id, members);
+        }
+        own
+    }
+
+    /// Adds the bound of entity `id` from its members' facts in `set` (which must hold them
+    /// all, before curation hides any).
+    pub fn record(&mut self, set: &FactSet, id: &str, members: &[String]) {
+        if let Some(t) = own_bound(set, members) {
+            self.0.insert(id.to_owned(), t);
+        }
     }
 
     /// Every entity's bound: its own, its actions' (the `action_issued` events of its
     /// history) and those of the records it is linked to, either way.
-    pub fn bounds(
+    pub fn bounds<'e>(
         &self,
-        events: &[EventRow],
+        issued: impl IntoIterator<Item = (&'e str, &'e str)>,
         links: &[LinkRecord],
     ) -> HashMap<String, NaiveDateTime> {
         let mut bounds = self.0.clone();
@@ -65,10 +73,8 @@ impl OwnActivity {
                 *b = (*b).max(t);
             }
         };
-        for e in events.iter().filter(|e| e.kind == ACTION_ISSUED_EVENT) {
-            if let Some(action) = &e.related_id {
-                raise(&e.entity_id, action);
-            }
+        for (entity, action) in issued {
+            raise(entity, action);
         }
         for l in links {
             raise(&l.from_id, &l.to_id);
@@ -76,6 +82,14 @@ impl OwnActivity {
         }
         bounds
     }
+}
+
+/// (entity, action) of every `action_issued` event: the actions each history lists.
+pub fn issued_actions(events: &[EventRow]) -> impl Iterator<Item = (&str, &str)> {
+    events
+        .iter()
+        .filter(|e| e.kind == ACTION_ISSUED_EVENT)
+        .filter_map(|e| Some((e.entity_id.as_str(), e.related_id.as_deref()?)))
 }
 
 #[cfg(test)]
@@ -185,7 +199,7 @@ mod tests {
             origin: "rule".into(),
             evidence: "[]".into(),
         };
-        let bounds = own.bounds(&[event], &[link]);
+        let bounds = own.bounds(issued_actions(&[event]), &[link]);
         assert_eq!(bounds.get("F1"), Some(&at(7)));
         assert_eq!(bounds.get("F2"), Some(&at(3)));
         assert_eq!(bounds.get("A1"), Some(&at(7)));

@@ -188,10 +188,121 @@ fn link_records(
     links
 }
 
+/// The subjects that become entities without clustering: every action (one entity each, in
+/// subject order) and every plan's number (one entity per number; its subjects in order).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct UnclusteredSubjects {
+    pub actions: Vec<String>,
+    pub plans: BTreeMap<String, Vec<String>>,
+}
+
+impl UnclusteredSubjects {
+    /// Read off a fact set that holds every fact.
+    pub fn of_set(set: &FactSet) -> Self {
+        let mut out = Self::default();
+        for s in set.subjects() {
+            match FactSet::kind_of(s) {
+                Some(SubjectKind::Action) => out.actions.push(s.to_owned()),
+                Some(SubjectKind::Plan) => {
+                    if let Some(number) = set.first_value(s, Property::PlanNumber) {
+                        out.add_plan(s, number);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Read from the store by kind, without loading the facts of actions and plans.
+    pub fn load(conn: &mut DbConnection) -> Result<Self, StoreError> {
+        let mut out = Self {
+            actions: store::facts::subjects_of_kind(conn, SubjectKind::Action.as_str())?,
+            plans: BTreeMap::new(),
+        };
+        let numbers = store::facts::values_of_property(
+            conn,
+            SubjectKind::Plan.as_str(),
+            Property::PlanNumber,
+        )?;
+        // A plan's number is its first stated one (in fact order), as `FactSet::first_value`.
+        let mut first: BTreeMap<String, String> = BTreeMap::new();
+        for (subject, value) in numbers {
+            first.entry(subject).or_insert(value);
+        }
+        for (subject, number) in &first {
+            out.add_plan(subject, number);
+        }
+        Ok(out)
+    }
+
+    fn add_plan(&mut self, subject: &str, number: &str) {
+        let number = mieru_text::normalize::display_clean(number);
+        self.plans
+            .entry(number)
+            .or_default()
+            .push(subject.to_owned());
+    }
+}
+
 /// Clusters the whole fact set and assigns IDs (reading the previous assignment from the
-/// store, writing nothing).
+/// store, writing nothing). Holds every fact: the reference [`resolve_lean`] must agree with.
 pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
     let set = load_fact_set(conn)?;
+    let unclustered = UnclusteredSubjects::of_set(&set);
+    resolve_with(conn, set, unclustered)
+}
+
+/// [`resolve`] reading only what clustering needs: the facts of facilities, CPCs and
+/// organizations and the names of the people they name (a tenth of the facts at national
+/// scale, where actions are the bulk). The returned resolution's fact set is empty:
+/// projection then reads the facts it needs entity by entity (`project::streamed`).
+pub fn resolve_lean(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
+    let set = load_clustering_facts(conn)?;
+    let unclustered = UnclusteredSubjects::load(conn)?;
+    let mut resolution = resolve_with(conn, set, unclustered)?;
+    resolution.set = FactSet::default();
+    Ok(resolution)
+}
+
+/// The facts clustering and relations read: every fact of a facility, CPC or organization,
+/// and every fact of a person such a fact names as manager or representative.
+fn load_clustering_facts(conn: &mut DbConnection) -> Result<FactSet, StoreError> {
+    let kinds = [
+        SubjectKind::Facility,
+        SubjectKind::Cpc,
+        SubjectKind::Organization,
+    ]
+    .map(SubjectKind::as_str);
+    let mut facts = store::facts::of_kinds(conn, &kinds)?;
+    let people: Vec<String> = facts
+        .iter()
+        .filter(|f| {
+            matches!(
+                Property::parse(&f.property),
+                Some(Property::Manager | Property::Representative)
+            )
+        })
+        .map(|f| f.value.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|s| {
+            !matches!(
+                FactSet::kind_of(s),
+                Some(SubjectKind::Facility | SubjectKind::Cpc | SubjectKind::Organization)
+            )
+        })
+        .collect();
+    facts.extend(store::facts::of_subjects(conn, &people)?);
+    facts.sort_by_key(|f| f.id);
+    Ok(FactSet::new(facts, Vec::new(), Vec::new()))
+}
+
+fn resolve_with(
+    conn: &mut DbConnection,
+    set: FactSet,
+    unclustered: UnclusteredSubjects,
+) -> Result<Resolution, StoreError> {
     let judgements = load_judgements(conn)?;
     let previous = store::entities::members(conn)?;
     let previous_entities = store::entities::all(conn)?;
@@ -230,20 +341,11 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
     )?;
 
     // Actions: one entity per action subject. Plans: one per plan number.
-    let mut action_subjects = Vec::new();
-    let mut plan_members: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for s in set.subjects() {
-        match FactSet::kind_of(s) {
-            Some(SubjectKind::Action) => action_subjects.push(vec![s.to_owned()]),
-            Some(SubjectKind::Plan) => {
-                if let Some(number) = set.first_value(s, Property::PlanNumber) {
-                    let number = mieru_text::normalize::display_clean(number);
-                    plan_members.entry(number).or_default().push(s.to_owned());
-                }
-            }
-            _ => {}
-        }
-    }
+    let UnclusteredSubjects {
+        actions,
+        plans: plan_members,
+    } = unclustered;
+    let action_subjects: Vec<Vec<String>> = actions.into_iter().map(|s| vec![s]).collect();
     let action_kinds = vec![SubjectKind::Action; action_subjects.len()];
     let action_ids = ids::assign(
         conn,
