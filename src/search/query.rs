@@ -8,6 +8,9 @@
 //!   - a current name equal to the compacted query (score 10⁶), or a former name (5·10⁵);
 //!   - with several space-separated parts, a name equal to one part (10⁵, former 5·10⁴);
 //!   - at least ¾ of the query's tokens in the catch-all field (score 0; ranking comes next).
+//! - SHOULD, for a query with a digit (an address as people remember it: `中央区銀座4丁目`),
+//!   its tokens as a phrase in an address (score 10⁴): above every look-alike whose name merely
+//!   shares the town's bigrams.
 //! - SHOULD per field, all query tokens, BM25 with boosts name > former names > addresses >
 //!   related names > text: this orders what the gate let through.
 //! - MUST each filter (prefecture, kind, action type, year), scored 0.
@@ -19,8 +22,8 @@ use std::collections::HashSet;
 
 use mieru_web::model::SearchRequest;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -41,6 +44,10 @@ const FORMER_EXACT_SCORE: f32 = 500_000.0;
 /// A space-separated part of the query equal to a name (`梅田 なにわ幹細胞クリニック`).
 const NAME_PART_SCORE: f32 = 100_000.0;
 const FORMER_PART_SCORE: f32 = 50_000.0;
+/// The query's tokens in order in one address.
+const ADDRESS_PHRASE_SCORE: f32 = 10_000.0;
+/// Tokens of an address phrase at most (its first ones): enough for a town, block and number.
+const MAX_PHRASE_TOKENS: usize = 16;
 
 const NAME_BOOST: f32 = 5.0;
 const FORMER_NAME_BOOST: f32 = 3.5;
@@ -240,6 +247,9 @@ pub(crate) fn build(
             ));
         }
     }
+    if let Some(phrase) = address_phrase(fields, q) {
+        top.push((Occur::Should, phrase));
+    }
     top.extend(filter_clauses(fields, req));
     Ok(Plan {
         query: Box::new(BooleanQuery::new(top)),
@@ -248,6 +258,26 @@ pub(crate) fn build(
         exact,
         part_exact,
     })
+}
+
+/// For a query with a digit and two tokens or more: its tokens, in order, as a phrase in the
+/// addresses field, at a constant score. Without digits a query is a name far more often than
+/// an address, and a phrase tier would lift every clinic in a town above one named like it.
+fn address_phrase(fields: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    let tokens = analyze(q);
+    if tokens.len() < 2 || !tokens.iter().any(|t| t.text.chars().any(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let terms: Vec<(usize, Term)> = tokens
+        .iter()
+        .take(MAX_PHRASE_TOKENS)
+        .enumerate()
+        .map(|(i, t)| (i, Term::from_field_text(fields.addresses, &t.text)))
+        .collect();
+    Some(Box::new(ConstScoreQuery::new(
+        Box::new(PhraseQuery::new_with_offset(terms)),
+        ADDRESS_PHRASE_SCORE,
+    )))
 }
 
 /// The gate's constant-score tiers: the document's own ID, an identifier it lists, a name

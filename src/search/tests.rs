@@ -679,3 +679,27 @@ fn a_pasted_paragraph_searches_a_capped_number_of_tokens() {
     // A lone character alone still finds what contains it.
     assert!(search(&index, "表").total > 0);
 }
+
+#[test]
+fn an_address_with_its_block_ranks_the_clinic_there_above_look_alike_names() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut docs: Vec<IndexDoc> = (0..30)
+        .map(|i| IndexDoc {
+            addresses: strings(&[&format!("大阪府大阪市北区梅田{}丁目1番1号", i % 9 + 1)]),
+            ..doc(&format!("F10{i:02}"), "facility", &format!("中央区銀座クリニック{i}"))
+        })
+        .collect();
+    docs.push(IndexDoc {
+        addresses: strings(&["東京都中央区銀座4丁目5番6号"]),
+        ..doc("F2000", "facility", "さくら医院")
+    });
+    docs.push(IndexDoc {
+        addresses: strings(&["東京都中央区銀座7丁目4番1号"]),
+        ..doc("F2001", "facility", "うめ医院")
+    });
+    index.rebuild(docs).unwrap();
+    let results = search(&index, "中央区銀座4丁目");
+    assert_eq!(ids(&results).first(), Some(&"F2000"), "{:?}", ids(&results));
+    let results = search(&index, "中央区銀座7丁目");
+    assert_eq!(ids(&results).first(), Some(&"F2001"), "{:?}", ids(&results));
+}
