@@ -155,18 +155,23 @@ fn store_entities(
     summaries: &HashMap<EntityId, project::Summary>,
     now: chrono::NaiveDateTime,
 ) -> Result<(), StoreError> {
-    let previous: HashMap<String, EntityRow> = store::entities::all(conn)?
-        .into_iter()
-        .map(|e| (e.id.clone(), e))
+    // Only rows of IDs merged away in this run are rewritten from their previous state; every
+    // other row is new or updated in place (`store_resolution` keeps its creation time).
+    let redirected: Vec<String> = resolution
+        .redirects
+        .keys()
+        .map(|id| id.to_string())
         .collect();
+    let mut previous: HashMap<String, EntityRow> = HashMap::new();
+    for chunk in redirected.chunks(500) {
+        for e in read_models::entities_by_ids(conn, chunk)? {
+            previous.insert(e.id.clone(), e);
+        }
+    }
     let mut ordered: Vec<&project::Summary> = summaries.values().collect();
     ordered.sort_by(|a, b| a.id.cmp(&b.id));
     let mut entity_rows: Vec<EntityRow> = Vec::new();
     for summary in ordered {
-        let created = previous
-            .get(&summary.id)
-            .map(|e| e.created_at)
-            .unwrap_or(now);
         entity_rows.push(EntityRow {
             id: summary.id.clone(),
             kind: summary.kind.clone(),
@@ -174,7 +179,7 @@ fn store_entities(
             prefecture: summary.prefecture.clone(),
             status: summary.status.clone(),
             merged_into: None,
-            created_at: created,
+            created_at: now,
             updated_at: now,
         });
     }

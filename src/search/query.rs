@@ -265,7 +265,11 @@ pub(crate) fn build(
 /// an address, and a phrase tier would lift every clinic in a town above one named like it.
 fn address_phrase(fields: &Fields, q: &str) -> Option<Box<dyn Query>> {
     let tokens = analyze(q);
-    if tokens.len() < 2 || !tokens.iter().any(|t| t.text.chars().any(|c| c.is_ascii_digit())) {
+    if tokens.len() < 2
+        || !tokens
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let terms: Vec<(usize, Term)> = tokens

@@ -686,7 +686,11 @@ fn an_address_with_its_block_ranks_the_clinic_there_above_look_alike_names() {
     let mut docs: Vec<IndexDoc> = (0..30)
         .map(|i| IndexDoc {
             addresses: strings(&[&format!("大阪府大阪市北区梅田{}丁目1番1号", i % 9 + 1)]),
-            ..doc(&format!("F10{i:02}"), "facility", &format!("中央区銀座クリニック{i}"))
+            ..doc(
+                &format!("F10{i:02}"),
+                "facility",
+                &format!("中央区銀座クリニック{i}"),
+            )
         })
         .collect();
     docs.push(IndexDoc {

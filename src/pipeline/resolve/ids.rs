@@ -2,7 +2,6 @@
 //! oldest ID survives and the others redirect to it; when one splits, the part holding most
 //! of the old members keeps the ID and the rest get new ones. IDs are never reused.
 
-use crate::store::models::EntityRow;
 use crate::store::{self, DbConnection, StoreError};
 use mieru_crawler::provenance::SubjectKind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -107,11 +106,11 @@ pub fn assign(
     clusters: &[Vec<String>],
     kinds: &[SubjectKind],
     previous: &HashMap<String, String>,
-    previous_entities: &[EntityRow],
+    previously_merged: &[(String, String)],
 ) -> Result<Assignment, StoreError> {
-    let merged: HashMap<&str, &str> = previous_entities
+    let merged: HashMap<&str, &str> = previously_merged
         .iter()
-        .filter_map(|e| e.merged_into.as_deref().map(|m| (e.id.as_str(), m)))
+        .map(|(id, into)| (id.as_str(), into.as_str()))
         .collect();
     // Old IDs each cluster's members carried, with how many members carried each.
     let mut claims: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();

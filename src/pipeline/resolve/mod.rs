@@ -250,7 +250,15 @@ impl UnclusteredSubjects {
 pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
     let set = load_fact_set(conn)?;
     let unclustered = UnclusteredSubjects::of_set(&set);
-    resolve_with(conn, set, unclustered)
+    resolve_with(conn, set, unclustered, Facts::Keep)
+}
+
+/// Whether the resolution keeps the facts it was computed from (for projecting them in
+/// memory), or drops them once clustered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Facts {
+    Keep,
+    Drop,
 }
 
 /// [`resolve`] reading only what clustering needs: the facts of facilities, CPCs and
@@ -260,9 +268,7 @@ pub fn resolve(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
 pub fn resolve_lean(conn: &mut DbConnection) -> Result<Resolution, StoreError> {
     let set = load_clustering_facts(conn)?;
     let unclustered = UnclusteredSubjects::load(conn)?;
-    let mut resolution = resolve_with(conn, set, unclustered)?;
-    resolution.set = FactSet::default();
-    Ok(resolution)
+    resolve_with(conn, set, unclustered, Facts::Drop)
 }
 
 /// The facts clustering and relations read: every fact of a facility, CPC or organization,
@@ -302,10 +308,13 @@ fn resolve_with(
     conn: &mut DbConnection,
     set: FactSet,
     unclustered: UnclusteredSubjects,
+    facts: Facts,
 ) -> Result<Resolution, StoreError> {
     let judgements = load_judgements(conn)?;
     let previous = store::entities::members(conn)?;
-    let previous_entities = store::entities::all(conn)?;
+    // Only the redirects of the previous assignment matter (a million entity rows at 100,000
+    // facilities do not need loading for them).
+    let previously_merged = store::entities::merged(conn)?;
 
     let Clustered {
         features: feats,
@@ -313,6 +322,10 @@ fn resolve_with(
         relations,
         merges: clusterer_merges,
     } = cluster_facts(&set, &judgements);
+    let set = match facts {
+        Facts::Keep => set,
+        Facts::Drop => FactSet::default(),
+    };
 
     // Stable IDs for facility / CPC / organization clusters.
     let cluster_subjects: Vec<Vec<String>> = clusters
@@ -337,7 +350,7 @@ fn resolve_with(
         &cluster_subjects,
         &cluster_kinds,
         &previous,
-        &previous_entities,
+        &previously_merged,
     )?;
 
     // Actions: one entity per action subject. Plans: one per plan number.
@@ -352,7 +365,7 @@ fn resolve_with(
         &action_subjects,
         &action_kinds,
         &previous,
-        &previous_entities,
+        &previously_merged,
     )?;
     assignment.ids.extend(action_ids.ids);
     assignment.redirects.extend(action_ids.redirects);
