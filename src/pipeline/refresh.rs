@@ -203,7 +203,14 @@ fn store_entities(
             assigned_at: now,
         })
         .collect();
-    store::entities::store_resolution(conn, &entity_rows, &member_rows, &resolution.links, now)
+    store::entities::store_resolution(
+        conn,
+        &entity_rows,
+        &member_rows,
+        &resolution.links,
+        &resolution.id_counters,
+        now,
+    )
 }
 
 #[derive(Debug, thiserror::Error)]

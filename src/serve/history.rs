@@ -97,6 +97,7 @@ pub fn project_known_at(
         links,
         merges: Vec::new(),
         redirects: BTreeMap::new(),
+        id_counters: Vec::new(),
     };
     // An entity without facts known then did not exist then.
     let known: Vec<&str> = ids

@@ -53,26 +53,48 @@ pub fn count_by_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreEr
 /// Reserves `n` consecutive numbers of the `prefix` counter; returns the first.
 pub fn reserve_ids(conn: &mut DbConnection, prefix: &str, n: i64) -> Result<i64, StoreError> {
     conn.transaction(|conn| {
-        let current: Option<i64> = id_counters::table
-            .find(prefix)
-            .select(id_counters::next_value)
-            .first(conn)
-            .optional()?;
-        let first = current.unwrap_or(1);
-        if current.is_some() {
+        let first = next_id(conn, prefix)?;
+        advance_ids(conn, prefix, first + n)?;
+        Ok(first)
+    })
+}
+
+/// The next free number of the `prefix` counter, reserving nothing: resolution numbers its new
+/// entities from it and advances the counter in the transaction that stores them
+/// ([`store_resolution`]), so a resolve killed before storing publishes and burns nothing.
+pub fn next_id(conn: &mut DbConnection, prefix: &str) -> Result<i64, StoreError> {
+    let current: Option<i64> = id_counters::table
+        .find(prefix)
+        .select(id_counters::next_value)
+        .first(conn)
+        .optional()?;
+    Ok(current.unwrap_or(1))
+}
+
+/// Moves the `prefix` counter to `next` unless it is already past it.
+fn advance_ids(conn: &mut DbConnection, prefix: &str, next: i64) -> Result<(), StoreError> {
+    let current: Option<i64> = id_counters::table
+        .find(prefix)
+        .select(id_counters::next_value)
+        .first(conn)
+        .optional()?;
+    match current {
+        Some(c) if c >= next => {}
+        Some(_) => {
             diesel::update(id_counters::table.find(prefix))
-                .set(id_counters::next_value.eq(first + n))
+                .set(id_counters::next_value.eq(next))
                 .execute(conn)?;
-        } else {
+        }
+        None => {
             diesel::insert_into(id_counters::table)
                 .values((
                     id_counters::prefix.eq(prefix),
-                    id_counters::next_value.eq(first + n),
+                    id_counters::next_value.eq(next),
                 ))
                 .execute(conn)?;
         }
-        Ok(first)
-    })
+    }
+    Ok(())
 }
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits
@@ -105,9 +127,13 @@ pub fn store_resolution(
     entity_rows: &[EntityRow],
     member_rows: &[MemberRow],
     link_rows: &[LinkRecord],
+    id_counters: &[(String, i64)],
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     conn.transaction(|conn| {
+        for (prefix, next) in id_counters {
+            advance_ids(conn, prefix, *next)?;
+        }
         let existing: HashMap<String, EntityRow> =
             all(conn)?.into_iter().map(|e| (e.id.clone(), e)).collect();
         let mut fresh: Vec<&EntityRow> = Vec::new();

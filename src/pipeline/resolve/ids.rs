@@ -73,6 +73,8 @@ impl PartialEq<&str> for EntityId {
 }
 
 pub struct Assignment {
+    /// (prefix, next free number) of the counters the new IDs came from: stored with them.
+    pub counters: Vec<(String, i64)>,
     /// One (ID, kind) per input cluster, in input order.
     pub ids: Vec<(EntityId, SubjectKind)>,
     pub redirects: BTreeMap<EntityId, EntityId>,
@@ -161,6 +163,7 @@ pub fn assign(
     }
     // New IDs for clusters without one, reserved in one step per prefix.
     let mut need: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+    let mut counters = Vec::new();
     for (c, id) in ids.iter().enumerate() {
         if id.is_none() {
             let kind = kinds.get(c).copied().unwrap_or(SubjectKind::Facility);
@@ -168,8 +171,12 @@ pub fn assign(
         }
     }
     for (p, list) in need {
-        let first =
-            store::entities::reserve_ids(conn, p, i64::try_from(list.len()).unwrap_or(i64::MAX))?;
+        // Numbered from the counter, which is advanced only when the entities are stored.
+        let first = store::entities::next_id(conn, p)?;
+        counters.push((
+            p.to_owned(),
+            first + i64::try_from(list.len()).unwrap_or(i64::MAX),
+        ));
         for (offset, c) in list.into_iter().enumerate() {
             if let Some(slot) = ids.get_mut(c) {
                 *slot = Some(EntityId::numbered(
@@ -188,5 +195,6 @@ pub fn assign(
             .map(|(id, k)| (id.unwrap_or_default(), *k))
             .collect(),
         redirects,
+        counters,
     })
 }

@@ -36,6 +36,8 @@ pub struct Resolution {
     pub merges: Vec<(EntityId, cluster::EvidenceItem, f64, kinds::Origin)>,
     /// Old ID → the ID it now redirects to.
     pub redirects: BTreeMap<EntityId, EntityId>,
+    /// (prefix, next free number) to store with the entities (see `ids::assign`).
+    pub id_counters: Vec<(String, i64)>,
 }
 
 fn load_judgements(conn: &mut DbConnection) -> Result<Vec<Judgement>, StoreError> {
@@ -369,6 +371,7 @@ fn resolve_with(
     )?;
     assignment.ids.extend(action_ids.ids);
     assignment.redirects.extend(action_ids.redirects);
+    assignment.counters.extend(action_ids.counters);
 
     let mut members: BTreeMap<EntityId, Vec<String>> = BTreeMap::new();
     let mut entity_of = HashMap::new();
@@ -412,5 +415,6 @@ fn resolve_with(
         links,
         merges,
         redirects: assignment.redirects,
+        id_counters: assignment.counters,
     })
 }

@@ -132,6 +132,7 @@ impl World {
             links: Vec::new(),
             merges: Vec::new(),
             redirects: BTreeMap::new(),
+            id_counters: Vec::new(),
         }
     }
 
